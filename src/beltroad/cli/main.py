@@ -1,0 +1,194 @@
+"""Entry point and global options. Each command is a few lines over a services function."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.text import Text
+
+from beltroad.cli.output import Format, emit, stderr_console
+from beltroad.errors import BeltroadError
+from beltroad.settings import Settings, load_settings
+
+app = typer.Typer(
+    name="beltroad",
+    help="Plan, coordinate and manage a Belt and Road style cooperation portfolio.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+FormatOption = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
+]
+
+
+@dataclass
+class State:
+    """What the global options gave; settings are built on first use, not at start-up."""
+
+    config_file: Path | None = None
+    flags: dict[str, Any] = field(default_factory=dict)
+
+    def settings(self, **more: Any) -> Settings:
+        return load_settings(self.config_file, **(self.flags | more))
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL (env BELTROAD_DB). Default: SQLite in DATA_DIR."),
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="Data directory (env BELTROAD_DATA_DIR)."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Settings file (default ./beltroad.toml)."),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback when a command fails.")
+    ] = False,
+) -> None:
+    """beltroad: registry, analytics, risk and connectivity for a cooperation portfolio."""
+    ctx.obj = State(
+        config_file=config,
+        flags={"db": db, "data_dir": data_dir, "debug": debug or None},
+    )
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+@app.command()
+def init(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """Create or upgrade the database schema and load the reference facts."""
+    from beltroad.cli.progress import RichProgress
+    from beltroad.services.setup import initialise
+
+    with RichProgress() as progress:
+        report = initialise(state(ctx).settings(), progress=progress)
+    rows = [{"item": k, "value": v} for k, v in report.reference.items()]
+    rows.insert(0, {"item": "database", "value": report.database})
+    rows.insert(1, {"item": "schema", "value": f"{report.revision_before} -> {report.revision_after}"})
+    emit(report.as_dict(), rows, fmt, title="beltroad init")
+
+
+@app.command()
+def summary(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """Show what the registry holds: counts, commitments and datasets."""
+    from beltroad.services.summary import portfolio_summary
+    from beltroad.services.workspace import open_workspace
+
+    workspace = open_workspace(state(ctx).settings())
+    try:
+        result = portfolio_summary(workspace)
+    finally:
+        workspace.close()
+    emit(result.as_dict(), result.rows(), fmt, title="portfolio summary", note=result.label)
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Do not start the web server afterwards.")
+    ] = False,
+    synthetic: Annotated[
+        bool,
+        typer.Option("--synthetic", help="Build the synthetic portfolio even if real data exists."),
+    ] = False,
+    projects: Annotated[
+        int | None,
+        typer.Option("--projects", min=1, help="Synthetic portfolio size (default from settings)."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of synthetic data.")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Initialise, load what data can be reached, summarise, then serve the web app."""
+    from beltroad.cli.progress import RichProgress
+    from beltroad.services.demo import run_demo
+
+    settings = state(ctx).settings(synthetic_projects=projects, seed=seed)
+    with RichProgress() as progress:
+        report = run_demo(settings, force_synthetic=synthetic, progress=progress)
+    emit(
+        report.as_dict(),
+        report.summary.rows(),
+        fmt,
+        title="beltroad demo",
+        note=report.summary.label,
+    )
+    console = stderr_console()
+    for line in report.notes:
+        console.print(f"- {line}")
+    console.print(f"summary written to {report.summary_path}")
+    if not no_serve:
+        _serve(settings)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option("--host", help="Bind address.")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port.")] = None,
+) -> None:
+    """Run the web application (FastAPI) on HOST:PORT."""
+    _serve(state(ctx).settings(host=host, port=port))
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from beltroad.services.workspace import open_workspace
+    from beltroad.web.app import create_app
+
+    open_workspace(settings).close()  # fail here, clearly, rather than on the first request
+    stderr_console().print(f"serving on http://{settings.host}:{settings.port}/ (Ctrl+C stops)")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; every beltroad error becomes one clear message and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("BELTROAD_DEBUG", "").lower() in ("1", "true")
+    console = stderr_console()
+    try:
+        app(args=args, prog_name="beltroad", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        console.print("aborted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except BeltroadError as exc:
+        if debug:
+            traceback.print_exc()
+        console.print(Text.assemble(("error: ", "bold red"), exc.message), highlight=False)
+        if exc.hint:
+            console.print(Text(f"  hint: {exc.hint}"), highlight=False)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        console.print(Text.assemble(("internal error: ", "bold red"), f"{type(exc).__name__}: {exc}"))
+        console.print(Text("  hint: rerun with --debug for the traceback, and report it"))
+        return 1
+    return 0

@@ -1,0 +1,1 @@
+"""Use cases: the one Python API that the CLI and the web both call."""

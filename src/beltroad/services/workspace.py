@@ -1,0 +1,97 @@
+"""A workspace is the settings plus an open database: what every use case runs against."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.engine import make_url
+
+from beltroad.errors import Conflict, NotFound, PermissionDenied, SchemaTooNew
+from beltroad.settings import Settings
+from beltroad.storage import database
+
+
+@dataclass
+class Workspace:
+    settings: Settings
+    engine: Engine
+
+    @property
+    def database_label(self) -> str:
+        """The database URL with any password hidden."""
+        return make_url(self.settings.database_url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with database.connect(self.engine) as connection:
+            yield connection
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One transaction: everything in the block lands, or nothing does."""
+        with database.connect(self.engine) as connection, connection.begin():
+            yield connection
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def ensure_writable_dir(path: Path) -> Path:
+    """Create ``path`` if needed and prove it is writable, or say what to do."""
+    hint = "choose a writable directory with --data-dir or BELTROAD_DATA_DIR"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PermissionDenied(
+            f"cannot create the data directory {path}: {exc.strerror}", hint=hint
+        ) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise PermissionDenied(f"the data directory {path} is read-only", hint=hint)
+    try:
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise PermissionDenied(
+            f"the data directory {path} is not writable: {exc.strerror}", hint=hint
+        ) from None
+    return path
+
+
+def open_workspace(settings: Settings, *, require_schema: bool = True) -> Workspace:
+    """Open the configured database; by default insist that its schema is current."""
+    if settings.db is None:
+        ensure_writable_dir(settings.data_dir)
+    engine = database.make_engine(settings.database_url)
+    workspace = Workspace(settings=settings, engine=engine)
+    if require_schema:
+        check_schema(workspace)
+    return workspace
+
+
+def check_schema(workspace: Workspace) -> None:
+    current = database.current_revision(workspace.engine)
+    head = database.head_revision()
+    if current == head:
+        return
+    if current is None:
+        raise NotFound(
+            f"the database {workspace.database_label} has no beltroad schema yet",
+            hint="run `beltroad init` (or `beltroad demo`) first",
+        )
+    if current not in database.known_revisions():
+        raise SchemaTooNew(
+            f"the database {workspace.database_label} has schema revision {current}, "
+            f"which this beltroad does not know (newest known: {head})",
+            hint="upgrade beltroad (pip install -U beltroad) or point --db at another database",
+        )
+    raise Conflict(
+        f"the database {workspace.database_label} is at schema revision {current}, "
+        f"older than this beltroad's {head}",
+        hint="run `beltroad init` to upgrade it",
+    )

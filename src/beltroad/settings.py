@@ -1,0 +1,144 @@
+"""Typed settings, layered: defaults → ``beltroad.toml`` → ``BELTROAD_*`` environment → flags.
+
+Nothing is read at import time: call :func:`load_settings`. Every field is documented in
+``docs/settings.md`` (a test checks that).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from beltroad.errors import InvalidInput
+
+DEFAULT_CONFIG_FILE = "beltroad.toml"
+
+
+def default_data_dir() -> Path:
+    """``$XDG_DATA_HOME/beltroad``, or ``~/.local/share/beltroad``."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "beltroad"
+
+
+class Settings(BaseSettings):
+    """All of beltroad's settings. Environment variables are ``BELTROAD_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="BELTROAD_", extra="forbid", frozen=True)
+
+    config_file: Path | None = Field(
+        default=None,
+        description="TOML file with settings; default ./beltroad.toml when it exists.",
+    )
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Where beltroad keeps its SQLite database, cached datasets and outputs.",
+    )
+    db: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy database URL. Default: SQLite at DATA_DIR/beltroad.db. "
+            "PostgreSQL: postgresql+psycopg://user:password@host:5432/dbname."
+        ),
+    )
+    data_mirror: str | None = Field(
+        default=None,
+        description=(
+            "Folder or URL holding dataset files under the same relative paths as the "
+            "upstream mirror layout; tried before any download."
+        ),
+    )
+    host: str = Field(default="127.0.0.1", description="Address the web server binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port of the web server.")
+    base_year: int = Field(
+        default=2021,
+        ge=1990,
+        le=2100,
+        description="Base year of constant-USD amounts (AidData GCDF 3.0 uses 2021).",
+    )
+    seed: int = Field(default=20241203, ge=0, description="Seed of synthetic data and simulations.")
+    synthetic_projects: int = Field(
+        default=20_000,
+        ge=1,
+        le=10_000_000,
+        description="Size of the synthetic portfolio that `beltroad demo` builds.",
+    )
+    debug: bool = Field(default=False, description="Show tracebacks on errors.")
+
+    @field_validator("host")
+    @classmethod
+    def _host_is_not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must be a host name or IP address")
+        return value
+
+    @property
+    def database_url(self) -> str:
+        """The URL to connect to: ``db``, or the embedded SQLite file under ``data_dir``."""
+        return self.db or f"sqlite:///{self.data_dir / 'beltroad.db'}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Earlier sources win: flags, then environment, then the TOML file, then defaults.
+        init_kwargs: dict[str, Any] = getattr(init_settings, "init_kwargs", {})
+        config = init_kwargs.get("config_file") or os.environ.get("BELTROAD_CONFIG_FILE")
+        path = Path(config) if config else Path(DEFAULT_CONFIG_FILE)
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if path.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+
+def load_settings(config_file: Path | str | None = None, **flags: Any) -> Settings:
+    """Build the settings; flags that are ``None`` are treated as not given.
+
+    >>> load_settings(data_dir="/tmp/br").database_url
+    'sqlite:////tmp/br/beltroad.db'
+    """
+    given = {key: value for key, value in flags.items() if value is not None}
+    if config_file is not None:
+        path = Path(config_file)
+        if not path.is_file():
+            raise InvalidInput.at(
+                "config file not found (expected a TOML file)", file=str(path), field="config_file"
+            )
+        given["config_file"] = path
+    _check_toml(given.get("config_file") or os.environ.get("BELTROAD_CONFIG_FILE"))
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(p) for p in err['loc'])}={err.get('input')!r}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise InvalidInput(
+            "invalid settings: " + "; ".join(problems),
+            hint="check flags, BELTROAD_* variables and beltroad.toml (see docs/settings.md)",
+        ) from None
+
+
+def _check_toml(config: object) -> None:
+    """Give a TOML syntax error a file and line, before pydantic sees the file."""
+    path = Path(str(config)) if config else Path(DEFAULT_CONFIG_FILE)
+    if not path.is_file():
+        return
+    try:
+        tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput.at(f"not valid TOML ({exc})", file=str(path)) from None

@@ -1,0 +1,174 @@
+"""Engines and schema migrations for SQLite (embedded default) and PostgreSQL.
+
+``make_engine(url)`` builds an engine; ``migrate(engine)`` brings the schema to the newest
+Alembic revision inside one transaction on both back ends, so an upgrade either completes or
+leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from beltroad.errors import (
+    DataUnavailable,
+    InvalidInput,
+    MissingDependency,
+    PermissionDenied,
+    SchemaTooNew,
+)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+URL_HINT = (
+    "use sqlite:///PATH/TO/FILE.db or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DBNAME"
+)
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine for ``url``; SQLite gets WAL, foreign keys and transactional DDL.
+
+    >>> make_engine("sqlite://").dialect.name
+    'sqlite'
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InvalidInput.at(
+            "not a database URL", field="--db", value=url, hint=URL_HINT
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise InvalidInput.at(
+            f"unsupported database back end '{backend}' (expected sqlite or postgresql)",
+            field="--db",
+            value=_safe(url),
+            hint=URL_HINT,
+        )
+    if backend == "postgresql" and parsed.get_driver_name() in ("psycopg2", "psycopg2cffi"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif backend == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        return _sqlite_engine(parsed.render_as_string(hide_password=False), echo=echo)
+    try:
+        return create_engine(parsed, echo=echo, pool_pre_ping=True)
+    except (NoSuchModuleError, ModuleNotFoundError):
+        raise MissingDependency("psycopg", "postgres", "A PostgreSQL database") from None
+
+
+def _sqlite_engine(url: str, *, echo: bool) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        folder = Path(database).expanduser().resolve().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PermissionDenied(
+                f"cannot create the data directory {folder}: {exc.strerror}",
+                hint="choose a writable directory with --data-dir or BELTROAD_DATA_DIR",
+            ) from None
+    engine = create_engine(url, echo=echo)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # pysqlite's own transaction handling commits before DDL; take control so that a
+        # migration is one real transaction (SQLAlchemy's documented recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if database and database != ":memory:":
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _safe(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def head_revision() -> str:
+    """The newest schema revision this beltroad knows."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions(script_location: Path = MIGRATIONS) -> set[str]:
+    """Every schema revision this beltroad ships."""
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    return {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the database, or None for an empty database."""
+    with connect(engine) as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(
+    engine: Engine, revision: str = "head", *, script_location: Path = MIGRATIONS
+) -> tuple[str | None, str]:
+    """Upgrade the schema to ``revision`` in one transaction; returns (before, after).
+
+    Refuses a database whose revision this beltroad does not know (written by a newer one).
+    """
+    before = current_revision(engine)
+    if before is not None and before not in known_revisions(script_location):
+        raise SchemaTooNew(
+            f"the database {_safe(str(engine.url))} has schema revision {before}, "
+            f"which this beltroad does not know",
+            hint="upgrade beltroad (pip install -U beltroad) or point --db at another database",
+        )
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    with connect(engine) as connection, connection.begin():
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    return before, current_revision(engine) or ""
+
+
+@contextmanager
+def connect(engine: Engine) -> Iterator[Connection]:
+    """A connection whose failures say which database could not be reached and why."""
+    try:
+        connection = engine.connect()
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        if "readonly" in reason or "read-only" in reason or "unable to open" in reason:
+            raise PermissionDenied(
+                f"cannot open {_safe(str(engine.url))} for writing: {reason}",
+                hint="choose a writable directory with --data-dir, or fix its permissions",
+            ) from None
+        raise DataUnavailable(
+            f"cannot connect to {_safe(str(engine.url))}: {reason}",
+            hint="check that the server runs and the URL, user and password are right",
+        ) from None
+    try:
+        yield connection
+    finally:
+        connection.close()

@@ -1,0 +1,176 @@
+"""What the registry holds: record counts, totals and datasets, for summaries and the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, delete, func, select
+
+from beltroad.storage import models
+
+COUNTED = {
+    "countries": models.Country,
+    "partnerships": models.Partnership,
+    "organisations": models.Organisation,
+    "cooperation_documents": models.CooperationDocument,
+    "corridors": models.Corridor,
+    "projects": models.Project,
+    "transactions": models.Transaction,
+    "overseas_enterprises": models.OverseasEnterprise,
+    "cooperation_zones": models.CooperationZone,
+    "reported_statistics": models.ReportedStatistic,
+    "risk_entries": models.RiskEntry,
+    "users": models.User,
+}
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    name: str
+    title: str
+    citation: str | None
+    licence: str | None
+    is_synthetic: bool
+    records: int
+    loaded_at: dt.datetime
+    parameters: dict[str, Any] | None
+
+
+def record_counts(connection: Connection) -> dict[str, int]:
+    """Number of rows per registry entity."""
+    return {
+        name: int(connection.execute(select(func.count()).select_from(model)).scalar_one())
+        for name, model in COUNTED.items()
+    }
+
+
+def synthetic_counts(connection: Connection) -> dict[str, int]:
+    """How many projects and transactions are synthetic."""
+    projects = connection.execute(
+        select(func.count()).where(models.Project.is_synthetic.is_(True))
+    ).scalar_one()
+    transactions = connection.execute(
+        select(func.count()).where(models.Transaction.is_synthetic.is_(True))
+    ).scalar_one()
+    return {"projects": int(projects), "transactions": int(transactions)}
+
+
+def commitment_total(connection: Connection) -> tuple[float, int | None, int]:
+    """Sum of project commitments in constant USD under AidData's aggregation rule.
+
+    Counts records recommended for aggregates (or with no recommendation) that are not umbrella
+    records. Returns (amount, base_year, projects counted).
+    """
+    project = models.Project
+    counted = (project.recommended_for_aggregates.is_not(False)) & (
+        project.is_umbrella.is_(False)
+    )
+    amount, n, base_year = connection.execute(
+        select(
+            func.coalesce(func.sum(project.amount_usd_constant), 0.0),
+            func.count(),
+            func.max(project.amount_base_year),
+        ).where(counted)
+    ).one()
+    return float(amount), base_year, int(n)
+
+
+def datasets(connection: Connection) -> list[DatasetInfo]:
+    table = models.Dataset.__table__
+    rows = connection.execute(select(table).order_by(table.c.name)).mappings()
+    return [_info(row) for row in rows]
+
+
+def dataset(connection: Connection, name: str) -> DatasetInfo | None:
+    table = models.Dataset.__table__
+    row = connection.execute(select(table).where(table.c.name == name)).mappings().first()
+    return None if row is None else _info(row)
+
+
+def record_dataset(
+    connection: Connection,
+    *,
+    name: str,
+    title: str,
+    citation: str | None,
+    licence: str | None,
+    is_synthetic: bool,
+    records: int,
+    parameters: dict[str, Any] | None,
+    file_sha256: str | None = None,
+    loaded_at: dt.datetime | None = None,
+) -> None:
+    connection.execute(delete(models.Dataset).where(models.Dataset.name == name))
+    connection.execute(
+        models.Dataset.__table__.insert().values(
+            name=name,
+            title=title,
+            citation=citation,
+            licence=licence,
+            is_synthetic=is_synthetic,
+            records=records,
+            parameters=parameters,
+            file_sha256=file_sha256,
+            loaded_at=loaded_at or dt.datetime.now(dt.UTC),
+        )
+    )
+
+
+def delete_dataset_records(connection: Connection, name: str) -> int:
+    """Remove every project (with its children) and organisation a dataset brought in."""
+    project_ids = select(models.Project.id).where(models.Project.dataset == name)
+    for child in (
+        models.Transaction,
+        models.ProjectCountry,
+        models.ProjectSector,
+        models.Participation,
+        models.LoanTerms,
+        models.Location,
+        models.Milestone,
+    ):
+        connection.execute(delete(child).where(child.project_id.in_(project_ids)))
+    removed = connection.execute(delete(models.Project).where(models.Project.dataset == name))
+    connection.execute(delete(models.Organisation).where(models.Organisation.dataset == name))
+    connection.execute(delete(models.Dataset).where(models.Dataset.name == name))
+    return int(removed.rowcount or 0)
+
+
+def _info(row: RowMapping) -> DatasetInfo:
+    return DatasetInfo(
+        name=row["name"],
+        title=row["title"],
+        citation=row["citation"],
+        licence=row["licence"],
+        is_synthetic=bool(row["is_synthetic"]),
+        records=int(row["records"]),
+        loaded_at=row["loaded_at"],
+        parameters=row["parameters"],
+    )
+
+
+def reported_statistics(connection: Connection) -> list[dict[str, Any]]:
+    table = models.ReportedStatistic.__table__
+    rows = connection.execute(select(table).order_by(table.c.key)).mappings()
+    return [
+        {
+            "key": r["key"],
+            "label": r["label"],
+            "value": r["value"],
+            "qualifier": r["qualifier"],
+            "unit": r["unit"],
+            "as_of": r["as_of"].isoformat(),
+            "source": r["source"],
+        }
+        for r in rows
+    ]
+
+
+def table_fingerprint(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, sorted: lets tests prove a second run changed nothing."""
+    result: dict[str, list[tuple[Any, ...]]] = {}
+    for table in models.Base.metadata.sorted_tables:
+        rows = connection.execute(select(table)).all()
+        result[table.name] = sorted((tuple(row) for row in rows), key=repr)
+    return result

@@ -1,0 +1,554 @@
+"""The registry's tables (SQLAlchemy 2 declarative models).
+
+Only ``beltroad.storage`` imports this module. Codes follow the IATI 2.03 codelists
+(``beltroad.reference.iati``); beltroad's extensions are plain columns next to them.
+
+Money is kept four ways: the original currency and value, USD nominal, and USD constant together
+with its base year, because sources report different ones and conversion loses information.
+Floating point (IEEE double) holds amounts to the cent up to ~USD 90 trillion, enough for a
+portfolio; SQLite has no decimal type anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names, so that migrations behave the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Provenance:
+    """Where an imported record came from, and whether AidData recommends it for aggregates."""
+
+    dataset: Mapped[str] = mapped_column(String(64), index=True, default="manual")
+    source_record_id: Mapped[str | None] = mapped_column(String(128))
+    recommended_for_aggregates: Mapped[bool | None] = mapped_column(Boolean)
+    quality: Mapped[str | None] = mapped_column(String(32))
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --- reference facts -------------------------------------------------------------------------
+
+
+class Country(Base):
+    __tablename__ = "countries"
+
+    iso3: Mapped[str] = mapped_column(String(3), primary_key=True)
+    iso2: Mapped[str] = mapped_column(String(2), unique=True)
+    numeric: Mapped[str | None] = mapped_column(String(3))
+    name_en: Mapped[str] = mapped_column(String(128))
+    official_name: Mapped[str | None] = mapped_column(String(256))
+    name_zh: Mapped[str | None] = mapped_column(String(128))
+    region: Mapped[str | None] = mapped_column(String(64))
+    income_group: Mapped[str | None] = mapped_column(String(64))
+
+
+class Corridor(Base):
+    __tablename__ = "corridors"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(128))
+    name_zh: Mapped[str | None] = mapped_column(String(128))
+    key_routes: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class CorridorCountry(Base):
+    __tablename__ = "corridor_countries"
+
+    corridor_id: Mapped[str] = mapped_column(ForeignKey("corridors.id"), primary_key=True)
+    iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), default="core")
+    __table_args__ = (CheckConstraint("role in ('core', 'extension')", name="role"),)
+
+
+class Passage(Base):
+    """A maritime chokepoint or passage, keyed by the ``searoute`` passage name."""
+
+    __tablename__ = "passages"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    portwatch_id: Mapped[str | None] = mapped_column(String(32))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class Codelist(Base):
+    """IATI codelist entries, so that SQL reports can show labels next to codes."""
+
+    __tablename__ = "codelists"
+
+    codelist: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    label: Mapped[str] = mapped_column(String(256))
+
+
+class ReportedStatistic(Base):
+    """An official figure kept for reconciliation against the registry."""
+
+    __tablename__ = "reported_statistics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    label: Mapped[str] = mapped_column(Text)
+    value: Mapped[float] = mapped_column(Float)
+    qualifier: Mapped[str] = mapped_column(String(8))
+    unit: Mapped[str] = mapped_column(String(32))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+    source_date: Mapped[dt.date] = mapped_column(Date)
+    __table_args__ = (
+        UniqueConstraint("key", "as_of", "source", name="key_as_of_source"),
+        CheckConstraint("qualifier in ('over', 'about', 'exact', 'under')", name="qualifier"),
+    )
+
+
+class Dataset(Base):
+    """One import of one file: the provenance that records point to by ``dataset`` name."""
+
+    __tablename__ = "datasets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    citation: Mapped[str | None] = mapped_column(Text)
+    licence: Mapped[str | None] = mapped_column(String(128))
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    parameters: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    records: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- parties and agreements ------------------------------------------------------------------
+
+
+class Organisation(Provenance, Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(128), unique=True)  # IATI org identifier
+    name: Mapped[str] = mapped_column(String(256), index=True)
+    name_zh: Mapped[str | None] = mapped_column(String(256))
+    org_type: Mapped[int | None] = mapped_column(SmallInteger)  # IATI OrganisationType
+    country_iso3: Mapped[str | None] = mapped_column(ForeignKey("countries.iso3"))
+    is_international: Mapped[bool] = mapped_column(Boolean, default=False)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+
+
+class Partnership(Provenance, Base):
+    """When a country or international organisation joined, and when it left."""
+
+    __tablename__ = "partnerships"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country_iso3: Mapped[str | None] = mapped_column(ForeignKey("countries.iso3"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    joined_on: Mapped[dt.date | None] = mapped_column(Date)
+    exited_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        CheckConstraint(
+            "(country_iso3 IS NULL) <> (organisation_id IS NULL)", name="one_party"
+        ),
+        CheckConstraint("exited_on IS NULL OR joined_on IS NULL OR exited_on >= joined_on",
+                        name="dates"),
+    )
+
+
+class CooperationDocument(Provenance, Base):
+    __tablename__ = "cooperation_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    doc_type: Mapped[str] = mapped_column(String(32))  # mou, plan, agreement, ...
+    iati_category: Mapped[str | None] = mapped_column(String(8))  # IATI DocumentCategory
+    signed_on: Mapped[dt.date | None] = mapped_column(Date)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="in_force")
+    scope: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+
+
+class DocumentParty(Base):
+    __tablename__ = "document_parties"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("cooperation_documents.id", ondelete="CASCADE"), index=True
+    )
+    country_iso3: Mapped[str | None] = mapped_column(ForeignKey("countries.iso3"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+
+
+# --- projects (IATI activities) --------------------------------------------------------------
+
+
+class Project(Provenance, Base):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    identifier: Mapped[str] = mapped_column(String(160), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[int | None] = mapped_column(SmallInteger)  # IATI ActivityStatus
+    stage: Mapped[str | None] = mapped_column(String(32))  # beltroad lifecycle: mou..completion
+    planned_start: Mapped[dt.date | None] = mapped_column(Date)
+    actual_start: Mapped[dt.date | None] = mapped_column(Date)
+    planned_end: Mapped[dt.date | None] = mapped_column(Date)
+    actual_end: Mapped[dt.date | None] = mapped_column(Date)
+    commitment_year: Mapped[int | None] = mapped_column(SmallInteger)
+    flow_class: Mapped[str | None] = mapped_column(String(32))  # AidData: ODA-like, OOF-like, ...
+    flow_type: Mapped[int | None] = mapped_column(SmallInteger)  # IATI FlowType
+    finance_type: Mapped[int | None] = mapped_column(SmallInteger)  # IATI FinanceType
+    aid_type: Mapped[str | None] = mapped_column(String(8))  # IATI AidType
+    amount_currency: Mapped[str | None] = mapped_column(String(3))
+    amount_original: Mapped[float | None] = mapped_column(Float)
+    amount_usd_nominal: Mapped[float | None] = mapped_column(Float)
+    amount_usd_constant: Mapped[float | None] = mapped_column(Float)
+    amount_base_year: Mapped[int | None] = mapped_column(SmallInteger)
+    corridor_id: Mapped[str | None] = mapped_column(ForeignKey("corridors.id"))
+    is_flagship: Mapped[bool] = mapped_column(Boolean, default=False)
+    green_class: Mapped[str | None] = mapped_column(String(8))  # BRIGC traffic light
+    is_umbrella: Mapped[bool] = mapped_column(Boolean, default=False)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    __table_args__ = (
+        UniqueConstraint("dataset", "source_record_id", name="dataset_source"),
+        CheckConstraint("status IS NULL OR status BETWEEN 1 AND 6", name="status"),
+    )
+
+
+class ProjectCountry(Base):
+    __tablename__ = "project_countries"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"), primary_key=True)
+    percentage: Mapped[float] = mapped_column(Float, default=100.0)
+    __table_args__ = (CheckConstraint("percentage > 0 AND percentage <= 100", name="pct"),)
+
+
+class ProjectSector(Base):
+    __tablename__ = "project_sectors"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    vocabulary: Mapped[str] = mapped_column(String(4), primary_key=True)  # IATI SectorVocabulary
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    percentage: Mapped[float] = mapped_column(Float, default=100.0)
+    __table_args__ = (CheckConstraint("percentage > 0 AND percentage <= 100", name="pct"),)
+
+
+class Participation(Base):
+    """An organisation's role in a project (IATI roles plus guarantor and insurer)."""
+
+    __tablename__ = "participations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    __table_args__ = (
+        UniqueConstraint("project_id", "organisation_id", "role", name="project_org_role"),
+    )
+
+
+class Transaction(Base):
+    __tablename__ = "transactions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    type: Mapped[int] = mapped_column(SmallInteger)  # IATI TransactionType
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    value: Mapped[float | None] = mapped_column(Float)
+    usd_nominal: Mapped[float | None] = mapped_column(Float)
+    usd_constant: Mapped[float | None] = mapped_column(Float)
+    base_year: Mapped[int | None] = mapped_column(SmallInteger)
+    provider_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    receiver_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (CheckConstraint("type BETWEEN 1 AND 13", name="type"),)
+
+
+class LoanTerms(Base):
+    __tablename__ = "loan_terms"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    interest_rate_pct: Mapped[float | None] = mapped_column(Float)
+    reference_rate: Mapped[str | None] = mapped_column(String(32))  # e.g. LIBOR, SOFR
+    margin_pct: Mapped[float | None] = mapped_column(Float)
+    maturity_years: Mapped[float | None] = mapped_column(Float)
+    grace_period_years: Mapped[float | None] = mapped_column(Float)
+    grant_element_pct: Mapped[float | None] = mapped_column(Float)
+    repayment_type: Mapped[str | None] = mapped_column(String(4))  # IATI LoanRepaymentType
+    commitment_fee_pct: Mapped[float | None] = mapped_column(Float)
+    management_fee_pct: Mapped[float | None] = mapped_column(Float)
+    collateralised: Mapped[bool | None] = mapped_column(Boolean)
+    insured: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class Location(Base):
+    __tablename__ = "locations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str | None] = mapped_column(String(256))
+    admin_level: Mapped[int | None] = mapped_column(SmallInteger)
+    admin_code: Mapped[str | None] = mapped_column(String(64))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    share: Mapped[float | None] = mapped_column(Float)
+    exactness: Mapped[int | None] = mapped_column(SmallInteger)  # IATI GeographicExactness
+    precision: Mapped[int | None] = mapped_column(SmallInteger)  # IATI GeographicalPrecision
+    source: Mapped[str | None] = mapped_column(String(64))
+    __table_args__ = (
+        CheckConstraint("lat IS NULL OR (lat BETWEEN -90 AND 90)", name="lat"),
+        CheckConstraint("lon IS NULL OR (lon BETWEEN -180 AND 180)", name="lon"),
+    )
+
+
+# --- enterprises and zones -------------------------------------------------------------------
+
+
+class OverseasEnterprise(Provenance, Base):
+    __tablename__ = "overseas_enterprises"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(256))
+    parent_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    host_iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"), index=True)
+    sector_code: Mapped[str | None] = mapped_column(String(16))
+    established_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    stock_currency: Mapped[str | None] = mapped_column(String(3))
+    stock_original: Mapped[float | None] = mapped_column(Float)
+    stock_usd_nominal: Mapped[float | None] = mapped_column(Float)
+    stock_usd_constant: Mapped[float | None] = mapped_column(Float)
+    stock_base_year: Mapped[int | None] = mapped_column(SmallInteger)
+    assets_usd: Mapped[float | None] = mapped_column(Float)
+    employees_local: Mapped[int | None] = mapped_column(Integer)
+    employees_expat: Mapped[int | None] = mapped_column(Integer)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("cooperation_zones.id"))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+
+
+class CooperationZone(Provenance, Base):
+    __tablename__ = "cooperation_zones"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(256))
+    name_zh: Mapped[str | None] = mapped_column(String(256))
+    host_iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"), index=True)
+    developer_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    established_year: Mapped[int | None] = mapped_column(SmallInteger)
+    enterprises_hosted: Mapped[int | None] = mapped_column(Integer)
+    investment_usd: Mapped[float | None] = mapped_column(Float)
+    output_usd: Mapped[float | None] = mapped_column(Float)
+    jobs_local: Mapped[int | None] = mapped_column(Integer)
+    jobs_expat: Mapped[int | None] = mapped_column(Integer)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+
+
+# --- management: risks, milestones, tasks, approvals -----------------------------------------
+
+
+class RiskEntry(Base):
+    __tablename__ = "risk_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_kind: Mapped[str] = mapped_column(String(16))  # project, country, enterprise, zone
+    subject_ref: Mapped[str] = mapped_column(String(160), index=True)
+    category: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    likelihood: Mapped[int] = mapped_column(SmallInteger)
+    impact: Mapped[int] = mapped_column(SmallInteger)
+    mitigation: Mapped[str | None] = mapped_column(Text)
+    residual_likelihood: Mapped[int | None] = mapped_column(SmallInteger)
+    residual_impact: Mapped[int | None] = mapped_column(SmallInteger)
+    owner: Mapped[str | None] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    review_on: Mapped[dt.date | None] = mapped_column(Date)
+    is_auto: Mapped[bool] = mapped_column(Boolean, default=False)
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    __table_args__ = (
+        CheckConstraint("likelihood BETWEEN 1 AND 5 AND impact BETWEEN 1 AND 5", name="scale"),
+    )
+
+
+class Milestone(Base):
+    __tablename__ = "milestones"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(256))
+    stage: Mapped[str | None] = mapped_column(String(32))
+    planned_on: Mapped[dt.date | None] = mapped_column(Date)
+    actual_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
+    title: Mapped[str] = mapped_column(Text)
+    owner_unit: Mapped[str | None] = mapped_column(String(128))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+
+
+class Approval(Base):
+    __tablename__ = "approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(160))
+    state: Mapped[str] = mapped_column(String(16), default="submitted")
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+# --- people, permissions and the audit trail -------------------------------------------------
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(128))
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Role(Base):
+    __tablename__ = "roles"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    description: Mapped[str] = mapped_column(Text)
+
+
+class Scope(Base):
+    """What a role applies to: everything, one country, one organisation or one locality."""
+
+    __tablename__ = "scopes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # all, country, organisation, locality
+    value: Mapped[str | None] = mapped_column(String(160))
+    __table_args__ = (UniqueConstraint("kind", "value", name="kind_value"),)
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    role_name: Mapped[str] = mapped_column(ForeignKey("roles.name"), primary_key=True)
+    scope_id: Mapped[int] = mapped_column(ForeignKey("scopes.id"), primary_key=True)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(160))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+# --- indicators and scenarios ----------------------------------------------------------------
+
+
+class CountryIndicator(Base):
+    """A country-year value of an external index (WGI, GPR, ND-GAIN, IMF debt) with vintage."""
+
+    __tablename__ = "country_indicators"
+
+    iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"), primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)  # 2023, 2023-05
+    value: Mapped[float | None] = mapped_column(Float)
+    vintage: Mapped[str] = mapped_column(String(64))
+    dataset: Mapped[str] = mapped_column(String(64))
+
+
+class Scenario(Base):
+    __tablename__ = "scenarios"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ScenarioRun(Base):
+    __tablename__ = "scenario_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id", ondelete="CASCADE"))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    seed: Mapped[int] = mapped_column(Integer)
+    parameters: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+Index("ix_projects_commitment_year", Project.commitment_year)
+Index("ix_transactions_type_date", Transaction.type, Transaction.date)

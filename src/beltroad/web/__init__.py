@@ -1,0 +1,1 @@
+"""The web application: ``create_app(settings)``; JSON under /api, HTML pages elsewhere."""
