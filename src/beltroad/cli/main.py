@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.text import Text
 
@@ -168,14 +167,18 @@ def main(argv: list[str] | None = None) -> int:
     console = stderr_console()
     try:
         app(args=args, prog_name="beltroad", standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         console.print("aborted")
         return 130
-    except click.ClickException as exc:
-        exc.show()
-        return 2
+    except typer.TyperException as exc:  # usage errors: bad option, bad value
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            console.print(Text(str(exc)))
+        return int(getattr(exc, "exit_code", 2))
     except BeltroadError as exc:
         if debug:
             traceback.print_exc()

@@ -102,7 +102,9 @@ class Passage(Base):
     portwatch_id: Mapped[str | None] = mapped_column(String(32))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    searoute_key: Mapped[str | None] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(Text)
+    tag: Mapped[str | None] = mapped_column(Text)  # standards.md verification tags
 
 
 class Codelist(Base):

@@ -66,7 +66,9 @@ def load_reference_facts(connection: Connection) -> ReferenceCounts:
             "portwatch_id": p.portwatch_id,
             "lat": p.lat,
             "lon": p.lon,
+            "searoute_key": p.searoute_key,
             "source": p.source,
+            "tag": p.tag,
         }
         for p in passages.PASSAGES
     ]

@@ -41,6 +41,16 @@ def status_for(exc: BeltroadError) -> int:
     return 500
 
 
+def workspace(request: Request) -> Workspace:
+    """The app's open workspace (set up by the lifespan handler)."""
+    ws = request.app.state.workspace
+    assert isinstance(ws, Workspace)
+    return ws
+
+
+WorkspaceDep = Annotated[Workspace, Depends(workspace)]
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the app for ``settings``; the database is opened at start-up, not at import."""
 
@@ -54,13 +64,6 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="beltroad", version="0.1.0", lifespan=lifespan)
     templates = Jinja2Templates(directory=str(TEMPLATES))
-
-    def workspace(request: Request) -> Workspace:
-        ws = request.app.state.workspace
-        assert isinstance(ws, Workspace)
-        return ws
-
-    WorkspaceDep = Annotated[Workspace, Depends(workspace)]
 
     @app.exception_handler(BeltroadError)
     async def on_error(request: Request, exc: BeltroadError) -> Any:
