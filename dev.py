@@ -28,7 +28,7 @@ MIRROR = ROOT.parent / "shared" / "data"
 
 
 def main(argv: list[str]) -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be run by an older python3
         sys.exit(f"beltroad needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not argv or argv[0] not in ("demo", "test", "setup"):
         print(__doc__)
@@ -52,8 +52,9 @@ def setup() -> None:
     if not PY.exists():
         print("creating .venv", file=sys.stderr)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print(f"installing beltroad[{EXTRAS}] into .venv (pinned by requirements.lock)",
-          file=sys.stderr)
+    print(
+        f"installing beltroad[{EXTRAS}] into .venv (pinned by requirements.lock)", file=sys.stderr
+    )
     pip = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     lock = ROOT / "requirements.lock"
     constraints = ["-c", str(lock)] if lock.is_file() else []

@@ -61,9 +61,9 @@ def test_corridor_edits_survive_init(settings: Settings) -> None:
     ws = open_workspace(settings)
     with ws.writing() as connection:
         connection.execute(
-            models.CorridorCountry.__table__.insert().values(
-                corridor_id="CPEC", iso3="AFG", role="extension"
-            )
+            models.table(models.CorridorCountry)
+            .insert()
+            .values(corridor_id="CPEC", iso3="AFG", role="extension")
         )
     initialise(settings)
     with ws.reading() as connection:
@@ -81,7 +81,9 @@ def test_commands_before_init_say_run_init(sqlite_settings: Settings) -> None:
     assert "beltroad init" in caught.value.hint
 
 
-def test_older_schema_asks_for_init(sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_older_schema_asks_for_init(
+    sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     initialise(sqlite_settings)
     monkeypatch.setattr(database, "head_revision", lambda: "9999")
     monkeypatch.setattr(database, "known_revisions", lambda *_: {"0001", "9999"})

@@ -64,14 +64,42 @@ def start() -> Cluster:
         shutil.chown(root, user=as_user)
         root.chmod(0o700)
     cluster = Cluster(bindir=bindir, datadir=datadir, port=_free_port(), as_user=as_user)
-    _run(cluster, [str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres", "-A", "trust",
-                   "-E", "UTF8", "--no-sync", "--locale=C"])
+    _run(
+        cluster,
+        [
+            str(bindir / "initdb"),
+            "-D",
+            str(datadir),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--locale=C",
+        ],
+    )
     options = (
         f"-p {cluster.port} -c listen_addresses=127.0.0.1 -k {root} -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
     )
-    _run(cluster, [str(bindir / "pg_ctl"), "-D", str(datadir), "-o", options,
-                   "-l", str(root / "log"), "-w", "-t", "60", "start"])
+    _run(
+        cluster,
+        [
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(datadir),
+            "-o",
+            options,
+            "-l",
+            str(root / "log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ],
+    )
     return cluster
 
 

@@ -30,7 +30,8 @@ def test_uninitialised_database_fails_at_start_with_the_reason(
 
     from beltroad.errors import NotFound
 
-    with pytest.raises(NotFound, match="no beltroad schema"), TestClient(
-        create_app(sqlite_settings)
+    with (
+        pytest.raises(NotFound, match="no beltroad schema"),
+        TestClient(create_app(sqlite_settings)),
     ):
         pass

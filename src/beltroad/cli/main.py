@@ -82,7 +82,9 @@ def init(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
         report = initialise(state(ctx).settings(), progress=progress)
     rows = [{"item": k, "value": v} for k, v in report.reference.items()]
     rows.insert(0, {"item": "database", "value": report.database})
-    rows.insert(1, {"item": "schema", "value": f"{report.revision_before} -> {report.revision_after}"})
+    rows.insert(
+        1, {"item": "schema", "value": f"{report.revision_before} -> {report.revision_after}"}
+    )
     emit(report.as_dict(), rows, fmt, title="beltroad init")
 
 
@@ -114,7 +116,9 @@ def demo(
         int | None,
         typer.Option("--projects", min=1, help="Synthetic portfolio size (default from settings)."),
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of synthetic data.")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Seed of synthetic data.")
+    ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Initialise, load what data can be reached, summarise, then serve the web app."""
@@ -191,7 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        console.print(Text.assemble(("internal error: ", "bold red"), f"{type(exc).__name__}: {exc}"))
+        console.print(
+            Text.assemble(("internal error: ", "bold red"), f"{type(exc).__name__}: {exc}")
+        )
         console.print(Text("  hint: rerun with --debug for the traceback, and report it"))
         return 1
     return 0

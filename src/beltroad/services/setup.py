@@ -36,9 +36,7 @@ def initialise(settings: Settings, *, progress: Progress = NULL_PROGRESS) -> Ini
         workspace.close()
 
 
-def initialise_workspace(
-    workspace: Workspace, *, progress: Progress = NULL_PROGRESS
-) -> InitReport:
+def initialise_workspace(workspace: Workspace, *, progress: Progress = NULL_PROGRESS) -> InitReport:
     progress.start("migrating schema", total=2)
     before, after = database.migrate(workspace.engine)
     progress.advance()

@@ -31,9 +31,7 @@ from beltroad.errors import (
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
-URL_HINT = (
-    "use sqlite:///PATH/TO/FILE.db or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DBNAME"
-)
+URL_HINT = "use sqlite:///PATH/TO/FILE.db or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DBNAME"
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -56,9 +54,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             value=_safe(url),
             hint=URL_HINT,
         )
-    if backend == "postgresql" and parsed.get_driver_name() in ("psycopg2", "psycopg2cffi"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    elif backend == "postgresql" and parsed.drivername == "postgresql":
+    if backend == "postgresql" and parsed.get_driver_name() != "psycopg":
+        # psycopg 3 is the one driver beltroad installs; plain postgresql:// means it too.
         parsed = parsed.set(drivername="postgresql+psycopg")
     if backend == "sqlite":
         return _sqlite_engine(parsed.render_as_string(hide_password=False), echo=echo)

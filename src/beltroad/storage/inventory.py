@@ -64,9 +64,7 @@ def commitment_total(connection: Connection) -> tuple[float, int | None, int]:
     records. Returns (amount, base_year, projects counted).
     """
     project = models.Project
-    counted = (project.recommended_for_aggregates.is_not(False)) & (
-        project.is_umbrella.is_(False)
-    )
+    counted = (project.recommended_for_aggregates.is_not(False)) & (project.is_umbrella.is_(False))
     amount, n, base_year = connection.execute(
         select(
             func.coalesce(func.sum(project.amount_usd_constant), 0.0),
@@ -74,17 +72,17 @@ def commitment_total(connection: Connection) -> tuple[float, int | None, int]:
             func.max(project.amount_base_year),
         ).where(counted)
     ).one()
-    return float(amount), base_year, int(n)
+    return float(amount or 0.0), base_year, int(n)
 
 
 def datasets(connection: Connection) -> list[DatasetInfo]:
-    table = models.Dataset.__table__
+    table = models.table(models.Dataset)
     rows = connection.execute(select(table).order_by(table.c.name)).mappings()
     return [_info(row) for row in rows]
 
 
 def dataset(connection: Connection, name: str) -> DatasetInfo | None:
-    table = models.Dataset.__table__
+    table = models.table(models.Dataset)
     row = connection.execute(select(table).where(table.c.name == name)).mappings().first()
     return None if row is None else _info(row)
 
@@ -104,7 +102,9 @@ def record_dataset(
 ) -> None:
     connection.execute(delete(models.Dataset).where(models.Dataset.name == name))
     connection.execute(
-        models.Dataset.__table__.insert().values(
+        models.table(models.Dataset)
+        .insert()
+        .values(
             name=name,
             title=title,
             citation=citation,
@@ -151,7 +151,7 @@ def _info(row: RowMapping) -> DatasetInfo:
 
 
 def reported_statistics(connection: Connection) -> list[dict[str, Any]]:
-    table = models.ReportedStatistic.__table__
+    table = models.table(models.ReportedStatistic)
     rows = connection.execute(select(table).order_by(table.c.key)).mappings()
     return [
         {

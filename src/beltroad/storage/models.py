@@ -12,7 +12,7 @@ portfolio; SQLite has no decimal type anyway.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -27,6 +27,7 @@ from sqlalchemy import (
     MetaData,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -44,7 +45,7 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Provenance:
@@ -181,11 +182,10 @@ class Partnership(Provenance, Base):
     exited_on: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
+        CheckConstraint("(country_iso3 IS NULL) <> (organisation_id IS NULL)", name="one_party"),
         CheckConstraint(
-            "(country_iso3 IS NULL) <> (organisation_id IS NULL)", name="one_party"
+            "exited_on IS NULL OR joined_on IS NULL OR exited_on >= joined_on", name="dates"
         ),
-        CheckConstraint("exited_on IS NULL OR joined_on IS NULL OR exited_on >= joined_on",
-                        name="dates"),
     )
 
 
@@ -497,8 +497,9 @@ class Scope(Base):
 class UserRole(Base):
     __tablename__ = "user_roles"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     role_name: Mapped[str] = mapped_column(ForeignKey("roles.name"), primary_key=True)
     scope_id: Mapped[int] = mapped_column(ForeignKey("scopes.id"), primary_key=True)
 
@@ -554,3 +555,10 @@ class ScenarioRun(Base):
 
 Index("ix_projects_commitment_year", Project.commitment_year)
 Index("ix_transactions_type_date", Transaction.type, Transaction.date)
+
+
+def table(model: type[Base]) -> Table:
+    """The Core table of a model, typed as a Table (``__table__`` is typed as a FromClause)."""
+    result = model.__table__
+    assert isinstance(result, Table)
+    return result

@@ -36,7 +36,7 @@ def load_reference_facts(connection: Connection) -> ReferenceCounts:
         }
         for c in countries.load_countries()
     ]
-    upsert(connection, models.Country.__table__, country_rows, ["iso3"])
+    upsert(connection, models.table(models.Country), country_rows, ["iso3"])
 
     corridor_rows = [
         {
@@ -48,7 +48,7 @@ def load_reference_facts(connection: Connection) -> ReferenceCounts:
         }
         for c in corridors.CORRIDORS
     ]
-    upsert(connection, models.Corridor.__table__, corridor_rows, ["id"])
+    upsert(connection, models.table(models.Corridor), corridor_rows, ["id"])
     # Membership is editable in the registry: seed it once, never overwrite edits.
     member_rows = [
         {"corridor_id": c.id, "iso3": m.iso3, "role": m.role}
@@ -57,7 +57,9 @@ def load_reference_facts(connection: Connection) -> ReferenceCounts:
     ]
     has_members = connection.execute(select(models.CorridorCountry.iso3).limit(1)).first()
     if has_members is None:
-        upsert(connection, models.CorridorCountry.__table__, member_rows, ["corridor_id", "iso3"])
+        upsert(
+            connection, models.table(models.CorridorCountry), member_rows, ["corridor_id", "iso3"]
+        )
 
     passage_rows = [
         {
@@ -72,7 +74,7 @@ def load_reference_facts(connection: Connection) -> ReferenceCounts:
         }
         for p in passages.PASSAGES
     ]
-    upsert(connection, models.Passage.__table__, passage_rows, ["key"])
+    upsert(connection, models.table(models.Passage), passage_rows, ["key"])
 
     labels: dict[tuple[str, str], str] = {
         (name, member.code): member.label
@@ -85,7 +87,7 @@ def load_reference_facts(connection: Connection) -> ReferenceCounts:
         {"codelist": codelist, "code": code, "label": label}
         for (codelist, code), label in sorted(labels.items())
     ]
-    upsert(connection, models.Codelist.__table__, code_rows, ["codelist", "code"])
+    upsert(connection, models.table(models.Codelist), code_rows, ["codelist", "code"])
 
     stat_rows = [
         {
@@ -100,10 +102,14 @@ def load_reference_facts(connection: Connection) -> ReferenceCounts:
         }
         for f in reported.REPORTED_FACTS
     ]
-    upsert(connection, models.ReportedStatistic.__table__, stat_rows, ["key", "as_of", "source"])
+    upsert(
+        connection, models.table(models.ReportedStatistic), stat_rows, ["key", "as_of", "source"]
+    )
     role_rows = [{"name": r.name, "description": r.description} for r in roles.ROLES]
-    upsert(connection, models.Role.__table__, role_rows, ["name"])
-    upsert(connection, models.Scope.__table__, [{"kind": "all", "value": "*"}], ["kind", "value"])
+    upsert(connection, models.table(models.Role), role_rows, ["name"])
+    upsert(
+        connection, models.table(models.Scope), [{"kind": "all", "value": "*"}], ["kind", "value"]
+    )
     return ReferenceCounts(
         countries=len(country_rows),
         corridors=len(corridor_rows),

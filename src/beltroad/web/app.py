@@ -85,8 +85,6 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request, ws: WorkspaceDep) -> Any:
-        return templates.TemplateResponse(
-            request, "home.html", {"summary": portfolio_summary(ws)}
-        )
+        return templates.TemplateResponse(request, "home.html", {"summary": portfolio_summary(ws)})
 
     return app
