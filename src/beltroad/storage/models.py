@@ -133,7 +133,7 @@ class ReportedStatistic(Base):
     source: Mapped[str] = mapped_column(Text)
     source_date: Mapped[dt.date] = mapped_column(Date)
     __table_args__ = (
-        UniqueConstraint("key", "as_of", "source", name="key_as_of_source"),
+        UniqueConstraint("key", "as_of", "source", name="uq_reported_statistics_key_as_of_source"),
         CheckConstraint("qualifier in ('over', 'about', 'exact', 'under')", name="qualifier"),
     )
 
@@ -161,7 +161,9 @@ class Organisation(Provenance, Base):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ref: Mapped[str | None] = mapped_column(String(128), unique=True)  # IATI org identifier
+    # How records find the organisation again: its IATI ref, else "name:" + normalised name.
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    ref: Mapped[str | None] = mapped_column(String(128), index=True)  # IATI org identifier
     name: Mapped[str] = mapped_column(String(256), index=True)
     name_zh: Mapped[str | None] = mapped_column(String(256))
     org_type: Mapped[int | None] = mapped_column(SmallInteger)  # IATI OrganisationType
@@ -182,6 +184,7 @@ class Partnership(Provenance, Base):
     exited_on: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
+        UniqueConstraint("dataset", "source_record_id", name="uq_partnerships_dataset_source"),
         CheckConstraint("(country_iso3 IS NULL) <> (organisation_id IS NULL)", name="one_party"),
         CheckConstraint(
             "exited_on IS NULL OR joined_on IS NULL OR exited_on >= joined_on", name="dates"
@@ -245,8 +248,11 @@ class Project(Provenance, Base):
     green_class: Mapped[str | None] = mapped_column(String(8))  # BRIGC traffic light
     is_umbrella: Mapped[bool] = mapped_column(Boolean, default=False)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    parent_identifier: Mapped[str | None] = mapped_column(String(160))
+    extras: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # source fields kept verbatim
+    content_hash: Mapped[str | None] = mapped_column(String(64))  # lets re-imports change nothing
     __table_args__ = (
-        UniqueConstraint("dataset", "source_record_id", name="dataset_source"),
+        UniqueConstraint("dataset", "source_record_id", name="uq_projects_dataset_source"),
         CheckConstraint("status IS NULL OR status BETWEEN 1 AND 6", name="status"),
     )
 
@@ -260,6 +266,19 @@ class ProjectCountry(Base):
     iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"), primary_key=True)
     percentage: Mapped[float] = mapped_column(Float, default=100.0)
     __table_args__ = (CheckConstraint("percentage > 0 AND percentage <= 100", name="pct"),)
+
+
+class ProjectRegion(Base):
+    """An IATI recipient region with its percentage (regions are not countries)."""
+
+    __tablename__ = "project_regions"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    vocabulary: Mapped[str] = mapped_column(String(4), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    percentage: Mapped[float] = mapped_column(Float, default=100.0)
 
 
 class ProjectSector(Base):
@@ -286,7 +305,9 @@ class Participation(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     role: Mapped[str] = mapped_column(String(16))
     __table_args__ = (
-        UniqueConstraint("project_id", "organisation_id", "role", name="project_org_role"),
+        UniqueConstraint(
+            "project_id", "organisation_id", "role", name="uq_participations_project_org_role"
+        ),
     )
 
 
@@ -395,6 +416,27 @@ class CooperationZone(Provenance, Base):
     lon: Mapped[float | None] = mapped_column(Float)
 
 
+class Port(Provenance, Base):
+    """A sea port (World Port Index), matched to the sea network by UN/LOCODE."""
+
+    __tablename__ = "ports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unlocode: Mapped[str | None] = mapped_column(String(5), index=True)
+    wpi_number: Mapped[str | None] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(256))
+    country_iso3: Mapped[str | None] = mapped_column(ForeignKey("countries.iso3"), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    harbor_size: Mapped[str | None] = mapped_column(String(32))
+    harbor_type: Mapped[str | None] = mapped_column(String(64))
+    max_depth_m: Mapped[float | None] = mapped_column(Float)
+    extras: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    __table_args__ = (
+        UniqueConstraint("dataset", "source_record_id", name="uq_ports_dataset_source"),
+    )
+
+
 # --- management: risks, milestones, tasks, approvals -----------------------------------------
 
 
@@ -491,7 +533,7 @@ class Scope(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # all, country, organisation, locality
     value: Mapped[str | None] = mapped_column(String(160))
-    __table_args__ = (UniqueConstraint("kind", "value", name="kind_value"),)
+    __table_args__ = (UniqueConstraint("kind", "value", name="uq_scopes_kind_value"),)
 
 
 class UserRole(Base):

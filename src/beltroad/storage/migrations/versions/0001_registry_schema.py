@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 22:57:44.005617
+Create Date: 2026-11-27 23:00:34.326046
 """
 
 from __future__ import annotations
@@ -128,7 +128,9 @@ def upgrade() -> None:
             name=op.f("ck_reported_statistics_qualifier"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reported_statistics")),
-        sa.UniqueConstraint("key", "as_of", "source", name="key_as_of_source"),
+        sa.UniqueConstraint(
+            "key", "as_of", "source", name="uq_reported_statistics_key_as_of_source"
+        ),
     )
     with op.batch_alter_table("reported_statistics", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_reported_statistics_key"), ["key"], unique=False)
@@ -182,7 +184,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("value", sa.String(length=160), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_scopes")),
-        sa.UniqueConstraint("kind", "value", name="kind_value"),
+        sa.UniqueConstraint("kind", "value", name="uq_scopes_kind_value"),
     )
     op.create_table(
         "users",
@@ -247,6 +249,7 @@ def upgrade() -> None:
     op.create_table(
         "organisations",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=300), nullable=False),
         sa.Column("ref", sa.String(length=128), nullable=True),
         sa.Column("name", sa.String(length=256), nullable=False),
         sa.Column("name_zh", sa.String(length=256), nullable=True),
@@ -270,11 +273,41 @@ def upgrade() -> None:
             name=op.f("fk_organisations_parent_id_organisations"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organisations")),
-        sa.UniqueConstraint("ref", name=op.f("uq_organisations_ref")),
+        sa.UniqueConstraint("key", name=op.f("uq_organisations_key")),
     )
     with op.batch_alter_table("organisations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_organisations_dataset"), ["dataset"], unique=False)
         batch_op.create_index(batch_op.f("ix_organisations_name"), ["name"], unique=False)
+        batch_op.create_index(batch_op.f("ix_organisations_ref"), ["ref"], unique=False)
+
+    op.create_table(
+        "ports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unlocode", sa.String(length=5), nullable=True),
+        sa.Column("wpi_number", sa.String(length=16), nullable=True),
+        sa.Column("name", sa.String(length=256), nullable=False),
+        sa.Column("country_iso3", sa.String(length=3), nullable=True),
+        sa.Column("lat", sa.Float(), nullable=False),
+        sa.Column("lon", sa.Float(), nullable=False),
+        sa.Column("harbor_size", sa.String(length=32), nullable=True),
+        sa.Column("harbor_type", sa.String(length=64), nullable=True),
+        sa.Column("max_depth_m", sa.Float(), nullable=True),
+        sa.Column("extras", sa.JSON(), nullable=True),
+        sa.Column("dataset", sa.String(length=64), nullable=False),
+        sa.Column("source_record_id", sa.String(length=128), nullable=True),
+        sa.Column("recommended_for_aggregates", sa.Boolean(), nullable=True),
+        sa.Column("quality", sa.String(length=32), nullable=True),
+        sa.Column("is_synthetic", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["country_iso3"], ["countries.iso3"], name=op.f("fk_ports_country_iso3_countries")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ports")),
+        sa.UniqueConstraint("dataset", "source_record_id", name="uq_ports_dataset_source"),
+    )
+    with op.batch_alter_table("ports", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ports_country_iso3"), ["country_iso3"], unique=False)
+        batch_op.create_index(batch_op.f("ix_ports_dataset"), ["dataset"], unique=False)
+        batch_op.create_index(batch_op.f("ix_ports_unlocode"), ["unlocode"], unique=False)
 
     op.create_table(
         "projects",
@@ -303,6 +336,9 @@ def upgrade() -> None:
         sa.Column("green_class", sa.String(length=8), nullable=True),
         sa.Column("is_umbrella", sa.Boolean(), nullable=False),
         sa.Column("parent_id", sa.Integer(), nullable=True),
+        sa.Column("parent_identifier", sa.String(length=160), nullable=True),
+        sa.Column("extras", sa.JSON(), nullable=True),
+        sa.Column("content_hash", sa.String(length=64), nullable=True),
         sa.Column("dataset", sa.String(length=64), nullable=False),
         sa.Column("source_record_id", sa.String(length=128), nullable=True),
         sa.Column("recommended_for_aggregates", sa.Boolean(), nullable=True),
@@ -318,7 +354,7 @@ def upgrade() -> None:
             ["parent_id"], ["projects.id"], name=op.f("fk_projects_parent_id_projects")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_projects")),
-        sa.UniqueConstraint("dataset", "source_record_id", name="dataset_source"),
+        sa.UniqueConstraint("dataset", "source_record_id", name="uq_projects_dataset_source"),
         sa.UniqueConstraint("identifier", name=op.f("uq_projects_identifier")),
     )
     with op.batch_alter_table("projects", schema=None) as batch_op:
@@ -512,7 +548,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_participations")),
-        sa.UniqueConstraint("project_id", "organisation_id", "role", name="project_org_role"),
+        sa.UniqueConstraint(
+            "project_id", "organisation_id", "role", name="uq_participations_project_org_role"
+        ),
     )
     with op.batch_alter_table("participations", schema=None) as batch_op:
         batch_op.create_index(
@@ -554,6 +592,7 @@ def upgrade() -> None:
             name=op.f("fk_partnerships_organisation_id_organisations"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_partnerships")),
+        sa.UniqueConstraint("dataset", "source_record_id", name="uq_partnerships_dataset_source"),
     )
     with op.batch_alter_table("partnerships", schema=None) as batch_op:
         batch_op.create_index(
@@ -579,6 +618,22 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("project_id", "iso3", name=op.f("pk_project_countries")),
+    )
+    op.create_table(
+        "project_regions",
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("vocabulary", sa.String(length=4), nullable=False),
+        sa.Column("code", sa.String(length=16), nullable=False),
+        sa.Column("percentage", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_project_regions_project_id_projects"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "project_id", "vocabulary", "code", name=op.f("pk_project_regions")
+        ),
     )
     op.create_table(
         "project_sectors",
@@ -730,6 +785,7 @@ def downgrade() -> None:
 
     op.drop_table("transactions")
     op.drop_table("project_sectors")
+    op.drop_table("project_regions")
     op.drop_table("project_countries")
     with op.batch_alter_table("partnerships", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_partnerships_dataset"))
@@ -766,7 +822,14 @@ def downgrade() -> None:
         batch_op.drop_index("ix_projects_commitment_year")
 
     op.drop_table("projects")
+    with op.batch_alter_table("ports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ports_unlocode"))
+        batch_op.drop_index(batch_op.f("ix_ports_dataset"))
+        batch_op.drop_index(batch_op.f("ix_ports_country_iso3"))
+
+    op.drop_table("ports")
     with op.batch_alter_table("organisations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_organisations_ref"))
         batch_op.drop_index(batch_op.f("ix_organisations_name"))
         batch_op.drop_index(batch_op.f("ix_organisations_dataset"))
 
