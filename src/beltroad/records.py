@@ -1,7 +1,7 @@
 """Typed records shared by ingest, engines, services and storage.
 
 Frozen dataclasses: what an importer yields and what storage writes. Codes follow IATI 2.03
-(``beltroad.reference.iati``); dates are ``datetime.date``; money carries its currency and base year.
+(``beltroad.reference.iati``); dates are ``datetime.date``; money carries currency and base year.
 """
 
 from __future__ import annotations
@@ -171,4 +171,14 @@ class PortRecord:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-Record = ProjectRecord | PartnershipRecord | IndicatorRecord | PortRecord
+@dataclass(frozen=True)
+class CountryProfileRecord:
+    """World Bank region and income group of a country, as a source states them."""
+
+    iso3: str
+    region: str | None
+    income_group: str | None
+    source: str
+
+
+Record = CountryProfileRecord | ProjectRecord | PartnershipRecord | IndicatorRecord | PortRecord

@@ -143,6 +143,64 @@ def demo(
         _serve(settings)
 
 
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="gcdf3, gcdf3-geo, gcdf2, gcof1, iati, table, ...")],
+    path: Annotated[Path, typer.Argument(help="The file to import.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and report rejected rows; write nothing.")
+    ] = False,
+    on_error: Annotated[
+        str,
+        typer.Option("--on-error", help="fail: import nothing if any row is rejected; skip."),
+    ] = "fail",
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="Mapping file (TOML) for `table` imports.")
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Import a data file: validate every row, then write all-or-nothing (or skip bad rows)."""
+    from beltroad.cli.progress import RichProgress
+    from beltroad.services.imports import ImportRejected, import_file
+    from beltroad.services.workspace import open_workspace
+
+    workspace = open_workspace(state(ctx).settings())
+    options = {"mapping": mapping} if mapping is not None else None
+    try:
+        with RichProgress() as progress:
+            report = import_file(
+                workspace,
+                kind,
+                path,
+                dry_run=dry_run,
+                on_error=on_error,  # type: ignore[arg-type]
+                progress=progress,
+                options=options,
+            )
+    except ImportRejected as exc:
+        _import_output(exc.report.as_dict(), fmt)
+        raise
+    finally:
+        workspace.close()
+    _import_output(report.as_dict(), fmt)
+
+
+def _import_output(payload: dict[str, Any], fmt: Format) -> None:
+    rejected = payload["rejected"]
+    if fmt is Format.json:
+        emit(payload, [], fmt)
+        return
+    if fmt is Format.csv:
+        emit(payload, rejected, fmt)
+        return
+    rows = [{"item": k, "value": v} for k, v in payload.items() if k != "rejected"]
+    rows.append({"item": "rejected", "value": len(rejected)})
+    emit(payload, rows, fmt, title="import")
+    if rejected:
+        emit(payload, rejected[:50], fmt, title="rejected rows (first 50)")
+
+
 @app.command()
 def serve(
     ctx: typer.Context,

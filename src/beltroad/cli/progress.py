@@ -51,5 +51,10 @@ class RichProgress:
 
     def finish(self) -> None:
         if self._task is not None:
-            self._bar.update(self._task, completed=self._bar.tasks[-1].total or 0)
+            task = self._bar.tasks[-1]
+            self._bar.update(
+                self._task,
+                total=task.total or task.completed,
+                completed=task.total or task.completed,
+            )
             self._task = None

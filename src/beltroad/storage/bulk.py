@@ -11,7 +11,6 @@ statements with its own placeholder. The caller owns the transaction::
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from itertools import repeat
 from typing import Any
@@ -39,7 +38,8 @@ def ensure_synthetic_financiers(connection: Connection, dataset: str) -> list[in
     """
     organisations = _table("organisations")
     refs = [f.ref for f in SYNTHETIC_FINANCIERS]
-    query = select(organisations.c.ref, organisations.c.id).where(organisations.c.ref.in_(refs))
+    # An organisation's key is its IATI ref when it has one (see models.Organisation.key).
+    query = select(organisations.c.key, organisations.c.id).where(organisations.c.key.in_(refs))
     found: dict[str, int] = {ref: id_ for ref, id_ in connection.execute(query)}
     missing = [f for f in SYNTHETIC_FINANCIERS if f.ref not in found]
     if missing:
@@ -47,6 +47,7 @@ def ensure_synthetic_financiers(connection: Connection, dataset: str) -> list[in
             organisations.insert(),
             [
                 {
+                    "key": f.ref,
                     "ref": f.ref,
                     "name": f.name,
                     "org_type": f.org_type,
@@ -77,25 +78,25 @@ def _dates(values: npt.NDArray[np.datetime64], *, as_text: bool) -> list[Any]:
     return list(table[np.where(missing, len(table) - 1, days - low)].tolist())
 
 
-def _insert(connection: Connection, table: str, columns: Sequence[str], rows: list[Any]) -> int:
+def _insert(connection: Connection, table: str, columns: dict[str, Iterable[Any]]) -> int:
+    """executemany one INSERT of plain tuples; constant columns may be ``itertools.repeat``."""
+    rows = list(zip(*columns.values()))  # noqa: B905 - repeat() columns are endless
     if not rows:
         return 0
     dialect = connection.dialect
-    quote = dialect.identifier_preparer.quote
     if dialect.paramstyle == "qmark":
-        marks = ", ".join("?" for _ in columns)
+        mark = "?"
     elif dialect.paramstyle in ("format", "pyformat"):
-        marks = ", ".join("%s" for _ in columns)
+        mark = "%s"
     else:  # any other driver: SQLAlchemy Core, slower but portable
-        connection.execute(_table(table).insert(), [dict(zip(columns, r, strict=True)) for r in rows])
+        connection.execute(_table(table).insert(), [dict(zip(columns, r)) for r in rows])  # noqa: B905
         return len(rows)
-    names = ", ".join(quote(c) for c in columns)
-    connection.exec_driver_sql(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)  # noqa: S608
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(name) for name in columns)
+    marks = ", ".join(mark for _ in columns)
+    sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608 - names are ours
+    connection.exec_driver_sql(sql, rows)
     return len(rows)
-
-
-def _rows(*columns: Iterable[Any]) -> list[tuple[Any, ...]]:
-    return list(zip(*columns))  # noqa: B905 - constant columns are itertools.repeat
 
 
 def write_synthetic(
@@ -110,85 +111,105 @@ def write_synthetic(
     Projects keep the batch's ids (so children need no lookups), ``source_record_id`` is the
     identifier, and every project and transaction is marked ``is_synthetic``. Transaction
     ``value`` is nominal USD; commitments and disbursements come from the financier
-    (``provider_org_id``), interest and repayments go to it (``receiver_org_id``). The countries
-    referenced must exist in ``countries``.
+    (``provider_org_id``), interest and repayments go to it (``receiver_org_id``). The
+    countries referenced must exist in ``countries``; ``financier_ids`` (from
+    :func:`ensure_synthetic_financiers`) saves a lookup per batch.
     """
     if not dataset or len(dataset) > 64:
         raise InvalidInput.at("must be 1 to 64 characters", field="dataset", value=dataset)
     if financier_ids is None:
         financier_ids = ensure_synthetic_financiers(connection, dataset)
+    if len(financier_ids) != len(batch.financiers):
+        raise InvalidInput.at(
+            f"needs {len(batch.financiers)} ids, one per synthetic financier",
+            field="financier_ids",
+            value=list(financier_ids),
+        )
     as_text = connection.dialect.name == "sqlite"
     p, c, s, t = batch.projects, batch.countries, batch.sectors, batch.transactions
     ids = p.id.tolist()
-    n = len(ids)
+    identifiers = p.identifier.tolist()
     org_of_project = np.asarray(financier_ids, dtype=np.int64)[p.financier]
     counts = {
         "projects": _insert(
             connection,
             "projects",
-            (
-                "id", "identifier", "title", "status", "stage", "planned_start", "actual_start",
-                "planned_end", "actual_end", "commitment_year", "flow_class", "flow_type",
-                "finance_type", "amount_currency", "amount_original", "amount_usd_nominal",
-                "amount_usd_constant", "amount_base_year", "is_flagship", "is_umbrella",
-                "dataset", "source_record_id", "recommended_for_aggregates", "is_synthetic",
-            ),
-            _rows(
-                ids, p.identifier.tolist(), p.title.tolist(), p.status.tolist(),
-                p.stage.tolist(), _dates(p.planned_start, as_text=as_text),
-                _dates(p.actual_start, as_text=as_text), _dates(p.planned_end, as_text=as_text),
-                _dates(p.actual_end, as_text=as_text), p.commitment_year.tolist(),
-                p.flow_class.tolist(), [v or None for v in p.flow_type.tolist()],
-                p.finance_type.tolist(), repeat(batch.amount_currency, n),
-                p.amount_original.tolist(), p.amount_usd_nominal.tolist(),
-                p.amount_usd_constant.tolist(), repeat(batch.base_year, n), repeat(False, n),
-                p.is_umbrella.tolist(), repeat(dataset, n), p.identifier.tolist(),
-                p.recommended_for_aggregates.tolist(), repeat(True, n),
-            ),
-        ),  # fmt: skip
+            {
+                "id": ids,
+                "identifier": identifiers,
+                "title": p.title.tolist(),
+                "status": p.status.tolist(),
+                "stage": p.stage.tolist(),
+                "planned_start": _dates(p.planned_start, as_text=as_text),
+                "actual_start": _dates(p.actual_start, as_text=as_text),
+                "planned_end": _dates(p.planned_end, as_text=as_text),
+                "actual_end": _dates(p.actual_end, as_text=as_text),
+                "commitment_year": p.commitment_year.tolist(),
+                "flow_class": p.flow_class.tolist(),
+                "flow_type": [code or None for code in p.flow_type.tolist()],  # 0: unknown
+                "finance_type": p.finance_type.tolist(),
+                "amount_currency": repeat(batch.amount_currency),
+                "amount_original": p.amount_original.tolist(),
+                "amount_usd_nominal": p.amount_usd_nominal.tolist(),
+                "amount_usd_constant": p.amount_usd_constant.tolist(),
+                "amount_base_year": repeat(batch.base_year),
+                "is_flagship": repeat(False),
+                "is_umbrella": p.is_umbrella.tolist(),
+                "dataset": repeat(dataset),
+                "source_record_id": identifiers,
+                "recommended_for_aggregates": p.recommended_for_aggregates.tolist(),
+                "is_synthetic": repeat(True),
+            },
+        ),
         "project_countries": _insert(
             connection,
             "project_countries",
-            ("project_id", "iso3", "percentage"),
-            _rows(c.project_id.tolist(), c.iso3.tolist(), c.percentage.tolist()),
+            {
+                "project_id": c.project_id.tolist(),
+                "iso3": c.iso3.tolist(),
+                "percentage": c.percentage.tolist(),
+            },
         ),
         "project_sectors": _insert(
             connection,
             "project_sectors",
-            ("project_id", "vocabulary", "code", "percentage"),
-            _rows(
-                s.project_id.tolist(),
-                repeat(batch.sector_vocabulary, len(s.project_id)),
-                s.code.tolist(),
-                s.percentage.tolist(),
-            ),
+            {
+                "project_id": s.project_id.tolist(),
+                "vocabulary": repeat(batch.sector_vocabulary),
+                "code": s.code.tolist(),
+                "percentage": s.percentage.tolist(),
+            },
         ),
         "participations": _insert(
             connection,
             "participations",
-            ("project_id", "organisation_id", "role"),
-            _rows(ids, org_of_project.tolist(), repeat(FUNDING_ROLE, n)),
+            {
+                "project_id": ids,
+                "organisation_id": org_of_project.tolist(),
+                "role": repeat(FUNDING_ROLE),
+            },
         ),
     }
-    m = len(t.project_id)
     org = org_of_project[np.searchsorted(p.id, t.project_id)]
     incoming = (t.type == 5) | (t.type == 6)  # interest and repayments flow to the financier
-    provider = np.where(incoming, 0, org).tolist()
-    receiver = np.where(incoming, org, 0).tolist()
+    nominal = t.usd_nominal.tolist()
     counts["transactions"] = _insert(
         connection,
         "transactions",
-        (
-            "project_id", "type", "date", "currency", "value", "usd_nominal", "usd_constant",
-            "base_year", "provider_org_id", "receiver_org_id", "is_synthetic",
-        ),
-        _rows(
-            t.project_id.tolist(), t.type.tolist(), _dates(t.date, as_text=as_text),
-            repeat(batch.amount_currency, m), t.usd_nominal.tolist(), t.usd_nominal.tolist(),
-            t.usd_constant.tolist(), repeat(batch.base_year, m), [v or None for v in provider],
-            [v or None for v in receiver], repeat(True, m),
-        ),
-    )  # fmt: skip
+        {
+            "project_id": t.project_id.tolist(),
+            "type": t.type.tolist(),
+            "date": _dates(t.date, as_text=as_text),
+            "currency": repeat(batch.amount_currency),
+            "value": nominal,
+            "usd_nominal": nominal,
+            "usd_constant": t.usd_constant.tolist(),
+            "base_year": repeat(batch.base_year),
+            "provider_org_id": [v or None for v in np.where(incoming, 0, org).tolist()],
+            "receiver_org_id": [v or None for v in np.where(incoming, org, 0).tolist()],
+            "is_synthetic": repeat(True),
+        },
+    )
     return counts
 
 

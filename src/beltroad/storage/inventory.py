@@ -118,6 +118,21 @@ def record_dataset(
     )
 
 
+def dataset_record_count(connection: Connection, name: str) -> int:
+    """Records of every kind that came from dataset ``name``."""
+    total = 0
+    for model in (models.Project, models.Partnership, models.Port, models.Organisation):
+        total += int(
+            connection.execute(select(func.count()).where(model.dataset == name)).scalar_one()
+        )
+    total += int(
+        connection.execute(
+            select(func.count()).where(models.CountryIndicator.dataset == name)
+        ).scalar_one()
+    )
+    return total
+
+
 def delete_dataset_records(connection: Connection, name: str) -> int:
     """Remove every project (with its children) and organisation a dataset brought in."""
     project_ids = select(models.Project.id).where(models.Project.dataset == name)
