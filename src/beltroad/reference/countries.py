@@ -23,6 +23,7 @@ from typing import Any
 import pycountry
 
 from beltroad.errors import NotFound
+from beltroad.reference.country_aliases import ALIASES, EXTRA_COUNTRIES
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def load_countries() -> list[CountryFact]:
     ``name_en`` is pycountry's ``common_name`` where it has one (``"Taiwan"``), else ``name``.
     """
     zh = _chinese_translation()
-    return [_fact(country, zh) for country in pycountry.countries]
+    return [_fact(country, zh) for country in pycountry.countries] + extra_countries()
 
 
 def _fact(country: Any, zh: gettext.NullTranslations | None) -> CountryFact:
@@ -84,7 +85,24 @@ def _index() -> Mapping[str, CountryFact]:
         for name in (country.name, fact.name_en, fact.official_name, fact.name_zh):
             if name:
                 by_name.setdefault(name.casefold(), fact)
+    for extra in extra_countries():
+        by_code[extra.iso3.casefold()] = extra
+        by_code[extra.iso2.casefold()] = extra
+        by_name.setdefault(extra.name_en.casefold(), extra)
+    by_iso3 = {fact.iso3: fact for fact in by_code.values()}
+    for alias, iso3 in ALIASES.items():
+        by_name.setdefault(alias.casefold(), by_iso3[iso3])
     return {**by_name, **by_code}
+
+
+def extra_countries() -> list[CountryFact]:
+    """Territories that data sets report without an ISO 3166-1 code (Kosovo, XKX)."""
+    return [
+        CountryFact(
+            iso3=iso3, iso2=iso2, numeric=numeric, name_en=name, official_name=None, name_zh=zh
+        )
+        for iso3, iso2, numeric, name, zh, _source in EXTRA_COUNTRIES
+    ]
 
 
 def resolve_country(text: str) -> CountryFact:
