@@ -143,6 +143,63 @@ def demo(
         _serve(settings)
 
 
+data_app = typer.Typer(help="The dataset registry: list, pull and verify pinned public data sets.")
+app.add_typer(data_app, name="data")
+
+
+@data_app.command("list")
+def data_list(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """List every dataset: licence, citation, upstream address, pinned hash, cached or not."""
+    from beltroad.services.data import list_datasets
+
+    entries = list_datasets(state(ctx).settings())
+    rows = [
+        {
+            "name": e["name"],
+            "files": len(e["files"]),
+            "cached": e["cached"],
+            "licence": e["licence"],
+            "import": e["import_kind"] or "",
+        }
+        for e in entries
+    ]
+    emit(entries, rows, fmt, title="datasets")
+
+
+@data_app.command("pull")
+def data_pull(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Datasets to pull (default: all).")
+    ] = None,
+    no_download: Annotated[
+        bool, typer.Option("--no-download", help="Use the cache and mirror only.")
+    ] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Fetch datasets into the cache: mirror first, then the publisher; hashes are checked."""
+    from beltroad.cli.progress import RichProgress
+    from beltroad.services.data import pull_datasets
+
+    with RichProgress() as progress:
+        pulled = pull_datasets(
+            state(ctx).settings(), names or [], allow_download=not no_download, progress=progress
+        )
+    rows = [{"dataset": n, "file": str(p)} for n, paths in pulled.items() for p in paths]
+    emit({n: [str(p) for p in ps] for n, ps in pulled.items()}, rows, fmt, title="pulled")
+
+
+@data_app.command("verify")
+def data_verify(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """Re-hash the cached files against the pinned SHA-256; exit 1 if any is corrupt."""
+    from beltroad.services.data import verify_cache
+
+    rows = verify_cache(state(ctx).settings())
+    emit(rows, rows, fmt, title="dataset cache")
+    if any(r["cached"] == "corrupt" for r in rows):
+        raise typer.Exit(1)
+
+
 @app.command("import")
 def import_(
     ctx: typer.Context,
