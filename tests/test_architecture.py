@@ -64,9 +64,12 @@ def sqlalchemy_names(path: Path) -> set[str]:
             names.update(
                 a.name for a in node.names if a.name.split(".")[0] in ("sqlalchemy", "alembic")
             )
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            if node.module.split(".")[0] in ("sqlalchemy", "alembic"):
-                names.update(f"{node.module}.{a.name}" for a in node.names)
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.split(".")[0] in ("sqlalchemy", "alembic")
+        ):
+            names.update(f"{node.module}.{a.name}" for a in node.names)
     return names
 
 

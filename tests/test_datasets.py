@@ -29,9 +29,12 @@ def test_every_entry_points_into_the_mirror_layout() -> None:
     names = [e.name for e in datasets.REGISTRY]
     assert len(names) == len(set(names))
     for entry in datasets.REGISTRY:
-        assert entry.citation and entry.licence and entry.homepage.startswith("https://")
+        assert entry.citation
+        assert entry.licence
+        assert entry.homepage.startswith("https://")
         for file in entry.files:
-            assert len(file.sha256) == 64 and file.size > 0
+            assert len(file.sha256) == 64
+            assert file.size > 0
             assert not file.path.startswith("/")
 
 
