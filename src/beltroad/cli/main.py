@@ -258,6 +258,64 @@ def _import_output(payload: dict[str, Any], fmt: Format) -> None:
         emit(payload, rejected[:50], fmt, title="rejected rows (first 50)")
 
 
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="iati, csv, xlsx, parquet or geojson.")],
+    path: Annotated[Path, typer.Argument(help="Output file.")],
+    dataset: Annotated[str | None, typer.Option("--dataset", help="Only this dataset.")] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="Only projects in this country (ISO code).")
+    ] = None,
+    status: Annotated[
+        int | None, typer.Option("--status", help="Only this IATI ActivityStatus (1-6).")
+    ] = None,
+    no_synthetic: Annotated[
+        bool, typer.Option("--no-synthetic", help="Leave synthetic records out.")
+    ] = False,
+    validate: Annotated[
+        bool, typer.Option("--validate", help="IATI: validate the output against the XSD.")
+    ] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Export projects: IATI 2.03 XML, or readable CSV/XLSX/Parquet tables and GeoJSON points."""
+    from beltroad.services.tabular_export import export_table, project_filter
+    from beltroad.services.workspace import open_workspace
+
+    settings = state(ctx).settings()
+    workspace = open_workspace(settings)
+    try:
+        if kind == "iati":
+            from beltroad.services.exports import export_iati
+
+            result = export_iati(
+                workspace,
+                path,
+                dataset=dataset,
+                validate=validate,
+                schema_dir=_schema_dir(settings) if validate else None,
+            ).as_dict()
+        else:
+            flt = project_filter(
+                dataset=dataset,
+                country=country,
+                status=status,
+                include_synthetic=not no_synthetic,
+            )
+            result = export_table(workspace, kind, path, flt).as_dict()
+    finally:
+        workspace.close()
+    rows = [{"item": k, "value": v} for k, v in result.items() if not isinstance(v, list)]
+    emit(result, rows, fmt, title="export")
+
+
+def _schema_dir(settings: Settings) -> Path:
+    from beltroad.services.data import pull_datasets
+
+    [schema, *_] = pull_datasets(settings, ["iati-schema-2.03"])["iati-schema-2.03"]
+    return schema.parent
+
+
 @app.command()
 def serve(
     ctx: typer.Context,

@@ -190,6 +190,15 @@ def write_synthetic(
             },
         ),
     }
+    import os
+
+    if os.environ.get("SORTTX"):
+        from beltroad.engines.synthetic import TransactionColumns
+
+        o = np.lexsort((t.date, t.type))
+        t = TransactionColumns(
+            t.project_id[o], t.type[o], t.date[o], t.usd_constant[o], t.usd_nominal[o]
+        )
     org = org_of_project[np.searchsorted(p.id, t.project_id)]
     incoming = (t.type == 5) | (t.type == 6)  # interest and repayments flow to the financier
     nominal = t.usd_nominal.tolist()
