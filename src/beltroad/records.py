@@ -55,6 +55,15 @@ class CountrySplit:
 
 
 @dataclass(frozen=True)
+class RegionSplit:
+    """An IATI recipient region (regions are not countries): code, vocabulary, percentage."""
+
+    code: str
+    vocabulary: str = "1"  # IATI RegionVocabulary: 1 = OECD DAC, 2 = UN M49
+    percentage: float = 100.0
+
+
+@dataclass(frozen=True)
 class SectorSplit:
     code: str
     vocabulary: str = "1"  # IATI SectorVocabulary: 1 = DAC 5-digit, 2 = DAC 3-digit
@@ -132,6 +141,7 @@ class ProjectRecord:
     parent_identifier: str | None = None
     corridor_id: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    regions: tuple[RegionSplit, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -198,6 +198,7 @@ def _write_children(
     org_ids: dict[str, int],
 ) -> None:
     countries: list[dict[str, Any]] = []
+    regions: list[dict[str, Any]] = []
     sectors: list[dict[str, Any]] = []
     participations: list[dict[str, Any]] = []
     transactions: list[dict[str, Any]] = []
@@ -209,6 +210,14 @@ def _write_children(
         for c in record.countries:
             split[c.iso3] = split.get(c.iso3, 0.0) + c.percentage
         countries += [{"project_id": pid, "iso3": k, "percentage": v} for k, v in split.items()]
+        region_split: dict[tuple[str, str], float] = {}
+        for g in record.regions:
+            region_key = (g.vocabulary, g.code)
+            region_split[region_key] = region_split.get(region_key, 0.0) + g.percentage
+        regions += [
+            {"project_id": pid, "vocabulary": v, "code": c, "percentage": pct}
+            for (v, c), pct in region_split.items()
+        ]
         sector_split: dict[tuple[str, str], float] = {}
         for s in record.sectors:
             key = (s.vocabulary, s.code)
@@ -247,6 +256,7 @@ def _write_children(
             locations.append({"project_id": pid, **loc.__dict__})
     for model, rows in (
         (models.ProjectCountry, countries),
+        (models.ProjectRegion, regions),
         (models.ProjectSector, sectors),
         (models.Participation, participations),
         (models.Transaction, transactions),
