@@ -11,7 +11,7 @@ concatenated output depends on ``seed``, ``calibration``, ``base_year`` and ``id
 never on ``batch_size``, and the first *n* projects of a longer portfolio equal a portfolio of *n*.
 
 >>> batch = next(generate(10, seed=7, calibration=default_calibration()))
->>> batch.projects.identifier[0], len(batch.projects.id)
+>>> str(batch.projects.identifier[0]), len(batch)
 ('SYN-7-000000001', 10)
 """
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import TypeVar
 
 import numpy as np
@@ -28,6 +28,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from beltroad.errors import InvalidInput
+from beltroad.reference.iati import (
+    ActivityStatus,
+    FinanceType,
+    FlowType,
+    OrganisationType,
+    SectorVocabulary,
+    TransactionType,
+)
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -38,29 +46,36 @@ Dates = npt.NDArray[np.datetime64]
 #: projects per internal block; part of the output's definition (changing it changes portfolios)
 BLOCK_SIZE = 8192
 FLOW_CLASSES = ("ODA-like", "OOF-like", "Vague (Official Finance)")
-#: IATI FlowType per AidData flow class; 0 means unknown (stored as NULL): "Vague" is by
-#: definition neither reliably ODA (10) nor OOF (20).
-FLOW_TYPES = {"ODA-like": 10, "OOF-like": 20, "Vague (Official Finance)": 0}
-# IATI FinanceType: 110 standard grant, 410 aid loan, 421 standard loan.
-GRANT, AID_LOAN, STANDARD_LOAN = 110, 410, 421
-# IATI TransactionType.
-COMMITMENT, DISBURSEMENT, INTEREST, REPAYMENT = 2, 3, 5, 6
-SECTOR_VOCABULARY = "1"  # IATI SectorVocabulary 1: OECD DAC CRS purpose codes (5 digit)
+#: IATI FlowType per AidData flow class, as beltroad's AidData importer maps them: ODA-like 10,
+#: OOF-like 21 (IATI's OOF 20 is withdrawn, standards.md §1.3); 0 means unknown (stored as NULL):
+#: "Vague" is by definition neither reliably ODA nor OOF.
+FLOW_TYPES = {
+    "ODA-like": int(FlowType.ODA),
+    "OOF-like": int(FlowType.NON_EXPORT_CREDIT_OOF),
+    "Vague (Official Finance)": 0,
+}
+# IATI FinanceType: every loan is 421 "Standard loan" (410-414 are withdrawn, standards.md §1.3).
+GRANT, LOAN = int(FinanceType.STANDARD_GRANT), int(FinanceType.STANDARD_LOAN)
+COMMITMENT = int(TransactionType.OUTGOING_COMMITMENT)
+DISBURSEMENT = int(TransactionType.DISBURSEMENT)
+INTEREST = int(TransactionType.INTEREST_PAYMENT)
+REPAYMENT = int(TransactionType.LOAN_REPAYMENT)
+#: OECD DAC CRS purpose codes (5 digit)
+SECTOR_VOCABULARY = SectorVocabulary.OECD_DAC_CRS_PURPOSE_CODES_5_DIGIT.code
+# IATI ActivityStatus codes used below.
+STARTED_STATUSES = tuple(
+    int(s)
+    for s in (
+        ActivityStatus.IMPLEMENTATION,
+        ActivityStatus.FINALISATION,
+        ActivityStatus.CLOSED,
+        ActivityStatus.SUSPENDED,
+    )
+)
+FINISHED_STATUSES = (int(ActivityStatus.FINALISATION), int(ActivityStatus.CLOSED))
+CANCELLED, SUSPENDED = int(ActivityStatus.CANCELLED), int(ActivityStatus.SUSPENDED)
 
-# [N] Loan terms per flow class (ODA-like, OOF-like, Vague): grace and maturity in years and
-# the annual interest rate. Round numbers in the range AidData reports, not estimates.
-GRACE_YEARS = (5, 3, 3)
-MATURITY_YEARS = (20, 12, 15)
-INTEREST_RATE = (0.02, 0.045, 0.035)
-# [N] Volume caps: at most this many interest and repayment records per loan, so that debt
-# service does not crowd out disbursements in old loans.
-MAX_INTEREST_RECORDS = 3
-MAX_REPAYMENT_RECORDS = 3
-# [N] Share of multi-party projects with three (rather than two) countries or sectors; share of
-# cancelled projects that had started (and disbursed) before cancellation.
-THREE_PARTY_SHARE = 0.3
-CANCELLED_AFTER_START_SHARE = 0.3
-# [N] Disbursed share of the commitment by IATI status 1..6 (low, high), drawn uniformly.
+# [N] Default disbursed share of the commitment by IATI status 1..6 (low, high), drawn uniformly.
 DISBURSED_SHARE = ((0.0, 0.0), (0.1, 0.9), (0.85, 1.0), (0.85, 1.0), (0.02, 0.3), (0.05, 0.6))
 
 
@@ -68,19 +83,21 @@ DISBURSED_SHARE = ((0.0, 0.0), (0.1, 0.9), (0.85, 1.0), (0.85, 1.0), (0.02, 0.3)
 class Financier:
     name: str
     ref: str  # IATI organisation identifier, in the reserved XE-EXAMPLE namespace
-    org_type: int  # IATI OrganisationType
+    org_type: int  # IATI OrganisationType: 10 government, 15 other public sector
     loan_weight: float
     grant_weight: float
 
 
-#: The only financiers of synthetic projects; none of them exists.
+_GOV, _PUBLIC = int(OrganisationType.GOVERNMENT), int(OrganisationType.OTHER_PUBLIC_SECTOR)
+#: The only financiers of synthetic projects; none of them exists. The weights ([N]) say who
+#: lends (policy and state-owned banks) and who gives grants (ministry, agency).
 SYNTHETIC_FINANCIERS = (
-    Financier("Synthetic Policy Bank A", "XE-EXAMPLE-SYN-A", 15, 0.45, 0.0),
-    Financier("Synthetic Export-Import Bank B", "XE-EXAMPLE-SYN-B", 15, 0.35, 0.05),
-    Financier("Synthetic Commercial Bank C", "XE-EXAMPLE-SYN-C", 70, 0.15, 0.0),
-    Financier("Synthetic Development Ministry D", "XE-EXAMPLE-SYN-D", 10, 0.0, 0.55),
-    Financier("Synthetic Cooperation Agency E", "XE-EXAMPLE-SYN-E", 10, 0.0, 0.35),
-    Financier("Synthetic State Fund F", "XE-EXAMPLE-SYN-F", 15, 0.05, 0.05),
+    Financier("Synthetic Policy Bank A", "XE-EXAMPLE-SYN-A", _PUBLIC, 0.45, 0.0),
+    Financier("Synthetic Export-Import Bank B", "XE-EXAMPLE-SYN-B", _PUBLIC, 0.35, 0.05),
+    Financier("Synthetic Commercial Bank C", "XE-EXAMPLE-SYN-C", _PUBLIC, 0.15, 0.0),
+    Financier("Synthetic Development Ministry D", "XE-EXAMPLE-SYN-D", _GOV, 0.0, 0.55),
+    Financier("Synthetic Cooperation Agency E", "XE-EXAMPLE-SYN-E", _GOV, 0.0, 0.35),
+    Financier("Synthetic State Fund F", "XE-EXAMPLE-SYN-F", _PUBLIC, 0.05, 0.05),
 )
 
 #: Short labels for titles, by DAC 5-digit code (codes outside it are titled "DAC <code>").
@@ -144,8 +161,10 @@ AIDDATA_SECTORS: dict[str, tuple[tuple[str, float], ...]] = {
     "UNALLOCATED/UNSPECIFIED": (("99810", 1.0),),
 }  # fmt: skip
 
-#: AidData status -> IATI ActivityStatus (1 pipeline, 2 implementation, 3 completion,
-#: 5 cancelled, 6 suspended). A signed commitment not yet implemented is still "pipeline".
+#: AidData status -> IATI ActivityStatus (1 pipeline, 2 implementation, 3 finalisation,
+#: 5 cancelled, 6 suspended), as beltroad's AidData importer maps them. A signed commitment not
+#: yet implemented is still "pipeline"; AidData's "Completion" is physical completion while a
+#: loan is still being repaid, i.e. IATI "Finalisation".
 AIDDATA_STATUSES = {
     "PIPELINE: PLEDGE": 1, "PIPELINE: COMMITMENT": 1, "IMPLEMENTATION": 2, "COMPLETION": 3,
     "COMPLETED": 3, "CANCELLED": 5, "CANCELED": 5, "SUSPENDED": 6,
@@ -170,10 +189,16 @@ def _check_weights(name: str, weights: Sequence[float], size: int) -> None:
 class Calibration:
     """The shape of a synthetic portfolio. Weights need not sum to 1; they are normalised.
 
-    ``status_weights`` are for IATI ActivityStatus 1..6; ``loan_shares`` is the share of loans
-    per flow class; amounts are log-normal in constant USD of the generator's ``base_year``,
-    clipped to [``min_amount_usd``, ``max_amount_usd``]; nominal USD is constant USD times
-    ``(1 + inflation_rate) ** (year - base_year)`` (a flat deflator, an [N] assumption).
+    ``status_weights`` are for IATI ActivityStatus 1..6; ``loan_shares``, ``grace_years``,
+    ``maturity_years`` and ``interest_rates`` go per flow class; amounts are log-normal in
+    constant USD of the generator's ``base_year``, clipped to [``min_amount_usd``,
+    ``max_amount_usd``]; nominal USD is constant USD times ``(1 + inflation_rate) ** (year -
+    base_year)`` (a flat deflator). Every default below is an [N] assumption: round numbers in
+    the range AidData reports, not estimates. ``max_interest_records`` and
+    ``max_repayment_records`` cap debt-service rows per loan so that it does not crowd out
+    disbursements; ``disbursed_share`` is the (low, high) share of the commitment disbursed, by
+    status 1..6; ``three_party_share`` is the share of multi-country (multi-sector) projects
+    with three rather than two.
     """
 
     countries: tuple[str, ...]
@@ -196,6 +221,14 @@ class Calibration:
     min_amount_usd: float = 1e4
     max_amount_usd: float = 2.5e10
     inflation_rate: float = 0.02
+    grace_years: tuple[int, ...] = (5, 3, 3)
+    maturity_years: tuple[int, ...] = (20, 12, 15)
+    interest_rates: tuple[float, ...] = (0.02, 0.045, 0.035)
+    max_interest_records: int = 3
+    max_repayment_records: int = 3
+    disbursed_share: tuple[tuple[float, float], ...] = DISBURSED_SHARE
+    three_party_share: float = 0.3
+    cancelled_after_start_share: float = 0.3
 
     def __post_init__(self) -> None:
         _check_weights("country_weights", self.country_weights, len(self.countries))
@@ -215,17 +248,40 @@ class Calibration:
         ):
             raise _problem("must be distinct years between 1900 and 2100", "years", self.years)
         unknown = [c for c in self.flow_classes if c not in FLOW_TYPES]
-        if unknown or len(self.loan_shares) != len(self.flow_classes):
+        per_class = (self.loan_shares, self.grace_years, self.maturity_years, self.interest_rates)
+        if unknown or any(len(v) != len(self.flow_classes) for v in per_class):
             raise _problem(
-                f"flow classes must be among {FLOW_CLASSES}, one loan share each",
+                f"flow classes must be among {FLOW_CLASSES}, with one loan share, grace, "
+                "maturity and interest rate each",
                 "flow_classes",
                 self.flow_classes,
+            )
+        terms = zip(self.grace_years, self.maturity_years, self.interest_rates, strict=True)
+        if any(not (0 <= g < m <= 100 and 0.0 <= r < 1.0) for g, m, r in terms):
+            raise _problem(
+                "needs 0 <= grace < maturity <= 100 years and 0 <= rate < 1",
+                "maturity_years",
+                (self.grace_years, self.maturity_years, self.interest_rates),
+            )
+        if not (0 <= self.max_interest_records <= 100 and 0 <= self.max_repayment_records <= 100):
+            raise _problem(
+                "must be between 0 and 100", "max_interest_records", self.max_interest_records
+            )
+        if len(self.disbursed_share) != 6 or any(
+            not 0.0 <= low <= high <= 1.0 for low, high in self.disbursed_share
+        ):
+            raise _problem(
+                "needs six (low, high) pairs with 0 <= low <= high <= 1",
+                "disbursed_share",
+                self.disbursed_share,
             )
         shares = {
             "multi_country_share": self.multi_country_share,
             "multi_sector_share": self.multi_sector_share,
             "umbrella_share": self.umbrella_share,
             "inflation_rate": self.inflation_rate,
+            "three_party_share": self.three_party_share,
+            "cancelled_after_start_share": self.cancelled_after_start_share,
             **{f"loan_shares[{i}]": s for i, s in enumerate(self.loan_shares)},
         }
         for name, value in shares.items():
@@ -321,11 +377,19 @@ def _column(frame: pd.DataFrame, label: str) -> pd.Series:
 
 
 def _mapped(values: pd.Series, table: Collection[str], label: str) -> pd.Series:
-    keys = values.dropna().astype(str).str.strip().str.upper()
+    """Normalised keys of the non-empty ``values``; the first unknown one is an error."""
+    given = values.dropna().astype(str)
+    keys = given.str.strip().str.upper()
     keys = keys.str.replace(r"\s*/\s*", "/", regex=True).str.replace(r"\s+", " ", regex=True)
-    unknown = sorted(set(keys) - set(table))
-    if unknown:
-        raise _problem(f"unknown value (expected one of {sorted(table)})", label, unknown[0])
+    unknown = ~keys.isin(list(table))
+    if unknown.any():
+        first = int(np.argmax(unknown.to_numpy()))
+        raise InvalidInput.at(
+            f"unknown value in the row with index {given.index[first]} "
+            f"(expected one of {sorted(table)}, in any case)",
+            field=label,
+            value=given.iloc[first],
+        )
     return keys
 
 
@@ -387,7 +451,7 @@ def calibrate_from_aiddata(frame: pd.DataFrame, *, base: Calibration | None = No
     if flows is not None and flows.notna().any():
         upper = {c.upper(): c for c in FLOW_CLASSES}
         names = _mapped(flows, upper, "Flow Class").map(upper)
-        flow_weights = tuple(float((names == c).sum()) for c in FLOW_CLASSES)
+        flow_weights = tuple(float((names == c).sum()) for c in base.flow_classes)
         flow_note = "flow classes from the table"
     umbrella_share, umbrella_note = base.umbrella_share, "umbrella share from the base"
     umbrellas = _optional_column(frame, "Umbrella")
@@ -397,7 +461,8 @@ def calibrate_from_aiddata(frame: pd.DataFrame, *, base: Calibration | None = No
         umbrella_note = "umbrella share from the table"
 
     mu, sigma = float(np.mean(logs)), float(np.std(logs, ddof=1))
-    return Calibration(
+    return replace(
+        base,
         countries=tuple(str(c) for c in country_counts.index),
         country_weights=tuple(float(v) for v in country_counts.to_numpy()),
         sectors=tuple(code_weights),
@@ -407,24 +472,17 @@ def calibrate_from_aiddata(frame: pd.DataFrame, *, base: Calibration | None = No
         amount_log_mu=mu,
         amount_log_sigma=sigma,
         status_weights=tuple(float(v) for v in status_counts.to_numpy()),
-        flow_classes=FLOW_CLASSES,
         flow_class_weights=flow_weights,
-        loan_shares=base.loan_shares,
-        multi_country_share=base.multi_country_share,
-        multi_sector_share=base.multi_sector_share,
-        mean_transactions=base.mean_transactions,
         umbrella_share=umbrella_share,
-        min_amount_usd=base.min_amount_usd,
-        max_amount_usd=base.max_amount_usd,
-        inflation_rate=base.inflation_rate,
         source=(
             f"calibrated at run time from an AidData GCDF table of {len(frame):,} rows: "
             f"{len(country_counts)} recipient countries ({skipped:,} rows skipped without a "
             f"single-country ISO3: regional, multi-country or blank); sectors mapped to DAC "
             f"codes by beltroad's AIDDATA_SECTORS table; amounts fitted on {len(logs):,} "
             f"positive constant-USD values (mu {mu:.3f}, sigma {sigma:.3f}); {flow_note}; "
-            f"{umbrella_note}; loan, multi-country and multi-sector shares and transactions "
-            f"per project from the base calibration ({base.source})"
+            f"{umbrella_note}; everything else (loan shares and terms, multi-country and "
+            f"multi-sector shares, transactions per project) from the base calibration "
+            f"({base.source})"
         ),
     )
 
@@ -538,7 +596,11 @@ def _join(parts: Sequence[_Cols]) -> _Cols:
     return type(parts[0])(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in names})
 
 
-def _slice(batch: SyntheticBatch, start: int, stop: int) -> SyntheticBatch:
+def slice_batch(batch: SyntheticBatch, start: int, stop: int) -> SyntheticBatch:
+    """Projects ``start:stop`` (positions, 0 <= start < stop <= len) with their child rows;
+    arrays are views, not copies."""
+    if not 0 <= start < stop <= len(batch):
+        raise _problem(f"needs 0 <= start < stop <= {len(batch)}", "stop", (start, stop))
     ids = batch.projects.id
     first, last = ids[start], ids[stop - 1]
 
@@ -557,7 +619,10 @@ def _slice(batch: SyntheticBatch, start: int, stop: int) -> SyntheticBatch:
     )
 
 
-def _concat(parts: Sequence[SyntheticBatch]) -> SyntheticBatch:
+def concat_batches(parts: Sequence[SyntheticBatch]) -> SyntheticBatch:
+    """One batch holding ``parts`` in order (e.g. a whole small portfolio, for analysis)."""
+    if not parts:
+        raise _problem("needs at least one batch", "parts")
     if len(parts) == 1:
         return parts[0]
     return SyntheticBatch(
@@ -615,9 +680,9 @@ class _Categorical:
         return out
 
 
-def _parts(rng: np.random.Generator, share: float, available: int, size: int) -> Ints:
+def _parts(rng: np.random.Generator, share: float, three: float, available: int, size: int) -> Ints:
     u = rng.random(size)
-    parts = 1 + (u < share).astype(np.int64) + (u < share * THREE_PARTY_SHARE)
+    parts = 1 + (u < share).astype(np.int64) + (u < share * three)
     return np.minimum(parts, available)
 
 
@@ -708,13 +773,17 @@ def _block(model: _Model, seed: int, block: int, id_start: int) -> SyntheticBatc
     country[:, 0] = _draw(rng, model.countries.cdf, n)
     country[:, 1] = model.countries.distinct(rng, [country[:, 0]], n)
     country[:, 2] = model.countries.distinct(rng, [country[:, 0], country[:, 1]], n)
-    n_countries = _parts(rng, cal.multi_country_share, model.countries.positive, n)
+    n_countries = _parts(
+        rng, cal.multi_country_share, cal.three_party_share, model.countries.positive, n
+    )
     country_pct = _percentages(rng, n_countries)
     sector = np.empty((n, 3), dtype=np.intp)
     sector[:, 0] = _draw(rng, model.sectors.cdf, n)
     sector[:, 1] = model.sectors.distinct(rng, [sector[:, 0]], n)
     sector[:, 2] = model.sectors.distinct(rng, [sector[:, 0], sector[:, 1]], n)
-    n_sectors = _parts(rng, cal.multi_sector_share, model.sectors.positive, n)
+    n_sectors = _parts(
+        rng, cal.multi_sector_share, cal.three_party_share, model.sectors.positive, n
+    )
     sector_pct = _percentages(rng, n_sectors)
 
     year_index = _draw(rng, model.years.cdf, n)
@@ -723,10 +792,10 @@ def _block(model: _Model, seed: int, block: int, id_start: int) -> SyntheticBatc
     year_days = (year - 1969).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
     committed = year_start + (rng.random(n) * (year_days - year_start)).astype(np.int64)
     status = (1 + _draw(rng, model.status.cdf, n)).astype(np.int8)
-    started = np.isin(status, (2, 3, 4, 6)) | (
-        (status == 5) & (rng.random(n) < CANCELLED_AFTER_START_SHARE)
+    started = np.isin(status, STARTED_STATUSES) | (
+        (status == CANCELLED) & (rng.random(n) < cal.cancelled_after_start_share)
     )
-    completed = (status == 3) | (status == 4)
+    completed = np.isin(status, FINISHED_STATUSES)
     planned_start = committed + rng.integers(30, 366, n)
     duration = np.clip(np.round(np.exp(rng.normal(np.log(3 * 365), 0.5, n))), 180, 3650)
     planned_end = planned_start + duration.astype(np.int64)
@@ -748,20 +817,18 @@ def _block(model: _Model, seed: int, block: int, id_start: int) -> SyntheticBatc
         _draw(rng, model.grant_financiers, n),
     ).astype(np.int8)
     flow_names = np.array(cal.flow_classes)
-    is_oda = flow_names[flow] == "ODA-like"
 
     # Transactions. Umbrella agreements carry only their commitment: their money flows
     # through subsidiary projects (as in AidData), so disbursing them would double count.
     disbursing = started & ~umbrella
-    lo, hi = np.asarray(DISBURSED_SHARE).T
+    lo, hi = np.asarray(cal.disbursed_share).T
     share = rng.uniform(lo[status - 1], hi[status - 1])
     disbursed = np.where(disbursing, share * nominal, 0.0)
-    flow_position = np.array([FLOW_CLASSES.index(c) for c in cal.flow_classes])[flow]
-    grace = np.asarray(GRACE_YEARS)[flow_position]
+    grace = np.asarray(cal.grace_years)[flow]
     service = loan & disbursing
     full_years = (model.as_of - actual_start) // 365
-    n_interest = np.where(service, np.clip(full_years, 0, MAX_INTEREST_RECORDS), 0)
-    n_repay = np.where(service, np.clip(full_years - grace, 0, MAX_REPAYMENT_RECORDS), 0)
+    n_interest = np.where(service, np.clip(full_years, 0, cal.max_interest_records), 0)
+    n_repay = np.where(service, np.clip(full_years - grace, 0, cal.max_repayment_records), 0)
     # Spend what is left of the transaction budget on disbursements (at least one each), so
     # the mean number of transactions per project matches the calibration.
     budget = cal.mean_transactions * n - n - n_interest.sum() - n_repay.sum()
@@ -778,8 +845,8 @@ def _block(model: _Model, seed: int, block: int, id_start: int) -> SyntheticBatc
 
     i_owner, i_k = _ragged(n_interest)
     r_owner, r_k = _ragged(n_repay)
-    rate = np.asarray(INTEREST_RATE)[flow_position]
-    installments = np.asarray(MATURITY_YEARS)[flow_position] - grace
+    rate = np.asarray(cal.interest_rates)[flow]
+    installments = np.asarray(cal.maturity_years)[flow] - grace
     t_owner = np.concatenate([np.arange(n), owner, i_owner, r_owner])
     t_type = np.concatenate(
         [
@@ -843,15 +910,13 @@ def _block(model: _Model, seed: int, block: int, id_start: int) -> SyntheticBatc
         commitment_year=year.astype(np.int16),
         flow_class=flow_names[flow],
         flow_type=np.array([FLOW_TYPES[c] for c in cal.flow_classes], np.int16)[flow],
-        finance_type=np.where(loan, np.where(is_oda, AID_LOAN, STANDARD_LOAN), GRANT).astype(
-            np.int16
-        ),
+        finance_type=np.where(loan, LOAN, GRANT).astype(np.int16),
         amount_usd_constant=amount,
         amount_usd_nominal=nominal,
         amount_original=nominal.copy(),
         is_umbrella=umbrella,
         # AidData's rule: umbrellas (double counting), cancelled and suspended are excluded.
-        recommended_for_aggregates=~umbrella & (status != 5) & (status != 6),
+        recommended_for_aggregates=~umbrella & (status != CANCELLED) & (status != SUSPENDED),
         financier=financier,
     )
     return SyntheticBatch(
@@ -900,7 +965,7 @@ def generate(
     for block in range(n_blocks):
         part = _block(model, seed, block, id_start)
         keep = min(BLOCK_SIZE, n_projects - block * BLOCK_SIZE)
-        pending.append(part if keep == BLOCK_SIZE else _slice(part, 0, keep))
+        pending.append(part if keep == BLOCK_SIZE else slice_batch(part, 0, keep))
         buffered += keep
         while buffered >= batch_size or (block == n_blocks - 1 and buffered):
             take, pieces = min(batch_size, buffered), []
@@ -911,11 +976,11 @@ def generate(
                     pieces.append(pending.popleft())
                     need -= len(head)
                 else:
-                    pieces.append(_slice(head, 0, need))
-                    pending[0] = _slice(head, need, len(head))
+                    pieces.append(slice_batch(head, 0, need))
+                    pending[0] = slice_batch(head, need, len(head))
                     need = 0
             buffered -= take
-            yield _concat(pieces)
+            yield concat_batches(pieces)
 
 
 __all__ = [
@@ -932,6 +997,8 @@ __all__ = [
     "SyntheticBatch",
     "TransactionColumns",
     "calibrate_from_aiddata",
+    "concat_batches",
     "default_calibration",
     "generate",
+    "slice_batch",
 ]

@@ -318,9 +318,12 @@ def xlsx_rows(
             header = ["" if v is None else str(v).strip() for v in values]
             hits = sum(1 for name in required if name in header)
             if hits == len(required):
+                rows.close()  # release the sheet stream now, not at garbage collection
                 return header, _sheet_rows(worksheet, header, number)
             if hits > best[0]:
                 best = (hits, number, header)
+        rows.close()
+    book.close()
     require_columns(best[2], required, file=str(path), row=best[1] or 1)
     raise AssertionError("unreachable: require_columns raised")
 
@@ -328,9 +331,12 @@ def xlsx_rows(
 def _sheet_rows(
     worksheet: Any, header: list[str], header_row: int
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-        if number <= header_row:
-            continue
-        if all(blank(v) for v in values):
-            continue
-        yield number, dict(zip(header, values, strict=False))
+    try:
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            if number <= header_row:
+                continue
+            if all(blank(v) for v in values):
+                continue
+            yield number, dict(zip(header, values, strict=False))
+    finally:
+        worksheet.parent.close()  # a read-only workbook holds its file open until closed

@@ -91,4 +91,32 @@ ALIASES: Final[dict[str, str]] = {
     "burma": "MMR",
     "myanmar": "MMR",
     "micronesia, federated states of": "FSM",
+    # World Port Index (NGA Pub. 150) "Country Code" names
+    "caribbean netherlands": "BES",
+    "congo (brazzaville)": "COG",
+    "congo (kinshasa)": "COD",
+    "curacao": "CUW",
+    "falkland islands (islas malvinas)": "FLK",
+    "macau": "MAC",
+    "reunion": "REU",
+    "saint helena, ascension, and tristan da cunha": "SHN",
+    "saint vincent and the grenadines (windward islands)": "VCT",
+    "sint maarten": "SXM",
+    "south georgia and south sandwich islands": "SGS",
+    "svalbard": "SJM",  # ISO 3166-1 codes Svalbard with Jan Mayen
+    "the bahamas": "BHS",
+    "the gambia": "GMB",
+    "u.s. virgin islands": "VIR",
+    # US Minor Outlying Islands (ISO 3166-2:UM subdivisions); WPI spells Johnston "Johnson"
+    "johnson atoll": "UMI",
+    "johnston atoll": "UMI",
+    "midway islands": "UMI",
+    "wake island": "UMI",
+    # AidData GCOF 1.0 (recipient_condensed) and GCDF 3.0 / GeoGCDF 3.0 (Recipient) spellings.
+    "antigua & barbuda": "ATG",
+    "central african rep.": "CAF",
+    "palestinian adm. areas": "PSE",
+    "sao tome & principe": "STP",
+    "trinidad & tobago": "TTO",
+    "west bank and gaza strip": "PSE",
 }

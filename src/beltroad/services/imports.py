@@ -133,20 +133,36 @@ def import_file(
     """Import ``path`` as ``kind``. Raises :class:`ImportRejected` when fail-mode rejects rows."""
     if on_error not in ("fail", "skip"):
         raise InvalidInput.at("expected fail or skip", field="--on-error", value=on_error)
-    require_file(path)
     importer = importer_for(kind, **(options or {}))
+    require_file(path)
     source = importer.source(path)
     report = ImportReport(
         kind=kind, file=str(path), dataset=source.dataset, dry_run=dry_run, on_error=on_error
     )
     items = importer.read(path, progress=progress)
-    if dry_run:
+    try:
+        return _run(workspace, items, report, path, kind, source)
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()  # release the file even when a write or a rejection stops us early
+
+
+def _run(
+    workspace: Workspace,
+    items: Iterator[Item],
+    report: ImportReport,
+    path: Path,
+    kind: str,
+    source: Any,
+) -> ImportReport:
+    if report.dry_run:
         _consume(items, report, None)
         return report
     with workspace.writing() as connection:
         transaction = connection.get_transaction()
         _consume(items, report, connection)
-        if report.rejected and on_error == "fail":
+        if report.rejected and report.on_error == "fail":
             assert transaction is not None
             transaction.rollback()
             raise ImportRejected(report)

@@ -370,9 +370,16 @@ def _upsert_counted(
     columns = list(rows[0])
     stored: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     first = key[0]
+    # Narrow the look-up on the other key columns too when they take few values, so that a
+    # batch of indicators does not fetch every stored value of its countries.
+    narrow = [
+        target.c[name].in_(sorted(values, key=str))
+        for name in key[1:]
+        if None not in (values := {row[name] for row in rows}) and len(values) <= CHUNK
+    ]
     for part in _chunks(sorted({row[first] for row in rows}, key=str)):
         result = connection.execute(
-            select(*(target.c[name] for name in columns)).where(target.c[first].in_(part))
+            select(*(target.c[name] for name in columns)).where(target.c[first].in_(part), *narrow)
         ).mappings()
         for found in result:
             stored[tuple(found[k] for k in key)] = tuple(found[c] for c in columns)

@@ -1,0 +1,95 @@
+"""Benchmark: beltroad's full IATI import of a real file against a bare lxml parse of it.
+
+    python benchmarks/bench_iati_import.py [--file PATH] [--repeat 7]
+
+* baseline: ``lxml.etree.parse(path)``, the whole file into a tree, nothing else;
+* beltroad: ``import_file(workspace, "iati", path)`` into a fresh SQLite database: the safety
+  checks, streaming parse, mapping to records, validation, writing every table, dataset
+  provenance (file SHA-256) in one transaction. Creating the database (schema, reference
+  facts) is set-up and not timed.
+
+The default file is DFID's DR Congo file (``datastore_CD.xml``: IATI 1.01, 1.1 MB, 205
+activities, 815 transactions) from ../shared/data, read in place. Both sides run ``--repeat``
+times in this process; the first beltroad run also pays one-off costs (imports, the country
+index), so it is reported apart and the medians are compared. Target: ratio <= 5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_FILE = Path(__file__).resolve().parents[2] / "shared/data/iati/samples/datastore_CD.xml"
+TARGET_RATIO = 5.0
+
+
+def bare_parse(path: Path) -> float:
+    from lxml import etree
+
+    started = time.perf_counter()
+    etree.parse(str(path))
+    return time.perf_counter() - started
+
+
+def full_import(path: Path) -> tuple[float, int, int]:
+    """Seconds, activities written and rows rejected of one import into a fresh database."""
+    from beltroad.services.imports import import_file
+    from beltroad.services.setup import initialise
+    from beltroad.services.workspace import open_workspace
+    from beltroad.settings import load_settings
+
+    with tempfile.TemporaryDirectory(prefix="beltroad-bench-") as folder:
+        settings = load_settings(data_dir=Path(folder) / "data")
+        initialise(settings)
+        workspace = open_workspace(settings)
+        try:
+            started = time.perf_counter()
+            report = import_file(workspace, "iati", path)
+            elapsed = time.perf_counter() - started
+        finally:
+            workspace.close()
+    return elapsed, report.records_written, len(report.rejected)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args(argv)
+    if not args.file.exists():
+        print(f"no such file: {args.file}", file=sys.stderr)
+        return 1
+
+    cold, written, rejected = full_import(args.file)
+    parses, imports = [], []
+    for _ in range(args.repeat):
+        parses.append(bare_parse(args.file))
+        imports.append(full_import(args.file)[0])
+    baseline, ours = statistics.median(parses), statistics.median(imports)
+    ratio = ours / baseline
+    size = args.file.stat().st_size
+    print(
+        f"file      {args.file.name}: {size / 1e6:.2f} MB, {written} activities, "
+        f"{rejected} rejected"
+    )
+    print(
+        f"machine   {platform.machine()}, Python {platform.python_version()}, "
+        f"{args.repeat} repeats (median)"
+    )
+    print(f"baseline  lxml.etree.parse          {baseline * 1000:8.1f} ms")
+    print(
+        f"beltroad  import_file (fresh SQLite) {ours * 1000:8.1f} ms "
+        f"(first run, cold: {cold * 1000:.1f} ms)"
+    )
+    verdict = "meets" if ratio <= TARGET_RATIO else "misses"
+    print(f"ratio     {ratio:.1f}x ({verdict} the <= {TARGET_RATIO:g}x target)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

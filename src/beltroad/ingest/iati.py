@@ -1,0 +1,1062 @@
+"""``iati``: IATI activity XML (2.0x and the older 1.0x) into project records, streamed.
+
+One :class:`~beltroad.records.ProjectRecord` per ``iati-activity``: identifier, title,
+description, status, dates, participating organisations with their roles, recipient countries and
+regions with percentages, sectors with vocabularies, transactions, budgets (in ``extras``),
+default flow/finance/aid type, locations, loan terms and the parent activity. 1.0x files keep the
+text in the element itself (no ``<narrative>``) and use names or letter codes where 2.0x uses
+numbers; both forms are read wherever they occur, so a file need not declare its version.
+
+Safety. The file is streamed with lxml ``iterparse`` and every activity is cleared once read, so
+memory stays flat on a 1 GB file. Entities are never resolved, DTDs never loaded and the network
+never touched; a DOCTYPE or ENTITY declaration is refused before the parser sees the file
+(billion laughs, XXE). Truncated or malformed XML and bytes that are not the declared encoding
+raise :class:`~beltroad.errors.InvalidInput` naming the file and line: the import service then
+rolls back whatever the activities before the error had written.
+
+Money: the original currency and value. ``usd_nominal`` is set only when the currency is USD;
+beltroad invents no exchange rates, so other currencies stay unconverted (``usd_constant`` None).
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pycountry
+from lxml import etree
+
+from beltroad.errors import InvalidInput, NotFound
+from beltroad.ingest.base import (
+    Item,
+    Row,
+    RowError,
+    SourceInfo,
+    ValueProblem,
+    check_order,
+    date,
+    number,
+    require_file,
+)
+from beltroad.progress import NULL_PROGRESS, Progress
+from beltroad.records import (
+    CountrySplit,
+    LoanTermsRecord,
+    LocationRecord,
+    Money,
+    OrgRef,
+    Participation,
+    ProjectRecord,
+    Provenance,
+    RegionSplit,
+    SectorSplit,
+    TransactionRecord,
+)
+from beltroad.reference.countries import resolve_country
+from beltroad.reference.iati import ParticipationRole
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+ROOTS = ("iati-activities", "iati-activity")
+MAX_PROLOG = 1 << 20  # bytes scanned for the root element; a real prolog is a few hundred
+
+# Column widths of the registry (storage/models.py): longer values would fail on PostgreSQL.
+MAX_IDENTIFIER = 128  # projects.source_record_id
+MAX_ORG_REF = 128
+MAX_NAME = 256
+LOW_DATE, HIGH_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)  # as ingest.base.date
+
+DATE_FIELDS = {
+    "1": "planned_start",
+    "2": "actual_start",
+    "3": "planned_end",
+    "4": "actual_end",
+    # 1.0x names
+    "start-planned": "planned_start",
+    "start-actual": "actual_start",
+    "end-planned": "planned_end",
+    "end-actual": "actual_end",
+    # pre-1.0 drafts say only "start" and "end"/"completion": read as planned, the weaker claim
+    "start": "planned_start",
+    "end": "planned_end",
+    "completion": "planned_end",
+}
+
+# TransactionType: 2.0x numbers, 1.0x letter codes, and the names of pre-1.0 drafts.
+TRANSACTION_TYPES: dict[str, int] = {str(code): code for code in range(1, 14)} | {
+    "IF": 1,
+    "C": 2,
+    "D": 3,
+    "E": 4,
+    "IR": 5,
+    "LR": 6,
+    "R": 7,
+    "QP": 8,
+    "QS": 9,
+    "CG": 10,
+    "incoming funds": 1,
+    "commitment": 2,
+    "disbursement": 3,
+    "disbursment": 3,  # sic, in published 1.0 files
+    "expenditure": 4,
+    "interest repayment": 5,
+    "loan repayment": 6,
+    "reimbursement": 7,
+}
+
+ROLES: dict[str, ParticipationRole] = {
+    "1": ParticipationRole.FUNDING,
+    "2": ParticipationRole.ACCOUNTABLE,
+    "3": ParticipationRole.EXTENDING,
+    "4": ParticipationRole.IMPLEMENTING,
+    "funding": ParticipationRole.FUNDING,
+    "accountable": ParticipationRole.ACCOUNTABLE,
+    "extending": ParticipationRole.EXTENDING,
+    "implementing": ParticipationRole.IMPLEMENTING,
+    "donor": ParticipationRole.FUNDING,  # pre-1.0 drafts
+}
+
+STATUS_NAMES = {
+    "pipeline": 1,
+    "identification": 1,
+    "implementation": 2,
+    "ongoing": 2,
+    "completion": 3,
+    "finalisation": 3,
+    "post-completion": 4,
+    "closed": 4,
+    "cancelled": 5,
+    "suspended": 6,
+}
+
+# 1.0x sector vocabularies -> 2.0x SectorVocabulary codes. "WB" (World Bank sector codes) has no
+# 2.0x vocabulary of its own; it is the reporting organisation's vocabulary, 99.
+SECTOR_VOCABULARIES = {
+    "DAC": "1",
+    "DAC-3": "2",
+    "COFOG": "3",
+    "NACE": "4",
+    "NTEE": "5",
+    "ADT": "6",
+    "RO": "99",
+    "RO2": "98",
+    "WB": "99",
+}
+
+# The children of iati-activity that are read; the rest are skipped without a look.
+READ = frozenset(
+    (
+        "iati-identifier",
+        "reporting-org",
+        "title",
+        "description",
+        "participating-org",
+        "activity-status",
+        "activity-date",
+        "recipient-country",
+        "recipient-region",
+        "location",
+        "sector",
+        "default-flow-type",
+        "default-finance-type",
+        "default-aid-type",
+        "budget",
+        "transaction",
+        "crs-add",
+    )
+)
+
+BUDGET_TYPES = {"original": "1", "revised": "2"}  # 1.0x names -> BudgetType
+
+
+class _Problem(ValueError):
+    """One bad value in an activity: becomes a RowError naming the field."""
+
+    def __init__(self, field: str, value: Any, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.value, self.reason = field, value, reason
+
+
+def default_dataset(path: Path) -> str:
+    """``iati-`` plus the file name, lower-case, as the dataset name (at most 64 characters)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "file"
+    return f"iati-{slug}"[:64]
+
+
+class IatiImporter:
+    """Read an IATI activity file; ``dataset`` names the import (default: from the file name)."""
+
+    kind = "iati"
+    summary = "IATI activity XML, 2.0x or 1.0x (streamed; no DTDs or entities)"
+
+    def __init__(self, dataset: str | None = None) -> None:
+        if dataset is not None and not 1 <= len(dataset) <= 64:
+            raise InvalidInput.at("must be 1 to 64 characters", field="dataset", value=dataset)
+        self.dataset = dataset
+
+    def source(self, path: Path) -> SourceInfo:
+        return SourceInfo(
+            dataset=self.dataset or default_dataset(path),
+            title=f"IATI activities: {path.name}",
+            citation=(
+                f"{path.name}, IATI activity file; publisher as stated in each activity's "
+                "reporting-org (International Aid Transparency Initiative, iatistandard.org)"
+            ),
+            licence="as published by the reporting organisation (see its IATI Registry record)",
+        )
+
+    def read(self, path: Path, *, progress: Progress = NULL_PROGRESS) -> Iterator[Item]:
+        require_file(path)
+        declared = check_prolog(path)
+        dataset = self.dataset or default_dataset(path)
+        size = path.stat().st_size
+        progress.start(f"reading {path.name}", total=size)
+        done = 0
+        with path.open("rb") as handle:
+            events = etree.iterparse(
+                handle,
+                events=("end",),
+                tag="iati-activity",
+                # Never expand entities, load DTDs or touch the network; keep libxml2's limits.
+                resolve_entities=False,
+                no_network=True,
+                load_dtd=False,
+                huge_tree=False,
+                remove_comments=True,
+                remove_pis=True,
+            )
+            version: str | None = None
+            checked = False
+            try:
+                for _, element in events:
+                    if not checked:
+                        _refuse_dtd(element, path)
+                        root = element.getroottree().getroot()
+                        version = root.get("version") if root is not element else None
+                        checked = True
+                    line = element.sourceline or 0
+                    try:
+                        record = _Activity(element, dataset, version).record()
+                    except _Problems as problems:
+                        yield from (RowError(line, p.field, p.value, p.reason) for p in problems)
+                    else:
+                        yield Row(line, record)
+                    # Free what has been read: the activity and its earlier siblings.
+                    element.clear(keep_tail=False)
+                    parent = element.getparent()
+                    if parent is not None:
+                        while element.getprevious() is not None:
+                            del parent[0]
+                    position = handle.tell()
+                    progress.advance(position - done)
+                    done = position
+            except etree.XMLSyntaxError as exc:
+                raise _syntax_error(exc, path, declared) from None
+        progress.finish()
+
+
+class _Problems(Exception):
+    def __init__(self, problems: list[_Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+    def __iter__(self) -> Iterator[_Problem]:
+        return iter(self.problems)
+
+
+# --- file-level safety ---------------------------------------------------------------------------
+
+_NAME = re.compile(r"[A-Za-z_][\w.:-]*")
+_ENCODING = re.compile(r"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _sniff_codec(head: bytes) -> tuple[str, int]:
+    """The codec to scan the prolog with, and the length of its byte-order mark."""
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if head.startswith(bom):
+            return codec, len(bom)
+    if head.startswith(b"<\x00?\x00"):
+        return "utf-16-le", 0
+    if head.startswith(b"\x00<\x00?"):
+        return "utf-16-be", 0
+    return "latin-1", 0  # ASCII-compatible: markup is ASCII, and every byte decodes
+
+
+def _scan_prolog(text: str, final: bool) -> tuple[str, int, str]:
+    """Walk declarations, comments and PIs up to the root: (what, where, root name).
+
+    ``what`` is ``root``, ``doctype`` (any ``<!`` other than a comment), ``text`` (not XML:
+    the parser will say where) or ``more`` (the buffer ends inside the prolog).
+    """
+    pos, size = 0, len(text)
+    while True:
+        while pos < size and text[pos].isspace():
+            pos += 1
+        if size - pos < 4 and not final:
+            return "more", pos, ""
+        if text.startswith("<?", pos):
+            end = text.find("?>", pos + 2)
+            if end < 0:
+                return ("text" if final else "more"), pos, ""
+            pos = end + 2
+        elif text.startswith("<!--", pos):
+            end = text.find("-->", pos + 4)
+            if end < 0:
+                return ("text" if final else "more"), pos, ""
+            pos = end + 3
+        elif text.startswith("<!", pos):
+            return "doctype", pos, ""
+        elif text.startswith("<", pos) and (name := _NAME.match(text, pos + 1)):
+            if name.end() == size and not final:
+                return "more", pos, ""
+            return "root", pos, name.group(0)
+        else:
+            return ("empty" if pos >= size else "text"), pos, ""
+
+
+def check_prolog(path: Path) -> str | None:
+    """Refuse DOCTYPE/ENTITY declarations, empty files and non-IATI roots; the declared encoding.
+
+    Only the prolog (what comes before the root element) is read, so this costs nothing on a
+    large file, and it runs before libxml2 sees a byte: nothing can be expanded or fetched.
+    """
+    with path.open("rb") as handle:
+        codec, bom = _sniff_codec(handle.read(4))
+        handle.seek(bom)
+        decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+        text = ""
+        while True:
+            block = handle.read(1 << 14)
+            text += decoder.decode(block, final=not block)
+            what, pos, root = _scan_prolog(text, final=not block)
+            if what == "more" and len(text) <= MAX_PROLOG:
+                continue
+            line = text.count("\n", 0, pos) + 1
+            if what == "doctype":
+                raise InvalidInput.at(
+                    f"DOCTYPE/entity declarations are not allowed (found at line {line}; "
+                    "they can expand entities or fetch external files)",
+                    file=str(path),
+                    row=line,
+                    hint="remove the <!DOCTYPE ...> block; IATI XML needs no DTD",
+                )
+            if what == "empty":
+                raise InvalidInput.at(
+                    "no XML element found: the file is empty or holds only a declaration "
+                    "or comments",
+                    file=str(path),
+                    hint="export the IATI activities again; the file should start with "
+                    "<iati-activities>",
+                )
+            if what == "more":
+                raise InvalidInput.at(
+                    f"no root element in the first {MAX_PROLOG // 1024} KB", file=str(path)
+                )
+            if what == "root" and root.split(":")[-1] not in ROOTS:
+                organisation = (
+                    " (this is an IATI organisation file)" if "organisation" in root else ""
+                )
+                raise InvalidInput.at(
+                    f"the root element is <{root}>, expected <iati-activities>{organisation}",
+                    file=str(path),
+                    row=line,
+                    hint="import an IATI activity file",
+                )
+            found = _ENCODING.search(text, 0, pos)
+            return found.group(1) if found else None
+
+
+def _refuse_dtd(element: Any, path: Path) -> None:
+    """Second line of defence: a DTD that slipped past :func:`check_prolog` still stops here."""
+    info = element.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise InvalidInput.at(
+            "DOCTYPE/entity declarations are not allowed (found before the root element)",
+            file=str(path),
+            row=1,
+        )
+
+
+def _syntax_error(exc: Any, path: Path, declared: str | None) -> InvalidInput:
+    line = exc.lineno or (exc.position[0] if exc.position else None)
+    message = (exc.msg or str(exc)).strip()
+    lowered = message.lower()
+    if "encoding" in lowered or "not proper utf" in lowered or "invalid char" in lowered:
+        expected = declared or "UTF-8"
+        return InvalidInput.at(
+            f"the bytes at line {line} are not valid {expected} (the encoding the file "
+            f"declares or XML's default): {message}",
+            file=str(path),
+            row=line,
+            hint=f"re-save the file as {expected}, or declare its real encoding in the "
+            "<?xml ... encoding=...?> line",
+        )
+    return InvalidInput.at(
+        f"truncated or malformed XML at line {line}: {message}",
+        file=str(path),
+        row=line,
+        hint="the file may be cut short (an interrupted download?); fetch it again",
+    )
+
+
+# --- one activity --------------------------------------------------------------------------------
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _text(element: Any, lang: str | None) -> str | None:
+    """A narrative in the activity's language (else the first), or the element's own text (1.0x)."""
+    if not len(element):  # no child elements: 1.0x text, or an empty 2.0x element
+        return _clean(element.text)
+    first = None
+    for narrative in element.iterchildren("narrative"):
+        value = _clean(narrative.text)
+        if value is None:
+            continue
+        own = narrative.get(XML_LANG)
+        if own is None or (lang is not None and own.lower() == lang):
+            return value
+        if first is None:
+            first = value
+    return first if first is not None else _clean(element.text)
+
+
+def _pick(elements: list[Any], lang: str | None) -> str | None:
+    """1.0x repeats whole elements per language: the one in the activity's language first."""
+    texts = [(e.get(XML_LANG), _text(e, lang)) for e in elements]
+    for own, value in texts:
+        if value and (own is None or (lang is not None and own.lower() == lang)):
+            return value
+    return next((value for _, value in texts if value), None)
+
+
+def _number(raw: str | None, *, what: str) -> float | None:
+    """``ingest.base.number``, with a fast path for the plain decimals IATI prescribes."""
+    if raw is not None:
+        try:
+            value = float(raw)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(value):
+                return value
+    return number(raw, what=what)
+
+
+def _percentage(element: Any, field: str) -> float | None:
+    raw = element.get("percentage")
+    try:
+        value = _number(raw, what="a percentage from 0 to 100")
+    except ValueProblem as exc:
+        raise _Problem(f"{field}/@percentage", raw, str(exc)) from None
+    if value is not None and not 0 <= value <= 100:
+        raise _Problem(f"{field}/@percentage", raw, "percentage outside 0 to 100")
+    return value
+
+
+def _iso(element: Any, field: str, attribute: str = "iso-date") -> dt.date | None:
+    raw = element.get(attribute)
+    if raw is None and attribute == "iso-date":
+        raw = element.text  # 1.0x may put the date in the element's text
+    if raw is not None:
+        raw = raw.strip()
+        if len(raw) >= 10 and raw[4] == "-" and raw[7] == "-":
+            # The ISO form IATI prescribes: a fast path around strptime, same range check.
+            try:
+                found = dt.date.fromisoformat(raw[:10])
+            except ValueError:
+                pass
+            else:
+                if LOW_DATE <= found <= HIGH_DATE:
+                    return found
+    try:
+        return date(raw)
+    except ValueProblem as exc:
+        raise _Problem(field, raw, f"{exc} (expected an ISO date YYYY-MM-DD)") from None
+
+
+def _code_int(element: Any, field: str) -> int | None:
+    raw = _clean(element.get("code"))
+    if raw is None:
+        return None
+    code = _small(raw)
+    if code is None:
+        raise _Problem(f"{field}/@code", raw, "not a numeric IATI code")
+    return code
+
+
+def _small(raw: str | None) -> int | None:
+    """A numeric code of at most four digits (they are stored as small integers), else None."""
+    return int(raw) if raw and len(raw) <= 4 and raw.isdigit() else None
+
+
+def _splits(
+    items: list[tuple[Any, float | None]], what: str, notes: list[str]
+) -> list[tuple[Any, float]]:
+    """Fill missing percentages: one item is 100%; several without any are split equally."""
+    missing = [key for key, pct in items if pct is None]
+    if not missing:
+        out = [(key, pct) for key, pct in items if pct is not None]
+    else:
+        given = sum(pct for _, pct in items if pct is not None)
+        rest = 100.0 - given
+        if rest <= 0:
+            raise _Problem(
+                what,
+                ", ".join(map(str, missing)),
+                f"percentage missing and the others already sum to {given:g}",
+            )
+        share = rest / len(missing)
+        if len(items) > 1:
+            notes.append(
+                f"{what}: no percentage for {', '.join(map(str, missing))}; {rest:g}% split equally"
+            )
+        out = [(key, share if pct is None else pct) for key, pct in items]
+    dropped = [str(key) for key, pct in out if pct == 0]
+    if dropped:
+        notes.append(f"{what}: 0% entries left out: {', '.join(dropped)}")
+    return [(key, pct) for key, pct in out if pct > 0]
+
+
+class _Activity:
+    """Reads one ``iati-activity`` element; :meth:`record` returns it or raises _Problems."""
+
+    def __init__(self, element: Any, dataset: str, version: str | None) -> None:
+        self.element = element
+        self.dataset = dataset
+        self.version = version
+        lang = element.get(XML_LANG)
+        self.lang = lang.lower() if lang else None
+        self.currency = _clean(element.get("default-currency"))
+        self.problems: list[_Problem] = []
+        self.notes: list[str] = []
+
+    def _org(self, element: Any, field: str) -> OrgRef | None:
+        ref = _clean(element.get("ref"))
+        if ref is not None and len(ref) > MAX_ORG_REF:
+            raise _Problem(f"{field}/@ref", ref, f"longer than {MAX_ORG_REF} characters")
+        name = _text(element, self.lang) or ref
+        if name is None:
+            return None
+        raw_type = _clean(element.get("type"))
+        return OrgRef(
+            name=" ".join(name.split())[:MAX_NAME],
+            ref=ref,
+            org_type=_small(raw_type),
+        )
+
+    def record(self) -> ProjectRecord:
+        children: dict[str, list[Any]] = {}
+        for child in self.element:
+            tag = child.tag
+            if tag in READ:  # most of a real activity (results, documents...) is not read
+                children.setdefault(tag, []).append(child)
+        get = children.get
+        values: dict[str, Any] = {}
+        for name, reader in (
+            ("identifier", self._identifier),
+            ("dates", self._dates),
+            ("status", self._status),
+            ("participations", self._participations),
+            ("geography", self._geography),
+            ("sectors", self._sectors),
+            ("transactions", self._transactions),
+            ("budgets", self._budgets),
+            ("defaults", self._defaults),
+            ("locations", self._locations),
+            ("loan", self._loan),
+            ("parent", self._parent),
+            ("reporting", self._reporting),
+        ):
+            try:
+                values[name] = reader(get)
+            except _Problem as problem:
+                self.problems.append(problem)
+        title = _pick(get("title", []), self.lang)
+        if title is None:
+            self.problems.append(_Problem("title", None, "title missing"))
+        if self.problems:
+            raise _Problems(self.problems)
+        assert title is not None
+        dates = values["dates"]
+        countries, regions = values["geography"]
+        transactions = values["transactions"]
+        flow_type, finance_type, aid_type = values["defaults"]
+        loan_terms, loan_extras = values["loan"]
+        extras: dict[str, Any] = {}
+        if values["reporting"] is not None:
+            extras["reporting_org"] = values["reporting"]
+        if self.version:
+            extras["iati_version"] = self.version
+        if self.currency:
+            extras["default_currency"] = self.currency
+        if values["budgets"]:
+            extras["budgets"] = values["budgets"]
+        if loan_extras:
+            extras["loan_terms"] = loan_extras
+        participations, unmapped = values["participations"]
+        if unmapped:
+            extras["unmapped_participants"] = unmapped
+        if self.notes:
+            extras["notes"] = self.notes
+        commitments = [t for t in transactions if t.type == 2]
+        return ProjectRecord(
+            identifier=values["identifier"],
+            title=" ".join(title.split()),
+            provenance=Provenance(dataset=self.dataset, source_record_id=values["identifier"]),
+            description=self._description(get("description", [])),
+            status=values["status"],
+            planned_start=dates.get("planned_start"),
+            actual_start=dates.get("actual_start"),
+            planned_end=dates.get("planned_end"),
+            actual_end=dates.get("actual_end"),
+            commitment_year=min((t.date.year for t in commitments if t.date), default=None),
+            flow_type=flow_type,
+            finance_type=finance_type,
+            aid_type=aid_type,
+            amount=_total(commitments),
+            countries=countries,
+            regions=regions,
+            sectors=values["sectors"],
+            participations=participations,
+            transactions=transactions,
+            loan_terms=loan_terms,
+            locations=values["locations"],
+            parent_identifier=values["parent"],
+            extras=extras,
+        )
+
+    # each reader takes ``get`` (tag -> child elements) and returns its part or raises _Problem
+
+    def _identifier(self, get: Any) -> str:
+        found = get("iati-identifier")
+        identifier = _clean(found[0].text) if found else None
+        if identifier is None:
+            raise _Problem("iati-identifier", None, "iati-identifier missing")
+        if len(identifier) > MAX_IDENTIFIER:
+            raise _Problem(
+                "iati-identifier", identifier, f"longer than {MAX_IDENTIFIER} characters"
+            )
+        return identifier
+
+    def _reporting(self, get: Any) -> dict[str, Any] | None:
+        found = get("reporting-org")
+        org = self._org(found[0], "reporting-org") if found else None
+        return None if org is None else {"ref": org.ref, "type": org.org_type, "name": org.name}
+
+    def _description(self, elements: list[Any]) -> str | None:
+        general = [e for e in elements if e.get("type") in (None, "1", "general")]
+        return _pick(general, self.lang) or _pick(elements, self.lang)
+
+    def _dates(self, get: Any) -> dict[str, dt.date]:
+        found: dict[str, dt.date] = {}
+        for element in get("activity-date", []):
+            kind = (element.get("type") or "").strip().lower()
+            name = DATE_FIELDS.get(kind)
+            if name is None:
+                raise _Problem(
+                    "activity-date/@type",
+                    element.get("type"),
+                    "unknown date type "
+                    "(expected 1-4 or start-planned, start-actual, end-planned, "
+                    "end-actual)",
+                )
+            value = _iso(element, f"activity-date[@type={kind}]")
+            if value is not None:
+                found.setdefault(name, value)
+        reason = check_order(
+            found.get("actual_start"),
+            found.get("actual_end"),
+            what="actual end before actual start",
+        )
+        if reason:
+            raise _Problem("activity-date", str(found["actual_end"]), reason)
+        return found
+
+    def _status(self, get: Any) -> int | None:
+        found = get("activity-status")
+        if not found:
+            return None
+        raw = _clean(found[0].get("code")) or _clean(found[0].get("ref"))
+        if raw is None:
+            return None
+        status = int(raw) if raw.isdigit() else STATUS_NAMES.get(raw.lower())
+        if status is None or not 1 <= status <= 6:
+            raise _Problem("activity-status/@code", raw, "unknown ActivityStatus (expected 1-6)")
+        return status
+
+    def _participations(self, get: Any) -> tuple[tuple[Participation, ...], list[dict[str, Any]]]:
+        out: list[Participation] = []
+        unmapped: list[dict[str, Any]] = []
+        for element in get("participating-org", []):
+            org = self._org(element, "participating-org")
+            if org is None:
+                continue
+            raw = (element.get("role") or "").strip()
+            role = ROLES.get(raw.lower())
+            if role is None:
+                # Not an IATI role (e.g. "beneficiary"): kept, but not as a participation.
+                unmapped.append({"role": raw, "name": org.name, "ref": org.ref})
+                continue
+            out.append(Participation(org=org, role=role.value))
+        return tuple(out), unmapped
+
+    def _geography(self, get: Any) -> tuple[tuple[CountrySplit, ...], tuple[RegionSplit, ...]]:
+        countries: list[tuple[str, float | None]] = []
+        for element in get("recipient-country", []):
+            code = _clean(element.get("code"))
+            if code is None:
+                raise _Problem("recipient-country/@code", None, "country code missing")
+            try:
+                iso3 = resolve_country(code).iso3
+            except (NotFound, LookupError):
+                withdrawn = pycountry.historic_countries.get(alpha_2=code.upper())
+                if withdrawn is not None:
+                    # A code ISO has withdrawn (AN, Netherlands Antilles, in real 2.03 files):
+                    # no current country to attribute its share to, so it is left out, noted.
+                    self.notes.append(
+                        f"recipient-country {code} ({withdrawn.name}) is a withdrawn ISO 3166 "
+                        f"code: its {element.get('percentage') or ''}% share left out"
+                    )
+                    continue
+                raise _Problem(
+                    "recipient-country/@code",
+                    code,
+                    f"unknown country code {code!r} (expected an ISO 3166-1 alpha-2 code)",
+                ) from None
+            countries.append((iso3, _percentage(element, "recipient-country")))
+        regions: list[tuple[tuple[str, str], float | None]] = []
+        for element in get("recipient-region", []):
+            code = _clean(element.get("code"))
+            if code is None:
+                continue  # an empty placeholder element (1.0x files have them)
+            vocabulary = _clean(element.get("vocabulary")) or "1"
+            if len(code) > 16 or len(vocabulary) > 4:
+                raise _Problem("recipient-region", code, "region code or vocabulary too long")
+            regions.append(((vocabulary, code), _percentage(element, "recipient-region")))
+        country_splits = _merge(
+            _splits(countries, "recipient-country", self.notes), "recipient-country"
+        )
+        region_splits = _merge(_splits(regions, "recipient-region", self.notes), "recipient-region")
+        return (
+            tuple(CountrySplit(iso3, pct) for iso3, pct in country_splits),
+            tuple(
+                RegionSplit(code=c, vocabulary=v, percentage=pct) for (v, c), pct in region_splits
+            ),
+        )
+
+    def _sectors(self, get: Any) -> tuple[SectorSplit, ...]:
+        by_vocabulary: dict[str, list[tuple[str, float | None]]] = {}
+        for element in get("sector", []):
+            code = _clean(element.get("code")) or _clean(element.get("ref"))
+            raw_vocabulary = _clean(element.get("vocabulary")) or _clean(element.get("vocab"))
+            if code is None:
+                if _text(element, self.lang):
+                    self.notes.append(f"sector without a code left out: {_text(element, None)!r}")
+                continue
+            vocabulary = SECTOR_VOCABULARIES.get(
+                (raw_vocabulary or "1").upper(), raw_vocabulary or "1"
+            )
+            if len(code) > 16 or len(vocabulary) > 4:
+                raise _Problem("sector", code, "sector code or vocabulary too long")
+            by_vocabulary.setdefault(vocabulary, []).append((code, _percentage(element, "sector")))
+        out: list[SectorSplit] = []
+        for vocabulary, items in by_vocabulary.items():
+            merged = _merge(_splits(items, f"sector vocabulary {vocabulary}", self.notes), "sector")
+            out += [SectorSplit(code=c, vocabulary=vocabulary, percentage=p) for c, p in merged]
+        return tuple(out)
+
+    def _transactions(self, get: Any) -> tuple[TransactionRecord, ...]:
+        out: list[TransactionRecord] = []
+        for element in get("transaction", []):
+            parts: dict[str, Any] = {}
+            for child in element:
+                if isinstance(child.tag, str):
+                    parts.setdefault(child.tag, child)
+            type_element = parts.get("transaction-type")
+            raw_type = _clean(type_element.get("code")) if type_element is not None else None
+            raw_type = raw_type or _clean(element.get("type"))  # pre-1.0 drafts
+            if raw_type is None:
+                raise _Problem("transaction/transaction-type", None, "transaction type missing")
+            kind = TRANSACTION_TYPES.get(raw_type) or TRANSACTION_TYPES.get(raw_type.lower())
+            if kind is None:
+                raise _Problem(
+                    "transaction/transaction-type/@code",
+                    raw_type,
+                    "unknown TransactionType (expected 1-13 or a 1.0x code such as C, D, E, IF)",
+                )
+            value_element = parts.get("value")
+            if value_element is None:
+                raise _Problem("transaction/value", None, "transaction value missing")
+            try:
+                value = _number(value_element.text, what="an amount")
+            except ValueProblem as exc:
+                raise _Problem("transaction/value", value_element.text, str(exc)) from None
+            if value is None:
+                raise _Problem("transaction/value", value_element.text, "transaction value missing")
+            currency = self._currency(value_element, "transaction/value/@currency")
+            when = None
+            if "transaction-date" in parts:
+                when = _iso(parts["transaction-date"], "transaction/transaction-date")
+            if when is None:  # IATI's fallback: the value date
+                when = _iso(value_element, "transaction/value/@value-date", "value-date")
+            out.append(
+                TransactionRecord(
+                    type=kind,
+                    date=when,
+                    money=_money(currency, value),
+                    provider=self._party(parts.get("provider-org"), "provider-org"),
+                    receiver=self._party(parts.get("receiver-org"), "receiver-org"),
+                )
+            )
+        return tuple(out)
+
+    def _party(self, element: Any, field: str) -> OrgRef | None:
+        return None if element is None else self._org(element, f"transaction/{field}")
+
+    def _currency(self, element: Any, field: str) -> str | None:
+        currency = _clean(element.get("currency")) or self.currency
+        if currency is None:
+            return None
+        currency = currency.upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise _Problem(field, currency, "not an ISO 4217 currency code")
+        return currency
+
+    def _budgets(self, get: Any) -> list[dict[str, Any]]:
+        """Budgets, kept in ``extras``: one that cannot be read is noted and left out, not fatal
+        (budgets feed no total; 1.0x files often give only a year as the period)."""
+        out: list[dict[str, Any]] = []
+        for element in get("budget", []):
+            try:
+                out.append(self._budget(element))
+            except _Problem as problem:
+                self.notes.append(
+                    f"budget left out: {problem.field} {problem.value!r}: {problem.reason}"
+                )
+        return out
+
+    def _budget(self, element: Any) -> dict[str, Any]:
+        value_element = element.find("value")
+        if value_element is None:
+            raise _Problem("budget/value", None, "value missing")
+        try:
+            value = _number(value_element.text, what="an amount")
+        except ValueProblem as exc:
+            raise _Problem("budget/value", value_element.text, str(exc)) from None
+        dates: dict[str, str | None] = {}
+        for child in ("period-start", "period-end"):
+            found = element.find(child)
+            when = _iso(found, f"budget/{child}") if found is not None else None
+            dates[child] = _iso_or_none(when)
+        value_date = _iso(value_element, "budget/value/@value-date", "value-date")
+        raw_type = _clean(element.get("type"))
+        return {
+            "type": BUDGET_TYPES.get((raw_type or "").lower(), raw_type),
+            "status": _clean(element.get("status")),
+            "period_start": dates["period-start"],
+            "period_end": dates["period-end"],
+            "value": value,
+            "currency": self._currency(value_element, "budget/value/@currency"),
+            "value_date": _iso_or_none(value_date),
+        }
+
+    def _defaults(self, get: Any) -> tuple[int | None, int | None, str | None]:
+        flow = get("default-flow-type")
+        finance = get("default-finance-type")
+        flow_type = _code_int(flow[0], "default-flow-type") if flow else None
+        finance_type = _code_int(finance[0], "default-finance-type") if finance else None
+        if flow_type is None or finance_type is None:
+            # An activity that states them only on its transactions: take them if all agree.
+            flows: set[str | None] = set()
+            finances: set[str | None] = set()
+            for transaction in get("transaction", []):
+                for child, into in (("flow-type", flows), ("finance-type", finances)):
+                    found = transaction.find(child)
+                    into.add(_clean(found.get("code")) if found is not None else None)
+            if flow_type is None and len(flows) == 1 and (only := flows.pop()):
+                flow_type = _small(only)
+            if finance_type is None and len(finances) == 1 and (only := finances.pop()):
+                finance_type = _small(only)
+        aid_type = None
+        for element in get("default-aid-type", []):
+            if (element.get("vocabulary") or "1") == "1":
+                aid_type = _clean(element.get("code"))
+                if aid_type is not None and len(aid_type) > 8:
+                    raise _Problem("default-aid-type/@code", aid_type, "longer than 8 characters")
+                break
+        return flow_type, finance_type, aid_type
+
+    def _locations(self, get: Any) -> tuple[LocationRecord, ...]:
+        out: list[LocationRecord] = []
+        for element in get("location", []):
+            name_element = element.find("name")
+            name = _text(name_element, self.lang) if name_element is not None else None
+            lat = lon = None
+            precision = None
+            pos = element.findtext("point/pos")
+            coordinates = element.find("coordinates")  # 1.0x
+            if _clean(pos):
+                parts = pos.split()
+                try:
+                    lat, lon = float(parts[0]), float(parts[1])
+                    if len(parts) != 2:
+                        raise ValueError
+                except (ValueError, IndexError):
+                    raise _Problem(
+                        "location/point/pos",
+                        pos,
+                        "expected 'latitude longitude' in decimal degrees",
+                    ) from None
+            elif coordinates is not None:
+                try:
+                    lat = float(coordinates.get("latitude"))
+                    lon = float(coordinates.get("longitude"))
+                except (TypeError, ValueError):
+                    raise _Problem(
+                        "location/coordinates",
+                        coordinates.get("latitude"),
+                        "expected decimal degrees",
+                    ) from None
+                raw_precision = _clean(coordinates.get("precision"))
+                precision = _small(raw_precision)
+            if (
+                lat is not None
+                and lon is not None
+                and not (-90 <= lat <= 90 and -180 <= lon <= 180)
+            ):
+                raise _Problem(
+                    "location/point/pos",
+                    f"{lat} {lon}",
+                    "outside -90..90 latitude, -180..180 longitude",
+                )
+            exactness_element = element.find("exactness")
+            exactness = (
+                _code_int(exactness_element, "location/exactness")
+                if exactness_element is not None
+                else None
+            )
+            admin = element.find("administrative")
+            admin_code = _clean(admin.get("code")) if admin is not None else None
+            raw_level = _clean(admin.get("level")) if admin is not None else None
+            if name is None and lat is None and admin_code is None:
+                continue  # nothing beltroad can place (e.g. only a GeoNames id)
+            out.append(
+                LocationRecord(
+                    name=name[:MAX_NAME] if name else None,
+                    lat=lat,
+                    lon=lon,
+                    admin_level=_small(raw_level),
+                    admin_code=admin_code[:64] if admin_code else None,
+                    exactness=exactness,
+                    precision=precision,
+                    source="iati",
+                )
+            )
+        return tuple(out)
+
+    def _loan(self, get: Any) -> tuple[LoanTermsRecord | None, dict[str, Any]]:
+        crs = get("crs-add")
+        terms = crs[0].find("loan-terms") if crs else None
+        if terms is None:
+            return None, {}
+        rates: dict[str, float | None] = {}
+        for attribute in ("rate-1", "rate-2"):
+            try:
+                rates[attribute] = _number(terms.get(attribute), what="a rate in percent")
+            except ValueProblem as exc:
+                raise _Problem(
+                    f"crs-add/loan-terms/@{attribute}", terms.get(attribute), str(exc)
+                ) from None
+        dates: dict[str, dt.date | None] = {}
+        for child in ("commitment-date", "repayment-first-date", "repayment-final-date"):
+            found = terms.find(child)
+            dates[child] = _iso(found, f"crs-add/loan-terms/{child}") if found is not None else None
+        codes = {}
+        for child in ("repayment-type", "repayment-plan"):
+            found = terms.find(child)
+            codes[child] = _clean(found.get("code")) if found is not None else None
+        committed = dates["commitment-date"]
+
+        def years(later: dt.date | None) -> float | None:
+            # OECD DAC CRS: maturity and grace period run from the commitment date to the final
+            # and to the first repayment.
+            if committed is None or later is None or later < committed:
+                return None
+            return round((later - committed).days / 365.25, 2)
+
+        repayment_type = codes["repayment-type"]
+        record = LoanTermsRecord(
+            interest_rate_pct=rates["rate-1"],
+            maturity_years=years(dates["repayment-final-date"]),
+            grace_period_years=years(dates["repayment-first-date"]),
+            repayment_type=repayment_type[:4] if repayment_type else None,
+        )
+        extras = {
+            "rate_1": rates["rate-1"],
+            "rate_2": rates["rate-2"],
+            "repayment_type": repayment_type,
+            "repayment_plan": codes["repayment-plan"],
+            "commitment_date": committed.isoformat() if committed else None,
+            "repayment_first_date": _iso_or_none(dates["repayment-first-date"]),
+            "repayment_final_date": _iso_or_none(dates["repayment-final-date"]),
+        }
+        return record, {k: v for k, v in extras.items() if v is not None}
+
+    def _parent(self, get: Any) -> str | None:
+        for element in self.element.iterchildren("related-activity"):
+            if (element.get("type") or "").strip().lower() in ("1", "parent"):
+                ref = _clean(element.get("ref"))
+                if ref is not None and len(ref) <= MAX_IDENTIFIER:
+                    return ref
+        return None
+
+
+def _iso_or_none(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _merge(items: list[tuple[Any, float]], field: str) -> list[tuple[Any, float]]:
+    """Sum repeated codes; a code whose shares add up to more than 100% is an error."""
+    merged: dict[Any, float] = {}
+    for key, pct in items:
+        merged[key] = merged.get(key, 0.0) + pct
+    for key, pct in merged.items():
+        if pct > 100.0 + 1e-6:
+            raise _Problem(field, str(key), f"repeated, with percentages adding up to {pct:g}")
+    return list(merged.items())
+
+
+def _money(currency: str | None, value: float) -> Money:
+    # No FX conversion is invented: USD is nominal USD as it stands; other currencies stay
+    # in their own currency until a dated exchange-rate source is applied.
+    return Money(
+        currency=currency, original=value, usd_nominal=value if currency == "USD" else None
+    )
+
+
+def _total(commitments: list[TransactionRecord]) -> Money | None:
+    """The sum of outgoing commitments, when they share one currency (no conversion)."""
+    currencies = {t.money.currency for t in commitments}
+    if not commitments or len(currencies) != 1 or None in currencies:
+        return None
+    total = sum(t.money.original or 0.0 for t in commitments)
+    return _money(commitments[0].money.currency, total)
+
+
+__all__ = ["IatiImporter", "check_prolog", "default_dataset"]
