@@ -135,6 +135,8 @@ def demo(
         title="beltroad demo",
         note=report.summary.label,
     )
+    if report.loaded and fmt is Format.table:
+        emit(report.loaded, report.loaded, fmt, title="real data loaded")
     console = stderr_console()
     for line in report.notes:
         console.print(f"- {line}")

@@ -16,6 +16,14 @@ from typing import Final
 # 3166-1 does not list.
 EXTRA_COUNTRIES: Final = (
     ("XKX", "XK", "", "Kosovo", "科索沃", "user-assigned code used by the World Bank, IMF and EU"),
+    (
+        "ANT",
+        "AN",
+        "530",
+        "Netherlands Antilles",
+        "荷属安的列斯",
+        "ISO 3166-3 historic code (dissolved 10 Oct 2010); WGI reports it to 2013",
+    ),
 )
 
 ALIASES: Final[dict[str, str]] = {

@@ -1,9 +1,11 @@
 """Fast bulk writes of columnar batches (synthetic portfolios) into the registry tables.
 
-Rows go through the DB-API ``executemany`` with plain tuples (``exec_driver_sql``): no ORM
-objects, no per-row SQLAlchemy parameter processing. That is several times faster than
-``connection.execute(table.insert(), dicts)`` on SQLite; PostgreSQL (psycopg 3) gets the same
-statements with its own placeholder. The caller owns the transaction::
+Rows go to the DB-API as plain tuples: ``executemany`` on SQLite (``exec_driver_sql``: no ORM
+objects, no per-row SQLAlchemy parameter processing, several times faster than
+``connection.execute(table.insert(), dicts)``), ``COPY ... FROM STDIN`` on PostgreSQL with
+psycopg 3 (about 2.5 times faster there than executemany). Dates go as ISO strings on SQLite,
+which is what SQLAlchemy's ``Date`` stores, so the ORM reads them back as ``datetime.date``.
+The caller owns the transaction::
 
     with engine.begin() as connection:
         counts = write_synthetic(connection, batch, dataset="synthetic-demo")
@@ -18,6 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, Table, select
+from sqlalchemy.exc import DBAPIError
 
 from beltroad.engines.synthetic import SYNTHETIC_FINANCIERS, SyntheticBatch, slice_batch
 from beltroad.errors import InvalidInput
@@ -26,7 +29,7 @@ from beltroad.storage.models import Base
 
 _NAT = np.iinfo(np.int64).min
 FUNDING_ROLE = ParticipationRole.FUNDING.value  # IATI OrganisationRole 1, as beltroad stores it
-#: Projects per executemany round: bounds the Python objects alive at once (a batch's rows as
+#: Projects per insert round: bounds the Python objects alive at once (a batch's rows as
 #: tuples would take several times the batch's numpy memory) at no cost in speed.
 WRITE_CHUNK = 10_000
 _TO_FINANCIER = (int(TransactionType.INTEREST_PAYMENT), int(TransactionType.LOAN_REPAYMENT))
@@ -37,9 +40,10 @@ def _table(name: str) -> Table:
 
 
 def ensure_synthetic_financiers(connection: Connection, dataset: str) -> list[int]:
-    """Insert the synthetic financiers unless present (by ``ref``); their ids, in order.
+    """Insert the synthetic financiers unless present (by ``key`` = ref); their ids, in order.
 
-    Idempotent: a second call inserts nothing and returns the same ids.
+    Idempotent: a second call inserts nothing and returns the same ids. The financiers belong
+    to the ``dataset`` of the first call (so deleting that dataset deletes them too).
     """
     organisations = _table("organisations")
     refs = [f.ref for f in SYNTHETIC_FINANCIERS]
@@ -97,14 +101,16 @@ def _insert(connection: Connection, table: str, columns: dict[str, Iterable[Any]
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(name) for name in columns)
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        sql = f"COPY {quote(table)} ({names}) FROM STDIN"
         raw = connection.connection.driver_connection
         assert raw is not None  # an open Connection always has one
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
+        try:
+            with raw.cursor() as cursor, cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except dialect.loaded_dbapi.Error as exc:
+            # What SQLAlchemy raises for the same failure: IntegrityError for a key clash, ...
+            raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error) from exc
         return len(rows)
     if dialect.paramstyle == "qmark":
         mark = "?"

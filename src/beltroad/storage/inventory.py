@@ -189,3 +189,20 @@ def table_fingerprint(connection: Connection) -> dict[str, list[tuple[Any, ...]]
         rows = connection.execute(select(table)).all()
         result[table.name] = sorted((tuple(row) for row in rows), key=repr)
     return result
+
+
+def next_project_id(connection: Connection) -> int:
+    """The id after the largest project id: where a bulk load with explicit ids may start."""
+    largest = connection.execute(select(func.max(models.Project.id))).scalar_one()
+    return int(largest or 0) + 1
+
+
+def sync_id_sequences(connection: Connection) -> None:
+    """After inserts with explicit ids, move PostgreSQL's serial counters past them."""
+    if connection.dialect.name != "postgresql":
+        return  # SQLite's INTEGER PRIMARY KEY always continues from the largest id
+    for name in ("projects",):
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 - fixed names
+            f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+        )

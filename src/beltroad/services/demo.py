@@ -1,0 +1,183 @@
+"""``beltroad demo``: init, load what real data can be reached, else a synthetic portfolio,
+summarise and write the summary under the data dir."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from beltroad import datasets
+from beltroad.errors import BeltroadError, DataUnavailable
+from beltroad.progress import NULL_PROGRESS, Progress
+from beltroad.services.data import cache_dir
+from beltroad.services.imports import import_file
+from beltroad.services.setup import initialise_workspace
+from beltroad.services.summary import Summary, portfolio_summary
+from beltroad.services.synthetic import build_synthetic_portfolio, calibration_for
+from beltroad.services.workspace import Workspace, open_workspace
+from beltroad.settings import Settings
+
+# What the demo loads, in order: partners first (countries' regions), then projects, then the
+# indicators and ports that risk and routing use.
+DEMO_DATASETS: tuple[str, ...] = (
+    "gfdc-bri-countries",
+    "aiddata-geogcdf3",
+    "wgi",
+    "gpr",
+    "ndgain",
+    "imf-weo-debt",
+    "wpi",
+)
+PROJECT_DATASETS = frozenset({"aiddata-geogcdf3"})
+
+
+@dataclass
+class DemoReport:
+    summary: Summary
+    summary_path: Path
+    loaded: list[dict[str, Any]] = field(default_factory=list)
+    synthetic: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary.as_dict(),
+            "loaded": self.loaded,
+            "synthetic": self.synthetic,
+            "notes": self.notes,
+            "summary_path": str(self.summary_path),
+        }
+
+
+def run_demo(
+    settings: Settings,
+    *,
+    force_synthetic: bool = False,
+    allow_download: bool = True,
+    progress: Progress = NULL_PROGRESS,
+) -> DemoReport:
+    workspace = open_workspace(settings, require_schema=False)
+    try:
+        initialise_workspace(workspace, progress=progress)
+        loaded, notes = _load_real_data(workspace, allow_download, progress)
+        has_projects = any(item["dataset"] in PROJECT_DATASETS for item in loaded)
+        synthetic_report = None
+        if force_synthetic or not has_projects:
+            geo = _cached(settings, "aiddata-geogcdf3")
+            calibration = calibration_for(geo)
+            report = build_synthetic_portfolio(
+                workspace,
+                projects=settings.synthetic_projects,
+                seed=settings.seed,
+                calibration=calibration,
+                progress=progress,
+            )
+            synthetic_report = report.as_dict()
+            why = "as asked (--synthetic)" if force_synthetic else "no real project data reached"
+            notes.append(
+                f"synthetic portfolio of {report.projects:,} projects (seed {report.seed}), {why}; "
+                f"calibration: {report.calibration}"
+                + ("; already present, unchanged" if report.skipped else "")
+            )
+        summary = portfolio_summary(workspace)
+        path = _write_summary(settings, summary, loaded, notes)
+        return DemoReport(summary, path, loaded, synthetic_report, notes)
+    finally:
+        workspace.close()
+
+
+def _cached(settings: Settings, name: str) -> Path | None:
+    entry = datasets.entry(name)
+    path = cache_dir(settings) / entry.files[0].path
+    return path if datasets.is_cached(cache_dir(settings), entry.files[0]) else None
+
+
+def _load_real_data(
+    workspace: Workspace, allow_download: bool, progress: Progress
+) -> tuple[list[dict[str, Any]], list[str]]:
+    settings = workspace.settings
+    loaded: list[dict[str, Any]] = []
+    notes: list[str] = []
+    if not settings.data_mirror and not allow_download:
+        notes.append("no dataset mirror and downloads are off: real data skipped")
+        return loaded, notes
+    for name in DEMO_DATASETS:
+        entry = datasets.entry(name)
+        try:
+            paths = datasets.pull(
+                entry,
+                cache_dir=cache_dir(settings),
+                mirror=settings.data_mirror,
+                allow_download=allow_download,
+                progress=progress,
+            )
+        except DataUnavailable:
+            notes.append(
+                f"{name}: not reachable (no mirror copy, download failed); set "
+                f"BELTROAD_DATA_MIRROR or run `beltroad data pull {name}`"
+            )
+            continue
+        except BeltroadError as exc:
+            notes.append(f"{name}: refused ({exc.message})")
+            continue
+        kind = entry.import_kind
+        assert kind is not None
+        # Multi-file entries: GeoGCDF's location files are read beside the project list;
+        # ND-GAIN's three files are three indicators.
+        targets = paths if name == "ndgain" else paths[:1]
+        for path in targets:
+            try:
+                report = import_file(workspace, kind, path, on_error="skip", progress=progress)
+            except BeltroadError as exc:
+                notes.append(f"{name}: import failed ({exc.message})")
+                continue
+            loaded.append(
+                {
+                    "dataset": name,
+                    "file": entry.files[0].path if len(targets) == 1 else str(path.name),
+                    "records": report.records_valid,
+                    "written": report.records_written,
+                    "rejected": len(report.rejected),
+                    "citation": entry.citation,
+                }
+            )
+            if report.rejected:
+                notes.append(
+                    f"{name}: {len(report.rejected)} row(s) rejected and skipped "
+                    f"(see `beltroad import {kind} {path} --dry-run`)"
+                )
+    return loaded, notes
+
+
+def _write_summary(
+    settings: Settings, summary: Summary, loaded: list[dict[str, Any]], notes: list[str]
+) -> Path:
+    folder = settings.data_dir / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = {"summary": summary.as_dict(), "loaded": loaded, "notes": notes}
+    (folder / "summary.json").write_text(
+        json.dumps(payload, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    )
+    lines = ["# beltroad demo summary", ""]
+    if summary.label:
+        lines += [f"**{summary.label}**", ""]
+    lines += ["| entity | records |", "|---|---:|"]
+    lines += [f"| {k.replace('_', ' ')} | {v:,} |" for k, v in summary.counts.items()]
+    lines += [
+        "",
+        f"Commitments: USD {summary.commitments_usd_constant:,.0f}"
+        + (f" (constant {summary.base_year} USD)" if summary.base_year else "")
+        + f" over {summary.projects_counted:,} projects. Rule: {summary.rule}.",
+        "",
+        "## Data used",
+        "",
+    ]
+    lines += [
+        f"- {item['dataset']}: {item['records']:,} records ({item['citation']})" for item in loaded
+    ] or ["- none (synthetic only)"]
+    lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
+    path = folder / "summary.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "summary.json"
