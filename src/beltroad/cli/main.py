@@ -127,7 +127,12 @@ def demo(
 
     settings = state(ctx).settings(synthetic_projects=projects, seed=seed)
     with RichProgress() as progress:
-        report = run_demo(settings, force_synthetic=synthetic, progress=progress)
+        report = run_demo(
+            settings,
+            force_synthetic=synthetic,
+            allow_download=not no_download,
+            progress=progress,
+        )
     emit(
         report.as_dict(),
         report.summary.rows(),
