@@ -119,6 +119,9 @@ def demo(
     seed: Annotated[
         int | None, typer.Option("--seed", min=0, help="Seed of synthetic data.")
     ] = None,
+    no_download: Annotated[
+        bool, typer.Option("--no-download", help="Use the cache and mirror only; never download.")
+    ] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Initialise, load what data can be reached, summarise, then serve the web app."""
