@@ -253,11 +253,25 @@ def test_a_1_0x_activity_field_by_field() -> None:
     assert [b["type"] for b in record.extras["budgets"]] == ["1", "1", "2"]  # Original, Revised
 
 
-def test_withdrawn_country_code_is_left_out_with_a_note() -> None:
-    """BEIS splits over 175 countries including AN (Netherlands Antilles, withdrawn 2010)."""
+def test_historic_country_codes(tmp_path: Path) -> None:
+    """AN (Netherlands Antilles) is a territory the registry keeps, so BEIS's 175-country split
+    is whole; a withdrawn code the registry lacks (YU) is left out with a note, not guessed."""
     for record in records(shared_file(f"{SAMPLES}/flattener_beis-activity.xml")).values():
-        assert "ANT" not in {c.iso3 for c in record.countries}
-        assert any("withdrawn ISO 3166 code" in n for n in record.extras["notes"])
+        assert len(record.countries) == 175
+        assert CountrySplit("ANT", 0.5714285714285714) in record.countries
+    path = iati_file(
+        tmp_path / "old.xml",
+        activity(
+            country='<recipient-country code="YU" percentage="30"/>'
+            '<recipient-country code="RS" percentage="70"/>'
+        ),
+    )
+    [record] = records(path).values()
+    assert record.countries == (CountrySplit("SRB", 70.0),)
+    assert record.extras["notes"] == [
+        "recipient-country YU (Yugoslavia, (Socialist) Federal Republic of) is a withdrawn "
+        "ISO 3166 code: its 30% share left out"
+    ]
 
 
 def test_loan_terms_regions_locations_and_1_0x_names(tmp_path: Path) -> None:

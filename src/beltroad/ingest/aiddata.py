@@ -18,10 +18,9 @@ AidData vocabulary to an IATI codelist is an explicit table here, with its reaso
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -32,13 +31,9 @@ from beltroad.ingest.base import (
     blank,
     boolean,
     check_order,
-    csv_rows,
     integer,
     number,
-    require_columns,
-    require_file,
     text,
-    xlsx_rows,
 )
 from beltroad.records import (
     CountrySplit,
@@ -623,57 +618,7 @@ def commitment(
     return (TransactionRecord(int(kind), when, money, provider=provider, receiver=receiver),)
 
 
-# --- files ----------------------------------------------------------------------------------------
-
-
-def table_rows(
-    path: Path, *, required: Sequence[str], what: str
-) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
-    """Header and rows of a .csv (UTF-8) or .xlsx file; anything else is refused clearly."""
-    require_file(path)
-    with path.open("rb") as handle:
-        head = handle.read(1 << 16)
-    if path.suffix.casefold() in (".xlsx", ".xlsm"):
-        return xlsx_rows(path, required=required)
-    if head.startswith(b"PK\x03\x04"):
-        raise InvalidInput.at(
-            "this is a zip or Excel workbook, not a CSV file",
-            file=str(path),
-            hint="give the workbook a .xlsx name, or export the sheet as CSV",
-        )
-    if path.suffix.casefold() not in (".csv", ".txt"):
-        raise InvalidInput.at(
-            f"unsupported file type {path.suffix or '(none)'!r} (expected .csv or .xlsx in {what})",
-            file=str(path),
-        )
-    refuse_utf16_or_binary(path, head, expected="a UTF-8 CSV file")
-    header, rows = csv_rows(path)
-    require_columns(header, required, file=str(path))
-    return header, rows
-
-
-def refuse_utf16_or_binary(path: Path, head: bytes, *, expected: str) -> None:
-    """Name UTF-16 and binary files for what they are instead of a puzzling decode error.
-
-    ``head`` is the first bytes of the file (64 KiB is plenty).
-    """
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise InvalidInput.at(
-            f"the file is UTF-16 text (it starts with a UTF-16 byte-order mark); "
-            f"expected {expected}",
-            file=str(path),
-            row=1,
-            hint="save or export the file again as CSV in the expected encoding",
-        )
-    nul = head.find(b"\x00")
-    if nul >= 0:
-        raise InvalidInput.at(
-            f"NUL byte at offset {nul}: this is a binary file or UTF-16/32 text; "
-            f"expected {expected}",
-            file=str(path),
-            row=head[:nul].count(b"\n") + 1,
-            hint="save or export the file again as CSV in the expected encoding",
-        )
+# --- headers --------------------------------------------------------------------------------------
 
 
 def require_amount_column(header: Sequence[str], names: Sequence[str], *, file: str) -> None:
@@ -685,7 +630,3 @@ def require_amount_column(header: Sequence[str], names: Sequence[str], *, file: 
             row=1,
             field="header",
         )
-
-
-def no_rows(path: Path) -> InvalidInput:
-    return InvalidInput.at("the file has a header but no data rows", file=str(path))

@@ -37,10 +37,8 @@ from beltroad.ingest.aiddata import (
     keep_extras,
     loan_terms,
     make_money,
-    no_rows,
     original_amount,
     record_number,
-    refuse_utf16_or_binary,
     require_amount_column,
     required_text,
     resolve_recipient,
@@ -61,6 +59,7 @@ from beltroad.ingest.base import (
     text,
     year,
 )
+from beltroad.ingest.sheets import no_rows, refuse_utf16_or_binary
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import Participation, ProjectRecord, Provenance
 from beltroad.reference.iati import ParticipationRole

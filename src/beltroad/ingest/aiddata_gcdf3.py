@@ -47,7 +47,6 @@ from beltroad.ingest.aiddata import (
     keep_extras,
     loan_terms,
     make_money,
-    no_rows,
     norm,
     original_amount,
     record_number,
@@ -57,7 +56,6 @@ from beltroad.ingest.aiddata import (
     sector_group_of,
     sector_split,
     status_of,
-    table_rows,
 )
 from beltroad.ingest.base import (
     Item,
@@ -70,6 +68,7 @@ from beltroad.ingest.base import (
     text,
     year,
 )
+from beltroad.ingest.sheets import no_rows, table_rows
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import Money, Participation, ProjectRecord, Provenance
 from beltroad.reference.iati import ParticipationRole

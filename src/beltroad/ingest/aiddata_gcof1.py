@@ -45,7 +45,6 @@ from beltroad.ingest.aiddata import (
     is_regional,
     loan_terms,
     make_money,
-    no_rows,
     norm,
     original_amount,
     record_number,
@@ -54,9 +53,9 @@ from beltroad.ingest.aiddata import (
     sector_group_of,
     sector_split,
     status_of,
-    table_rows,
 )
 from beltroad.ingest.base import Item, Row, RowContext, SourceInfo, boolean, date, text, year
+from beltroad.ingest.sheets import no_rows, table_rows
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import OrgRef, Participation, ProjectRecord, Provenance
 from beltroad.reference.countries import resolve_country

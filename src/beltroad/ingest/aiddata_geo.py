@@ -36,9 +36,7 @@ from beltroad.ingest.aiddata import (
     commitment,
     is_pledge,
     make_money,
-    no_rows,
     record_number,
-    refuse_utf16_or_binary,
     required_text,
     resolve_recipient,
     sector_group_of,
@@ -60,6 +58,7 @@ from beltroad.ingest.base import (
     text,
     year,
 )
+from beltroad.ingest.sheets import no_rows, refuse_utf16_or_binary
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import LocationRecord, ProjectRecord, Provenance
 from beltroad.reference.iati import GeographicalPrecision, GeographicExactness
