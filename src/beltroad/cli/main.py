@@ -286,6 +286,10 @@ def export(
     validate: Annotated[
         bool, typer.Option("--validate", help="IATI: validate the output against the XSD.")
     ] = False,
+    schema_dir: Annotated[
+        Path | None,
+        typer.Option("--schema-dir", help="IATI: folder with the 2.03 XSDs (default: registry)."),
+    ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Export projects: IATI 2.03 XML, or readable CSV/XLSX/Parquet tables and GeoJSON points."""
@@ -303,7 +307,7 @@ def export(
                 path,
                 dataset=dataset,
                 validate=validate,
-                schema_dir=_schema_dir(settings) if validate else None,
+                schema_dir=(schema_dir or _schema_dir(settings)) if validate else None,
             ).as_dict()
         else:
             flt = project_filter(
