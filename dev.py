@@ -68,7 +68,7 @@ def test(pytest_args: list[str], env: dict[str, str]) -> int:
         ["ruff", "check", "src", "tests", "benchmarks", "dev.py"],
         ["ruff", "format", "--check", "src", "tests", "benchmarks", "dev.py"],
         ["mypy"],
-        ["pytest", *pytest_args],
+        ["pytest", "-n", "auto", *pytest_args],
     ]
     for step in steps:
         print(f"$ {' '.join(step)}", file=sys.stderr, flush=True)

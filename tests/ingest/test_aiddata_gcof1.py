@@ -364,3 +364,120 @@ def test_header_only_file_says_there_are_no_rows(sqlite_ws: Workspace, tmp_path:
     path = gcof_xlsx(tmp_path / "g.xlsx", [])
     with pytest.raises(InvalidInput, match="no data rows"):
         import_file(sqlite_ws, "gcof1", path)
+
+
+# --- the sheet reader under the import ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("epoch_1904", [False, True])
+def test_fast_sheet_reader_gives_what_openpyxl_gives(tmp_path: Path, epoch_1904: bool) -> None:
+    """Every cell type, sparse cells and blank rows, against ``iter_rows(values_only=True)``."""
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    from beltroad.ingest.sheets import _openpyxl_values, sheet_values
+
+    book = openpyxl.Workbook()
+    if epoch_1904:
+        book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["title row"])
+    sheet.append(["text", "int", "float", "big", "bool", "date", "time", "span", "formula"])
+    sheet.append(
+        [
+            "Côte d’Ivoire & <Kenya>",
+            -42,
+            1_100_000.5,
+            1.5e20,
+            True,
+            dt.datetime(2014, 2, 10, 13, 30),
+            dt.time(6, 15),
+            dt.timedelta(days=3, hours=2),
+            "=1+2",
+        ]
+    )
+    sheet.append([None, 0, None, None, False, dt.date(1999, 12, 31)])
+    sheet.append([])  # a blank row
+    sheet.cell(row=6, column=12, value="far right")  # sparse: a lone cell
+    sheet.cell(row=7, column=1, value="SHARED")
+    sheet.cell(row=7, column=2, value="ERROR")
+    sheet.cell(row=7, column=3, value="RICH")
+    path = tmp_path / "cells.xlsx"
+    book.save(path)
+    # openpyxl writes inline strings; Excel writes a shared-string table. Patch one in by hand,
+    # with a rich-text entry (its phonetic run is not text), and an error cell.
+    with_shared_strings(
+        path,
+        {
+            '<c r="A7" t="inlineStr"><is><t>SHARED</t></is></c>': '<c r="A7" t="s"><v>0</v></c>',
+            '<c r="B7" t="inlineStr"><is><t>ERROR</t></is></c>': '<c r="B7" t="e"><v>#N/A</v></c>',
+            '<c r="C7" t="inlineStr"><is><t>RICH</t></is></c>': '<c r="C7" t="s"><v>1</v></c>',
+        },
+    )
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        worksheet = book.worksheets[0]
+        fast = {n: v for n, v in sheet_values(worksheet, file=str(path))}
+        fallback = {n: v for n, v in _openpyxl_values(worksheet)}
+        width = worksheet.max_column
+        expected = {
+            n: list(v)
+            for n, v in enumerate(worksheet.iter_rows(values_only=True), start=1)
+            if any(x is not None for x in v)
+        }
+    finally:
+        book.close()
+    assert {n: v + [None] * (width - len(v)) for n, v in fast.items()} == expected == fallback
+    assert expected[7][:3] == ["shared & <text>", "#N/A", "rich text"]
+    assert expected[3][0] == "Côte d’Ivoire & <Kenya>"  # an inline string
+
+
+def with_shared_strings(path: Path, cells: dict[str, str]) -> None:
+    """Give an openpyxl-written workbook a shared-string table and replace ``cells`` (XML)."""
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    table = (
+        f'<sst xmlns="{main}" count="2" uniqueCount="2"><si><t>shared &amp; &lt;text&gt;</t></si>'
+        '<si><r><t>rich </t></r><r><t>text</t></r><rPh sb="0" eb="1"><t>PH</t></rPh></si></sst>'
+    )
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name).decode() for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    for old, new in cells.items():
+        assert old in sheet, old
+        sheet = sheet.replace(old, new)
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    parts["xl/sharedStrings.xml"] = table
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        "</Types>",
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        "</Relationships>",
+        '<Relationship Id="rIdStrings" Target="sharedStrings.xml" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w") as target:
+        for name, text in parts.items():
+            target.writestr(name, text)
+
+
+def test_corrupt_sheet_stream_is_a_clear_error(sqlite_ws: Workspace, tmp_path: Path) -> None:
+    import zipfile
+
+    path = gcof_xlsx(tmp_path / "g.xlsx", [row(n) for n in range(1, 40)])
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet[: len(sheet) // 2]  # truncated mid-table
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    before = fingerprint(sqlite_ws)
+    with pytest.raises(InvalidInput, match=r"sheet 'ChineseOfficialFinance1\.0' cannot be read"):
+        import_file(sqlite_ws, "gcof1", path)
+    assert fingerprint(sqlite_ws) == before

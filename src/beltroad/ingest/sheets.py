@@ -165,7 +165,7 @@ def _guarded(values: Values, file: str, sheet: str) -> Values:
 
 def _openpyxl_values(worksheet: Any) -> Values:
     for number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
-        if cells:
+        if any(value is not None for value in cells):
             yield number, list(cells)
 
 
