@@ -64,6 +64,7 @@ from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import Participation, ProjectRecord, Provenance
 from beltroad.reference.iati import ParticipationRole
 
+FUNDING = ParticipationRole.FUNDING.value
 DATASET = "aiddata-gcdf2"
 BASE_YEAR = 2017
 ENCODING = "cp1252"  # Windows-1252: latin-1 with printable 0x80-0x9F
@@ -263,7 +264,7 @@ def _project(ctx: RowContext, present: set[str]) -> ProjectRecord | None:
             money,
             None,
             pledged=is_pledge(status_name),
-            provider=participations[0].org if participations else None,
+            provider=next((p.org for p in participations if p.role == FUNDING), None),
             receiver=receivers[0] if receivers else None,
         ),
         loan_terms=terms,

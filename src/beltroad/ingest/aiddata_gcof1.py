@@ -1,9 +1,10 @@
 """``gcof1``: AidData's Global Chinese Official Finance Dataset 1.0 (2000-2014).
 
 Dreher, Fuchs, Parks, Strange, Tierney (2017/2021), AidData GCOF 1.0. The workbook's sheet
-``ChineseOfficialFinance1.0`` holds 5,466 rows x 54 columns; it is streamed with openpyxl in
-read-only mode (``iter_rows(values_only=True)``), never loaded whole. A CSV export of the same
-table imports alike.
+``ChineseOfficialFinance1.0`` holds 5,466 rows x 54 columns. It is streamed, never loaded whole:
+openpyxl opens the workbook read-only and :mod:`beltroad.ingest.sheets` streams the cells (see
+there why; ``benchmarks/bench_gcof_import.py`` times the whole import against
+``pandas.read_excel``). A CSV export of the same table imports alike.
 
 Mapping:
 
@@ -61,6 +62,7 @@ from beltroad.records import OrgRef, Participation, ProjectRecord, Provenance
 from beltroad.reference.countries import resolve_country
 from beltroad.reference.iati import OrganisationType, ParticipationRole
 
+FUNDING = ParticipationRole.FUNDING.value
 DATASET = "aiddata-gcof1"
 SHEET = "ChineseOfficialFinance1.0"
 BASE_YEAR = 2014
@@ -212,7 +214,7 @@ def _project(ctx: RowContext) -> ProjectRecord | None:
             money,
             None,
             pledged=is_pledge(status_name),
-            provider=participations[0].org if participations else None,
+            provider=next((p.org for p in participations if p.role == FUNDING), None),
             receiver=receivers[0] if receivers else None,
         ),
         loan_terms=terms,

@@ -193,6 +193,7 @@ def _lxml_values(
                 namespace = row.tag[: row.tag.index("}") + 1] if row.tag[0] == "{" else ""
                 value_tag, inline_tag = namespace + "v", namespace + "is"
             values: list[Any] = []
+            append = values.append
             for cell in row:  # the per-cell loop: keep it lean
                 get = cell.get
                 ref = get("r")
@@ -205,10 +206,9 @@ def _lxml_values(
                         values.extend([None] * (column - 1 - len(values)))
                 kind = get("t")
                 text = None
-                for child in cell:
-                    if child.tag == value_tag:
-                        text = child.text
-                        break
+                if len(cell):  # <v> is the last child, after any <f>; <is> is inline text
+                    last = cell[-1]
+                    text = last.text if last.tag == value_tag else cell.findtext(value_tag)
                 value: Any = None
                 if not text:
                     if kind == "inlineStr":
@@ -231,7 +231,7 @@ def _lxml_values(
                     value = from_ISO8601(text)
                 else:  # "str" (a formula's text), "e" (an error such as #N/A)
                     value = text
-                values.append(value)
+                append(value)
             number = row.get("r")
             yield (int(number) if number else counter), values
             # Keep memory flat: drop the row and the rows before it.
