@@ -3,9 +3,6 @@ companion file and small files in its layout."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +11,11 @@ from sqlalchemy import func, select
 
 from beltroad.errors import InvalidInput
 from beltroad.services.imports import ImportRejected, import_file
-from beltroad.services.setup import initialise
-from beltroad.services.workspace import Workspace, open_workspace
-from beltroad.settings import Settings
-from beltroad.storage import inventory, models
+from beltroad.services.workspace import Workspace
+from beltroad.storage import models
 from tests.conftest import shared_file
+from tests.ingest import aiddata_support
+from tests.ingest.aiddata_support import csv_text, fingerprint
 
 MILITARY = "aiddata-military2/MilitaryAidDatasGlobalChineseDevelopmentFinanceDataset_v2.0.csv"
 DATASET = "aiddata-gcdf2"
@@ -44,19 +41,7 @@ COLUMNS = [
 ]
 
 
-@pytest.fixture
-def sqlite_ws(sqlite_settings: Settings) -> Iterator[Workspace]:
-    initialise(sqlite_settings)
-    ws = open_workspace(sqlite_settings)
-    try:
-        yield ws
-    finally:
-        ws.close()
-
-
-def fingerprint(workspace: Workspace) -> dict[str, Any]:
-    with workspace.reading() as connection:
-        return inventory.table_fingerprint(connection)
+sqlite_ws = aiddata_support.sqlite_ws
 
 
 def record(record_id: int, **changes: Any) -> dict[str, Any]:
@@ -85,12 +70,7 @@ def record(record_id: int, **changes: Any) -> dict[str, Any]:
 
 
 def gcdf2_bytes(records: list[dict[str, Any]], *, columns: list[str] = COLUMNS) -> str:
-    text = io.StringIO(newline="")
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(columns)
-    for values in records:
-        writer.writerow(["" if values.get(c) is None else values[c] for c in columns])
-    return text.getvalue()
+    return csv_text(columns, records)
 
 
 def gcdf2_file(path: Path, records: list[dict[str, Any]], *, encoding: str = "cp1252") -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +13,11 @@ from sqlalchemy import func, select
 
 from beltroad.errors import InvalidInput
 from beltroad.services.imports import ImportRejected, import_file
-from beltroad.services.setup import initialise
-from beltroad.services.workspace import Workspace, open_workspace
-from beltroad.settings import Settings
-from beltroad.storage import inventory, models
+from beltroad.services.workspace import Workspace
+from beltroad.storage import models
 from tests.conftest import shared_file
+from tests.ingest import aiddata_support
+from tests.ingest.aiddata_support import fingerprint, write_csv
 
 SUBSET = "aiddata-gcdf3/df_filtered_gcdf3_ge10m.csv"
 DICTIONARY = "aiddata-gcdf3/gcdf3_data_dictionary.csv"
@@ -42,19 +41,7 @@ COLUMNS = [
 ]
 
 
-@pytest.fixture
-def sqlite_ws(sqlite_settings: Settings) -> Iterator[Workspace]:
-    initialise(sqlite_settings)
-    ws = open_workspace(sqlite_settings)
-    try:
-        yield ws
-    finally:
-        ws.close()
-
-
-def fingerprint(workspace: Workspace) -> dict[str, Any]:
-    with workspace.reading() as connection:
-        return inventory.table_fingerprint(connection)
+sqlite_ws = aiddata_support.sqlite_ws
 
 
 def record(record_id: int, **changes: Any) -> dict[str, Any]:
@@ -87,12 +74,7 @@ def gcdf3_csv(
     columns: list[str] = COLUMNS,
     encoding: str = "utf-8",
 ) -> Path:
-    with path.open("w", newline="", encoding=encoding) as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for values in records:
-            writer.writerow(["" if values.get(c) is None else values[c] for c in columns])
-    return path
+    return write_csv(path, columns, records, encoding=encoding)
 
 
 # --- the real 961-row subset ----------------------------------------------------------------------

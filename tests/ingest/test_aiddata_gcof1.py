@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +11,11 @@ from sqlalchemy import func, select
 
 from beltroad.errors import InvalidInput
 from beltroad.services.imports import ImportRejected, import_file
-from beltroad.services.setup import initialise
-from beltroad.services.workspace import Workspace, open_workspace
-from beltroad.settings import Settings
-from beltroad.storage import inventory, models
+from beltroad.services.workspace import Workspace
+from beltroad.storage import models
 from tests.conftest import shared_file
+from tests.ingest import aiddata_support
+from tests.ingest.aiddata_support import fingerprint
 
 GCOF = "aiddata-gcof1/AidData_GlobalChineseOfficialFinanceDataset_v1.0.xlsx"
 DATASET = "aiddata-gcof1"
@@ -46,19 +45,7 @@ HEADER = [
 ]
 
 
-@pytest.fixture
-def sqlite_ws(sqlite_settings: Settings) -> Iterator[Workspace]:
-    initialise(sqlite_settings)
-    ws = open_workspace(sqlite_settings)
-    try:
-        yield ws
-    finally:
-        ws.close()
-
-
-def fingerprint(workspace: Workspace) -> dict[str, Any]:
-    with workspace.reading() as connection:
-        return inventory.table_fingerprint(connection)
+sqlite_ws = aiddata_support.sqlite_ws
 
 
 def row(project_id: int, **changes: Any) -> list[Any]:

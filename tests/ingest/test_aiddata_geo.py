@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +12,11 @@ from sqlalchemy import func, select
 
 from beltroad.errors import InvalidInput
 from beltroad.services.imports import ImportRejected, import_file
-from beltroad.services.setup import initialise
-from beltroad.services.workspace import Workspace, open_workspace
-from beltroad.settings import Settings
+from beltroad.services.workspace import Workspace
 from beltroad.storage import inventory, models
 from tests.conftest import shared_file
+from tests.ingest import aiddata_support
+from tests.ingest.aiddata_support import fingerprint, write_csv
 
 FOLDER = "aiddata-gcdf3"
 PROJECTS = f"{FOLDER}/geogcdf3_final_input.csv"
@@ -82,19 +81,7 @@ DAC3 = {
 }
 
 
-@pytest.fixture
-def sqlite_ws(sqlite_settings: Settings) -> Iterator[Workspace]:
-    initialise(sqlite_settings)
-    ws = open_workspace(sqlite_settings)
-    try:
-        yield ws
-    finally:
-        ws.close()
-
-
-def fingerprint(workspace: Workspace) -> dict[str, Any]:
-    with workspace.reading() as connection:
-        return inventory.table_fingerprint(connection)
+sqlite_ws = aiddata_support.sqlite_ws
 
 
 # --- the real files -----------------------------------------------------------------------------
@@ -242,15 +229,6 @@ def project(record_id: int, **changes: Any) -> dict[str, Any]:
     }
     values.update(changes)
     return values
-
-
-def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for values in rows:
-            writer.writerow(["" if values.get(c) is None else values[c] for c in columns])
-    return path
 
 
 def adm_row(record_id: int, **changes: Any) -> dict[str, Any]:

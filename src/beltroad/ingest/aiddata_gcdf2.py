@@ -7,7 +7,7 @@ dashes (and "ž" in "Oružane snage"): the file is decoded as such, without a UT
 file that starts with a UTF-8 byte-order mark says it is UTF-8 and is read so; UTF-16 and binary
 files are refused with a clear message.
 
-Mapping as for GCDF 3.0 (:mod:`beltroad.ingest.aiddata`), with the 2.0 names:
+Mapping as for GCDF 3.0 (:mod:`beltroad.ingest.aiddata_codes`), with the 2.0 names:
 ``AidData TUFF Project ID`` -> ``AidData-GCDF2-<id>``; ``Recommended For Aggregates`` (or the
 military file's ``Recommended For Military Aggregates``) -> recommended for aggregates; amounts in
 original currency, nominal USD (``Amount (Nominal)``) and constant 2017 USD
@@ -26,45 +26,41 @@ from typing import Any
 from beltroad.errors import InvalidInput
 from beltroad.ingest.aiddata import (
     agencies,
-    aggregates_flag,
     amount,
-    check_dates,
-    commitment,
-    flow_class_of,
-    flow_type_of,
-    instrument_of,
-    is_pledge,
+    build_project,
     keep_extras,
     loan_terms,
     make_money,
     original_amount,
+    project_items,
+    read_dates,
     record_number,
     require_amount_column,
     required_text,
     resolve_recipient,
+)
+from beltroad.ingest.aiddata_codes import (
+    flow_class_of,
+    instrument_of,
     sector_group_of,
-    sector_split,
     status_of,
 )
 from beltroad.ingest.base import (
     Item,
-    Row,
     RowContext,
     SourceInfo,
     boolean,
     csv_rows,
-    date,
     require_columns,
     require_file,
     text,
     year,
 )
-from beltroad.ingest.sheets import no_rows, refuse_utf16_or_binary
+from beltroad.ingest.sheets import refuse_utf16_or_binary
 from beltroad.progress import NULL_PROGRESS, Progress
-from beltroad.records import Participation, ProjectRecord, Provenance
+from beltroad.records import Participation, ProjectRecord
 from beltroad.reference.iati import ParticipationRole
 
-FUNDING = ParticipationRole.FUNDING.value
 DATASET = "aiddata-gcdf2"
 BASE_YEAR = 2017
 ENCODING = "cp1252"  # Windows-1252: latin-1 with printable 0x80-0x9F
@@ -87,6 +83,13 @@ PLANNED_START = "Planned Implementation Start Date (MM/DD/YYYY)"
 PLANNED_END = "Planned Completion Date (MM/DD/YYYY)"
 ACTUAL_START = "Actual Implementation Start Date (MM/DD/YYYY)"
 ACTUAL_END = "Actual Completion Date (MM/DD/YYYY)"
+# Read in this order, so that row errors keep their order.
+DATE_COLUMNS = {
+    "planned_start": PLANNED_START,
+    "planned_end": PLANNED_END,
+    "actual_start": ACTUAL_START,
+    "actual_end": ACTUAL_END,
+}
 AGENCY_COLUMNS = (
     ("Funding Agencies", ParticipationRole.FUNDING),
     ("Cofinancing Agencies", ParticipationRole.FUNDING),
@@ -120,20 +123,7 @@ class Gcdf2Importer:
         require_columns(header, REQUIRED, file=str(path))
         require_amount_column(header, AMOUNT_COLUMNS, file=str(path))
         present = set(header)
-        progress.start(f"reading {path.name}")
-        seen = 0
-        for number_, values in rows:
-            seen += 1
-            progress.advance()
-            ctx = RowContext(number_, values)
-            record = _project(ctx, present)
-            if record is None:
-                yield from ctx.errors
-            else:
-                yield Row(number_, record)
-        progress.finish()
-        if not seen:
-            raise no_rows(path)
+        yield from project_items(path, rows, lambda ctx: _project(ctx, present), progress)
 
 
 def legacy_csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
@@ -180,12 +170,7 @@ def _project(ctx: RowContext, present: set[str]) -> ProjectRecord | None:
         usd_constant=ctx.get(CONSTANT, amount, what="an amount in constant 2017 USD"),
         base_year=BASE_YEAR,
     )
-    planned_start = ctx.get(PLANNED_START, date, formats=DATE_FORMATS)
-    planned_end = ctx.get(PLANNED_END, date, formats=DATE_FORMATS)
-    actual_start = ctx.get(ACTUAL_START, date, formats=DATE_FORMATS)
-    actual_end = ctx.get(ACTUAL_END, date, formats=DATE_FORMATS)
-    check_dates(ctx, (PLANNED_START, planned_start), (PLANNED_END, planned_end), "planned")
-    check_dates(ctx, (ACTUAL_START, actual_start), (ACTUAL_END, actual_end), "actual")
+    dates = read_dates(ctx, DATE_COLUMNS, DATE_FORMATS)
     guaranteed = ctx.get("Guarantee Provided", boolean)
     insured = ctx.get("Insurance Provided", boolean)
     terms = loan_terms(
@@ -203,12 +188,8 @@ def _project(ctx: RowContext, present: set[str]) -> ProjectRecord | None:
     )
     if ctx.errors:
         return None
-    assert record_id is not None
-    assert title is not None
-    assert status is not None
-    assert group is not None
     assert recipients is not None
-    countries, regions = recipients
+    countries = recipients[0]
     if not countries:
         extras["recipient"] = text(values.get("Recipient"))
     iso3 = countries[0].iso3 if countries else None
@@ -234,40 +215,27 @@ def _project(ctx: RowContext, present: set[str]) -> ProjectRecord | None:
         origins=values.get("Receiving Agencies Origin"),
         recipient_iso3=iso3,
     )
-    status_name = text(values.get("Status"))
-    export_credit = bool(instrument and instrument.export_credit)
-    return ProjectRecord(
-        identifier=f"AidData-GCDF2-{record_id}",
+    return build_project(
+        dataset=DATASET,
+        prefix="AidData-GCDF2",
+        record_id=record_id,
         title=title,
         description=text(values.get("Description")),
-        provenance=Provenance(
-            dataset=DATASET,
-            source_record_id=str(record_id),
-            recommended_for_aggregates=aggregates_flag(recommended, status_name, umbrella),
-        ),
-        status=int(status),
-        planned_start=planned_start,
-        actual_start=actual_start,
-        planned_end=planned_end,
-        actual_end=actual_end,
+        status=status,
+        status_name=text(values.get("Status")),
+        recommended=recommended,
+        umbrella=umbrella,
+        group=group,
+        recipients=recipients,
         commitment_year=commitment_year,
+        dates=dates,
         flow_class=flow_class,
-        flow_type=flow_type_of(flow_class, export_credit=export_credit),
-        finance_type=instrument.finance_type if instrument else None,
-        aid_type=instrument.aid_type if instrument else None,
-        amount=money,
-        countries=countries,
-        regions=regions,
-        sectors=(sector_split(group),),
-        participations=tuple(participations),
-        transactions=commitment(
-            money,
-            None,
-            pledged=is_pledge(status_name),
-            provider=next((p.org for p in participations if p.role == FUNDING), None),
-            receiver=receivers[0] if receivers else None,
-        ),
-        loan_terms=terms,
-        is_umbrella=bool(umbrella),
-        extras={k: v for k, v in extras.items() if v is not None},
+        instrument=instrument,
+        export_credit=bool(instrument and instrument.export_credit),
+        money=money,
+        committed=None,
+        participations=participations,
+        receivers=receivers,
+        terms=terms,
+        extras=extras,
     )

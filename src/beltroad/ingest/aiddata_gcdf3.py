@@ -7,7 +7,9 @@ every other known field when present, so the 20,985-row release (.xlsx or .csv) 
 (such as the 961-row, 21-column ``df_filtered_gcdf3_ge10m.csv``) import alike.
 
 The vocabularies it maps through (status, sector, flow, agency type) live in
-:mod:`beltroad.ingest.aiddata`, shared with the ``gcdf3-geo``, ``gcdf2`` and ``gcof1`` importers.
+:mod:`beltroad.ingest.aiddata_codes` and the record is put together by
+:func:`beltroad.ingest.aiddata.build_project`, shared with the ``gcdf3-geo``, ``gcdf2`` and
+``gcof1`` importers.
 
 Decisions:
 
@@ -36,30 +38,28 @@ from typing import Any
 from beltroad.ingest.aiddata import (
     NameTable,
     agencies,
-    aggregates_flag,
     amount,
-    check_dates,
-    commitment,
-    flow_class_of,
-    flow_type_of,
-    instrument_of,
-    is_pledge,
+    build_project,
     keep_extras,
     loan_terms,
     make_money,
-    norm,
     original_amount,
+    project_items,
+    read_dates,
     record_number,
     require_amount_column,
     required_text,
     resolve_recipient,
+)
+from beltroad.ingest.aiddata_codes import (
+    flow_class_of,
+    instrument_of,
+    norm,
     sector_group_of,
-    sector_split,
     status_of,
 )
 from beltroad.ingest.base import (
     Item,
-    Row,
     RowContext,
     SourceInfo,
     boolean,
@@ -68,9 +68,9 @@ from beltroad.ingest.base import (
     text,
     year,
 )
-from beltroad.ingest.sheets import no_rows, table_rows
+from beltroad.ingest.sheets import table_rows
 from beltroad.progress import NULL_PROGRESS, Progress
-from beltroad.records import Money, Participation, ProjectRecord, Provenance
+from beltroad.records import Money, Participation, ProjectRecord
 from beltroad.reference.iati import ParticipationRole
 
 DATASET = "aiddata-gcdf3"
@@ -101,6 +101,12 @@ PLANNED_START = "Planned Implementation Start Date (MM/DD/YYYY)"
 ACTUAL_START = "Actual Implementation Start Date (MM/DD/YYYY)"
 PLANNED_END = "Planned Completion Date (MM/DD/YYYY)"
 ACTUAL_END = "Actual Completion Date (MM/DD/YYYY)"
+DATE_COLUMNS = {
+    "planned_start": PLANNED_START,
+    "actual_start": ACTUAL_START,
+    "planned_end": PLANNED_END,
+    "actual_end": ACTUAL_END,
+}
 EXPORT_CREDIT_MARKERS = (
     "Export Buyer's Credit",
     "Supplier’s Credit/Export Seller’s Credit",
@@ -158,20 +164,7 @@ class Gcdf3Importer:
         require_amount_column(header, AMOUNT_COLUMNS, file=str(path))
         present = set(header)
         names = standard_names(path)
-        progress.start(f"reading {path.name}")
-        seen = 0
-        for number_, values in rows:
-            seen += 1
-            progress.advance()
-            ctx = RowContext(number_, values)
-            record = _project(ctx, present, names)
-            if record is None:
-                yield from ctx.errors
-            else:
-                yield Row(number_, record)
-        progress.finish()
-        if not seen:
-            raise no_rows(path)
+        yield from project_items(path, rows, lambda ctx: _project(ctx, present, names), progress)
 
 
 def _project(ctx: RowContext, present: set[str], names: NameTable) -> ProjectRecord | None:
@@ -192,12 +185,7 @@ def _project(ctx: RowContext, present: set[str], names: NameTable) -> ProjectRec
     notes: dict[str, Any] = {}  # what _money sets aside
     money, face_constant = _money(ctx, present, notes)
     committed = ctx.get(COMMITMENT_DATE, date, formats=DATE_FORMATS)
-    planned_start = ctx.get(PLANNED_START, date, formats=DATE_FORMATS)
-    actual_start = ctx.get(ACTUAL_START, date, formats=DATE_FORMATS)
-    planned_end = ctx.get(PLANNED_END, date, formats=DATE_FORMATS)
-    actual_end = ctx.get(ACTUAL_END, date, formats=DATE_FORMATS)
-    check_dates(ctx, (PLANNED_START, planned_start), (PLANNED_END, planned_end), "planned")
-    check_dates(ctx, (ACTUAL_START, actual_start), (ACTUAL_END, actual_end), "actual")
+    dates = read_dates(ctx, DATE_COLUMNS, DATE_FORMATS)
     export_credit = any([ctx.get(c, boolean) for c in EXPORT_CREDIT_MARKERS if c in present])
     interest_free = ctx.get("Interest-Free Loan", boolean)
     terms = loan_terms(
@@ -222,19 +210,15 @@ def _project(ctx: RowContext, present: set[str], names: NameTable) -> ProjectRec
         **notes,
     }
     for key, column, known in (
-        ("implementation_start_year", "Implementation Start Year", actual_start),
-        ("completion_year", "Completion Year", actual_end),
+        ("implementation_start_year", "Implementation Start Year", dates.actual_start),
+        ("completion_year", "Completion Year", dates.actual_end),
     ):  # a subset may have the year and not the date
         if known is None and column in present:
             extras[key] = ctx.get(column, year)
     if ctx.errors:
         return None
-    assert record_id is not None
-    assert title is not None
-    assert status is not None
-    assert group is not None
     assert recipients is not None
-    countries, regions = recipients
+    countries = recipients[0]
     iso3 = countries[0].iso3 if len(countries) == 1 else None
     if not countries:
         extras["recipient"] = text(values.get("Recipient"))
@@ -259,42 +243,29 @@ def _project(ctx: RowContext, present: set[str], names: NameTable) -> ProjectRec
         values.get("Direct Receiving Agencies Type"),
         recipient_iso3=iso3,
     )
-    funders = [p.org for p in participations if p.role == ParticipationRole.FUNDING]
-    status_name = text(values.get("Status"))
-    return ProjectRecord(
-        identifier=f"AidData-GCDF3-{record_id}",
+    return build_project(
+        dataset=DATASET,
+        prefix="AidData-GCDF3",
+        record_id=record_id,
         title=title,
         description=text(values.get("Description")),
-        provenance=Provenance(
-            dataset=DATASET,
-            source_record_id=str(record_id),
-            recommended_for_aggregates=aggregates_flag(recommended, status_name, umbrella),
-        ),
-        status=int(status),
-        planned_start=planned_start,
-        actual_start=actual_start,
-        planned_end=planned_end,
-        actual_end=actual_end,
+        status=status,
+        status_name=text(values.get("Status")),
+        recommended=recommended,
+        umbrella=umbrella,
+        group=group,
+        recipients=recipients,
         commitment_year=commitment_year,
+        dates=dates,
         flow_class=flow_class,
-        flow_type=flow_type_of(flow_class, export_credit=export_credit),
-        finance_type=instrument.finance_type if instrument else None,
-        aid_type=instrument.aid_type if instrument else None,
-        amount=money,
-        countries=countries,
-        regions=regions,
-        sectors=(sector_split(group),),
-        participations=tuple(participations),
-        transactions=commitment(
-            money,
-            committed,
-            pledged=is_pledge(status_name),
-            provider=funders[0] if funders else None,
-            receiver=receivers[0] if receivers else None,
-        ),
-        loan_terms=terms,
-        is_umbrella=bool(umbrella),
-        extras={k: v for k, v in extras.items() if v is not None},
+        instrument=instrument,
+        export_credit=export_credit,
+        money=money,
+        committed=committed,
+        participations=participations,
+        receivers=receivers,
+        terms=terms,
+        extras=extras,
     )
 
 

@@ -14,7 +14,8 @@ Mapping:
 * ``amount`` + ``currency`` -> original amount; ``usd_current`` -> nominal USD;
   ``usd_defl_2014`` -> constant USD, base year 2014. AidData writes an unknown amount as a blank
   string (" "): that is unknown (None), never zero and never an error.
-* ``status``, ``flow``, ``flow_class``, ``crs_sector_code`` through :mod:`beltroad.ingest.aiddata`.
+* ``status``, ``flow``, ``flow_class``, ``crs_sector_code`` through
+  :mod:`beltroad.ingest.aiddata_codes`.
 * ``start_planned`` / ``start_actual`` / ``end_planned`` / ``end_actual`` -> planned and actual
   dates (an end before its start is a row error).
 * ``funding_agency`` and ``cofinancing_agency`` -> funding, ``implementing_agency`` ->
@@ -32,37 +33,35 @@ from pathlib import Path
 from typing import Any
 
 from beltroad.ingest.aiddata import (
-    AGENCY_TYPES,
     Recipients,
-    agency_type,
-    aggregates_flag,
     amount,
-    check_dates,
-    commitment,
-    flow_class_of,
-    flow_type_of,
-    instrument_of,
-    is_pledge,
+    build_project,
     is_regional,
     loan_terms,
     make_money,
-    norm,
     original_amount,
+    project_items,
+    read_dates,
     record_number,
     required_text,
     resolve_recipient,
+)
+from beltroad.ingest.aiddata_codes import (
+    AGENCY_TYPES,
+    agency_type,
+    flow_class_of,
+    instrument_of,
+    norm,
     sector_group_of,
-    sector_split,
     status_of,
 )
-from beltroad.ingest.base import Item, Row, RowContext, SourceInfo, boolean, date, text, year
-from beltroad.ingest.sheets import no_rows, table_rows
+from beltroad.ingest.base import Item, RowContext, SourceInfo, boolean, text, year
+from beltroad.ingest.sheets import table_rows
 from beltroad.progress import NULL_PROGRESS, Progress
-from beltroad.records import OrgRef, Participation, ProjectRecord, Provenance
+from beltroad.records import OrgRef, Participation, ProjectRecord
 from beltroad.reference.countries import resolve_country
 from beltroad.reference.iati import OrganisationType, ParticipationRole
 
-FUNDING = ParticipationRole.FUNDING.value
 DATASET = "aiddata-gcof1"
 SHEET = "ChineseOfficialFinance1.0"
 BASE_YEAR = 2014
@@ -78,6 +77,12 @@ REQUIRED = (
     "usd_defl_2014",
 )
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
+DATE_COLUMNS = {
+    "planned_start": "start_planned",
+    "actual_start": "start_actual",
+    "planned_end": "end_planned",
+    "actual_end": "end_actual",
+}
 EXTRAS = {
     "intent": "intent",
     "recipient_region": "recipient_region",
@@ -102,20 +107,7 @@ class Gcof1Importer:
         # No sheet name: the header scan takes the first sheet holding the table, so a workbook
         # with the sheet renamed (or the header below a title block) still imports.
         _, rows = table_rows(path, required=REQUIRED, what="the GCOF 1.0 layout")
-        progress.start(f"reading {path.name}")
-        seen = 0
-        for number_, values in rows:
-            seen += 1
-            progress.advance()
-            ctx = RowContext(number_, values)
-            record = _project(ctx)
-            if record is None:
-                yield from ctx.errors
-            else:
-                yield Row(number_, record)
-        progress.finish()
-        if not seen:
-            raise no_rows(path)
+        yield from project_items(path, rows, _project, progress)
 
 
 def _project(ctx: RowContext) -> ProjectRecord | None:
@@ -129,7 +121,7 @@ def _project(ctx: RowContext) -> ProjectRecord | None:
     commitment_year = ctx.get("year", year)
     recommended = ctx.get("recommended_for_research", boolean)
     umbrella = ctx.get("umbrella", boolean)
-    recipients = ctx.get("recipient_condensed", _recipient, iso3=values.get("recipient_iso3"))
+    found = ctx.get("recipient_condensed", _recipient, iso3=values.get("recipient_iso3"))
     extras: dict[str, Any] = {
         "aiddata_sector": text(values.get("crs_sector_name")),
         "aiddata_flow_type": text(values.get("flow")),
@@ -145,12 +137,7 @@ def _project(ctx: RowContext) -> ProjectRecord | None:
         usd_constant=ctx.get("usd_defl_2014", amount, what="an amount in constant 2014 USD"),
         base_year=BASE_YEAR,
     )
-    planned_start = ctx.get("start_planned", date, formats=DATE_FORMATS)
-    actual_start = ctx.get("start_actual", date, formats=DATE_FORMATS)
-    planned_end = ctx.get("end_planned", date, formats=DATE_FORMATS)
-    actual_end = ctx.get("end_actual", date, formats=DATE_FORMATS)
-    check_dates(ctx, ("start_planned", planned_start), ("end_planned", planned_end), "planned")
-    check_dates(ctx, ("start_actual", actual_start), ("end_actual", actual_end), "actual")
+    dates = read_dates(ctx, DATE_COLUMNS, DATE_FORMATS)
     terms = loan_terms(
         ctx,
         {
@@ -164,12 +151,9 @@ def _project(ctx: RowContext) -> ProjectRecord | None:
     )
     if ctx.errors:
         return None
-    assert record_id is not None
-    assert title is not None
-    assert status is not None
-    assert group is not None
-    assert recipients is not None
-    (countries, regions), listed = recipients
+    assert found is not None
+    recipients, listed = found
+    countries = recipients[0]
     if not countries:
         extras["recipient"] = text(values.get("recipient_condensed"))
         extras["recipient_countries"] = listed or None
@@ -183,43 +167,29 @@ def _project(ctx: RowContext) -> ProjectRecord | None:
         for org in named_agencies(values.get("implementing_agency"))
     ]
     receivers = named_agencies(values.get("recipient_agencies"), country=iso3)
-    status_name = text(values.get("status"))
-    return ProjectRecord(
-        identifier=f"AidData-GCOF1-{record_id}",
+    return build_project(
+        dataset=DATASET,
+        prefix="AidData-GCOF1",
+        record_id=record_id,
         title=title,
         description=text(values.get("description")),
-        provenance=Provenance(
-            dataset=DATASET,
-            source_record_id=str(record_id),
-            recommended_for_aggregates=aggregates_flag(recommended, status_name, umbrella),
-        ),
-        status=int(status),
-        planned_start=planned_start,
-        actual_start=actual_start,
-        planned_end=planned_end,
-        actual_end=actual_end,
+        status=status,
+        status_name=text(values.get("status")),
+        recommended=recommended,
+        umbrella=umbrella,
+        group=group,
+        recipients=recipients,
         commitment_year=commitment_year,
+        dates=dates,
         flow_class=flow_class,
-        flow_type=flow_type_of(
-            flow_class, export_credit=bool(instrument and instrument.export_credit)
-        ),
-        finance_type=instrument.finance_type if instrument else None,
-        aid_type=instrument.aid_type if instrument else None,
-        amount=money,
-        countries=countries,
-        regions=regions,
-        sectors=(sector_split(group),),
-        participations=tuple(participations),
-        transactions=commitment(
-            money,
-            None,
-            pledged=is_pledge(status_name),
-            provider=next((p.org for p in participations if p.role == FUNDING), None),
-            receiver=receivers[0] if receivers else None,
-        ),
-        loan_terms=terms,
-        is_umbrella=bool(umbrella),
-        extras={k: v for k, v in extras.items() if v is not None},
+        instrument=instrument,
+        export_credit=bool(instrument and instrument.export_credit),
+        money=money,
+        committed=None,
+        participations=participations,
+        receivers=receivers,
+        terms=terms,
+        extras=extras,
     )
 
 

@@ -13,10 +13,11 @@ inside the unit). Centroids are approximate (IATI exactness 2) at first- or seco
 administrative precision (IATI precision 4 or 3).
 
 Mapping, as for :mod:`beltroad.ingest.aiddata_gcdf3`: amount in constant 2021 USD (blank is
-unknown); status, sector and recipients through :mod:`beltroad.ingest.aiddata`; a regional record
-keeps no country and names its OECD DAC region. Identifiers are ``AidData-GeoGCDF3-<id>`` in the
-dataset ``aiddata-geogcdf3``: the same AidData record imported with ``gcdf3`` is a separate
-project of the ``aiddata-gcdf3`` dataset, so a total must take one dataset or the other. The file
+unknown); status and sector through :mod:`beltroad.ingest.aiddata_codes`, recipients through
+:mod:`beltroad.ingest.aiddata`; a regional record keeps no country and names its OECD DAC
+region. Identifiers are ``AidData-GeoGCDF3-<id>`` in the dataset ``aiddata-geogcdf3``: the same
+AidData record imported with ``gcdf3`` is a separate project of the ``aiddata-gcdf3`` dataset, so
+a total must take one dataset or the other. The file
 carries no "recommended for aggregates" flag; AidData's rule is applied where its inputs are known
 (the file has no umbrella column, so it usually stays unknown).
 """
@@ -30,23 +31,22 @@ from typing import Any
 
 from beltroad.errors import InvalidInput
 from beltroad.ingest.aiddata import (
-    aggregates_flag,
     amount,
-    check_dates,
-    commitment,
-    is_pledge,
+    build_project,
     make_money,
+    project_items,
+    read_dates,
     record_number,
     required_text,
     resolve_recipient,
+)
+from beltroad.ingest.aiddata_codes import (
     sector_group_of,
-    sector_split,
     status_of,
 )
 from beltroad.ingest.aiddata_gcdf3 import BASE_YEAR, GCDF3_CITATION
 from beltroad.ingest.base import (
     Item,
-    Row,
     RowContext,
     SourceInfo,
     ValueProblem,
@@ -58,9 +58,9 @@ from beltroad.ingest.base import (
     text,
     year,
 )
-from beltroad.ingest.sheets import no_rows, refuse_utf16_or_binary
+from beltroad.ingest.sheets import refuse_utf16_or_binary
 from beltroad.progress import NULL_PROGRESS, Progress
-from beltroad.records import LocationRecord, ProjectRecord, Provenance
+from beltroad.records import LocationRecord, ProjectRecord
 from beltroad.reference.iati import GeographicalPrecision, GeographicExactness
 
 DATASET = "aiddata-geogcdf3"
@@ -83,6 +83,7 @@ AMOUNT = "Amount.(Constant.USD.2021)"
 COMMITTED = "Commitment.Date.(MM/DD/YYYY)"
 ACTUAL_START = "Actual.Implementation.Start.Date.(MM/DD/YYYY)"
 ACTUAL_END = "Actual.Completion.Date.(MM/DD/YYYY)"
+DATE_COLUMNS = {"actual_start": ACTUAL_START, "actual_end": ACTUAL_END}
 REQUIRED = (RECORD_ID, "Title", "Status", "Sector.Name", "Recipient", "Commitment.Year", AMOUNT)
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")  # the file writes ISO dates under MM/DD/YYYY headers
 
@@ -145,20 +146,7 @@ class GeoGcdf3Importer:
             for record_id, location in read_locations(adm_path, level):
                 locations[record_id].append(location)
             progress.finish()
-        progress.start(f"reading {path.name}")
-        seen = 0
-        for number_, values in rows:
-            seen += 1
-            progress.advance()
-            ctx = RowContext(number_, values)
-            record = _project(ctx, locations)
-            if record is None:
-                yield from ctx.errors
-            else:
-                yield Row(number_, record)
-        progress.finish()
-        if not seen:
-            raise no_rows(path)
+        yield from project_items(path, rows, lambda ctx: _project(ctx, locations), progress)
 
 
 def _csv(path: Path, required: tuple[str, ...]) -> tuple[list[str], Iterator[Any]]:
@@ -224,19 +212,12 @@ def _project(ctx: RowContext, locations: dict[str, list[LocationRecord]]) -> Pro
     commitment_year = ctx.get("Commitment.Year", year)
     constant = ctx.get(AMOUNT, amount, what="an amount in constant 2021 USD")
     committed = ctx.get(COMMITTED, date, formats=DATE_FORMATS)
-    actual_start = ctx.get(ACTUAL_START, date, formats=DATE_FORMATS)
-    actual_end = ctx.get(ACTUAL_END, date, formats=DATE_FORMATS)
-    check_dates(ctx, (ACTUAL_START, actual_start), (ACTUAL_END, actual_end), "actual")
+    dates = read_dates(ctx, DATE_COLUMNS, DATE_FORMATS)
     infrastructure = ctx.get("Infrastructure", boolean)
     if ctx.errors:
         return None
-    assert record_id is not None
-    assert title is not None
-    assert status is not None
-    assert group is not None
     assert recipients is not None
-    countries, regions = recipients
-    status_name = text(values.get("Status"))
+    countries = recipients[0]
     money = make_money(
         currency=None, original=None, usd_nominal=None, usd_constant=constant, base_year=BASE_YEAR
     )
@@ -252,25 +233,19 @@ def _project(ctx: RowContext, locations: dict[str, list[LocationRecord]]) -> Pro
         else None,
         "commitment_date": committed.isoformat() if committed else None,
     }
-    return ProjectRecord(
-        identifier=f"AidData-GeoGCDF3-{record_id}",
+    return build_project(
+        dataset=DATASET,
+        prefix="AidData-GeoGCDF3",
+        record_id=record_id,
         title=title,
-        provenance=Provenance(
-            dataset=DATASET,
-            source_record_id=str(record_id),
-            recommended_for_aggregates=aggregates_flag(None, status_name, None),
-        ),
-        status=int(status),
-        actual_start=actual_start,
-        actual_end=actual_end,
+        status=status,
+        status_name=text(values.get("Status")),
+        group=group,
+        recipients=recipients,
         commitment_year=commitment_year,
-        amount=money,
-        countries=countries,
-        regions=regions,
-        sectors=(sector_split(group),),
-        transactions=commitment(
-            money, committed, pledged=is_pledge(status_name), provider=None, receiver=None
-        ),
-        locations=tuple(locations.get(str(record_id), ())),
-        extras={k: v for k, v in extras.items() if v is not None},
+        dates=dates,
+        money=money,
+        committed=committed,
+        locations=locations.get(str(record_id), ()),
+        extras=extras,
     )
