@@ -68,6 +68,7 @@ MAX_PROLOG = 1 << 20  # bytes scanned for the root element; a real prolog is a f
 MAX_IDENTIFIER = 128  # projects.source_record_id
 MAX_ORG_REF = 128
 MAX_NAME = 256
+MAX_CACHED_ORGS = 10_000  # distinct organisations remembered while reading one file
 LOW_DATE, HIGH_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)  # as ingest.base.date
 
 DATE_FIELDS = {
@@ -231,6 +232,7 @@ class IatiImporter:
             )
             version: str | None = None
             checked = False
+            orgs: dict[tuple[str | None, str | None, str], OrgRef] = {}  # shared by activities
             try:
                 for _, element in events:
                     if not checked:
@@ -240,7 +242,7 @@ class IatiImporter:
                         checked = True
                     line = element.sourceline or 0
                     try:
-                        record = _Activity(element, dataset, version).record()
+                        record = _Activity(element, dataset, version, orgs).record()
                     except _Problems as problems:
                         yield from (RowError(line, p.field, p.value, p.reason) for p in problems)
                     else:
@@ -536,8 +538,15 @@ def _splits(
 class _Activity:
     """Reads one ``iati-activity`` element; :meth:`record` returns it or raises _Problems."""
 
-    def __init__(self, element: Any, dataset: str, version: str | None) -> None:
+    def __init__(
+        self,
+        element: Any,
+        dataset: str,
+        version: str | None,
+        orgs: dict[tuple[str | None, str | None, str], OrgRef] | None = None,
+    ) -> None:
         self.element = element
+        self.orgs = {} if orgs is None else orgs  # (ref, @type, name) -> OrgRef, as _org made it
         self.dataset = dataset
         self.version = version
         lang = element.get(XML_LANG)
@@ -553,12 +562,19 @@ class _Activity:
         name = _text(element, self.lang) or ref
         if name is None:
             return None
-        raw_type = _clean(element.get("type"))
-        return OrgRef(
-            name=" ".join(name.split())[:MAX_NAME],
-            ref=ref,
-            org_type=_small(raw_type),
-        )
+        raw_type = element.get("type")
+        key = (ref, raw_type, name)
+        org = self.orgs.get(key)
+        if org is None:
+            # A file names the same few organisations thousands of times: build each once.
+            org = OrgRef(
+                name=" ".join(name.split())[:MAX_NAME],
+                ref=ref,
+                org_type=_small(_clean(raw_type)),
+            )
+            if len(self.orgs) < MAX_CACHED_ORGS:
+                self.orgs[key] = org
+        return org
 
     def record(self) -> ProjectRecord:
         children: dict[str, list[Any]] = {}
@@ -852,7 +868,10 @@ class _Activity:
         return out
 
     def _budget(self, element: Any) -> dict[str, Any]:
-        value_element = element.find("value")
+        parts: dict[Any, Any] = {}  # tag -> first child with it: one pass, not a find() per tag
+        for child in element:
+            parts.setdefault(child.tag, child)
+        value_element = parts.get("value")
         if value_element is None:
             raise _Problem("budget/value", None, "value missing")
         try:
@@ -861,7 +880,7 @@ class _Activity:
             raise _Problem("budget/value", value_element.text, str(exc)) from None
         dates: dict[str, str | None] = {}
         for child in ("period-start", "period-end"):
-            found = element.find(child)
+            found = parts.get(child)
             when = _iso(found, f"budget/{child}") if found is not None else None
             dates[child] = _iso_or_none(when)
         value_date = _iso(value_element, "budget/value/@value-date", "value-date")

@@ -20,12 +20,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, Table, select
-from sqlalchemy.exc import DBAPIError
 
 from beltroad.engines.synthetic import SYNTHETIC_FINANCIERS, SyntheticBatch, slice_batch
 from beltroad.errors import InvalidInput
 from beltroad.reference.iati import ParticipationRole, TransactionType
 from beltroad.storage.models import Base
+from beltroad.storage.writes import insert_rows
 
 _NAT = np.iinfo(np.int64).min
 FUNDING_ROLE = ParticipationRole.FUNDING.value  # IATI OrganisationRole 1, as beltroad stores it
@@ -87,42 +87,19 @@ def _dates(values: npt.NDArray[np.datetime64], *, as_text: bool) -> list[Any]:
     return list(table[np.where(missing, len(table) - 1, days - low)].tolist())
 
 
-def _insert(connection: Connection, table: str, columns: dict[str, Iterable[Any]]) -> int:
+def insert_columns(connection: Connection, table: str, columns: dict[str, Iterable[Any]]) -> int:
     """Insert rows given column-wise (constant columns may be ``itertools.repeat``).
 
     PostgreSQL with psycopg 3 gets ``COPY ... FROM STDIN`` (an order of magnitude faster than
     executemany there); other DB-APIs get one executemany of plain tuples; anything else falls
-    back to SQLAlchemy Core.
+    back to SQLAlchemy Core. See :func:`beltroad.storage.writes.insert_rows`, which it shares
+    with the record writes (it lives there so that they need not import numpy).
     """
     rows = list(zip(*columns.values()))  # noqa: B905 - repeat() columns are endless
-    if not rows:
-        return 0
-    dialect = connection.dialect
-    quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(name) for name in columns)
-    if dialect.name == "postgresql" and dialect.driver == "psycopg":
-        sql = f"COPY {quote(table)} ({names}) FROM STDIN"
-        raw = connection.connection.driver_connection
-        assert raw is not None  # an open Connection always has one
-        try:
-            with raw.cursor() as cursor, cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        except dialect.loaded_dbapi.Error as exc:
-            # What SQLAlchemy raises for the same failure: IntegrityError for a key clash, ...
-            raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error) from exc
-        return len(rows)
-    if dialect.paramstyle == "qmark":
-        mark = "?"
-    elif dialect.paramstyle in ("format", "pyformat"):
-        mark = "%s"
-    else:
-        connection.execute(_table(table).insert(), [dict(zip(columns, r)) for r in rows])  # noqa: B905
-        return len(rows)
-    marks = ", ".join(mark for _ in columns)
-    sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608 - names are ours
-    connection.exec_driver_sql(sql, rows)
-    return len(rows)
+    return insert_rows(connection, table, list(columns), rows)
+
+
+_insert = insert_columns  # the name it had before it was shared with storage.writes
 
 
 def write_synthetic(
@@ -252,4 +229,9 @@ def _write_part(
     return counts
 
 
-__all__ = ["FUNDING_ROLE", "ensure_synthetic_financiers", "write_synthetic"]
+__all__ = [
+    "FUNDING_ROLE",
+    "ensure_synthetic_financiers",
+    "insert_columns",
+    "write_synthetic",
+]
