@@ -351,6 +351,15 @@ def _serve(settings: Settings) -> None:
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
 
 
+def _register_command_modules() -> None:
+    from beltroad.cli.registry import register_all
+
+    register_all(app)
+
+
+_register_command_modules()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every beltroad error becomes one clear message and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)

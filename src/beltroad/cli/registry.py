@@ -1,0 +1,15 @@
+"""Command modules that register themselves on the root app (one module per command group)."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+# Each module defines ``register(app: typer.Typer) -> None``.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def register_all(app: typer.Typer) -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)
