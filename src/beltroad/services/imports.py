@@ -184,6 +184,7 @@ def _consume(items: Iterator[Item], report: ImportReport, connection: Connection
     """Validate every item; write valid records in batches when ``connection`` is given."""
     pending: dict[type, list[Record]] = defaultdict(list)
     seen: dict[tuple[type, str], int | None] = {}
+    project_datasets: set[str] = set()
     last_row: int | None = None
     for item in items:
         number = item.row if isinstance(item, RowError) else item.number
@@ -208,6 +209,8 @@ def _consume(items: Iterator[Item], report: ImportReport, connection: Connection
                 continue
             seen[key] = item.number
         report.records_valid += 1
+        if isinstance(record, ProjectRecord):
+            project_datasets.add(record.provenance.dataset)
         if connection is not None and (not report.rejected or report.on_error == "skip"):
             batch = pending[type(record)]
             batch.append(record)
@@ -217,12 +220,7 @@ def _consume(items: Iterator[Item], report: ImportReport, connection: Connection
     if connection is not None and (not report.rejected or report.on_error == "skip"):
         for batch in pending.values():
             _flush(connection, batch, report)
-        datasets = {
-            r.provenance.dataset
-            for r in pending.get(ProjectRecord, [])
-            if isinstance(r, ProjectRecord)
-        }
-        for dataset in datasets:
+        for dataset in sorted(project_datasets):  # parents may sit in any earlier batch
             writes.link_parents(connection, dataset)
 
 
