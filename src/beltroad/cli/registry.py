@@ -7,7 +7,11 @@ import importlib
 import typer
 
 # Each module defines ``register(app: typer.Typer) -> None``.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "beltroad.cli.breakdown",
+    "beltroad.cli.headline",
+    "beltroad.cli.funnel",
+)
 
 
 def register_all(app: typer.Typer) -> None:

@@ -1,0 +1,37 @@
+"""``beltroad headline``: a few lines over :func:`beltroad.services.headline.headline`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from beltroad.cli.output import Format, emit
+
+
+def register(app: typer.Typer) -> None:
+    app.command("headline")(headline_command)
+
+
+def headline_command(
+    ctx: typer.Context,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Date the figures describe, YYYY-MM-DD (default: today)."),
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
+    ] = Format.table,
+) -> None:
+    """The headline figures as of a date, each with provenance and its gap to the reported one."""
+    from beltroad.cli.main import state
+    from beltroad.services.headline import headline
+    from beltroad.services.workspace import open_workspace
+
+    workspace = open_workspace(state(ctx).settings())
+    try:
+        result = headline(workspace, as_of)
+    finally:
+        workspace.close()
+    note = "; ".join(result.notes) or None
+    emit(result.as_dict(), result.rows(), fmt, title=f"headline as of {result.as_of}", note=note)

@@ -1,0 +1,191 @@
+"""The symposium's headline figures from the registry, each reconciled with the reported one.
+
+For example, with the GFDC list of BRI countries imported,
+``headline(workspace, "2023-12-31").as_dict()["partner_countries"]`` is 149: 151 listed, less
+China (the initiator) and Italy (exited 2023-06-12 in that file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from beltroad.engines.headline import ReportedFigure, format_figure, reconcile
+from beltroad.errors import InvalidInput
+from beltroad.services.summary import SYNTHETIC_LABEL
+from beltroad.services.workspace import Workspace
+from beltroad.storage import headline as queries
+
+FIGURES: tuple[str, ...] = (
+    "partner_countries",
+    "partner_organizations",
+    "overseas_enterprises",
+    "investment_stock_usd",
+    "zone_local_jobs",
+)
+
+EMPTY_NOTE = (
+    "the registry holds no partnerships, documents, enterprises or zones in force on this date; "
+    "import some (for example `beltroad import bri-members FILE`) and run again"
+)
+
+
+@dataclass(frozen=True)
+class Headline:
+    as_of: dt.date
+    figures: dict[str, float]
+    sources: dict[str, dict[str, Any]]
+    reported: dict[str, dict[str, Any]]
+    reconciliation: dict[str, dict[str, Any]]
+    base_years: tuple[int, ...] = ()
+    synthetic: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def empty(self) -> bool:
+        return all(self.sources[key]["records"] == 0 for key in FIGURES)
+
+    @property
+    def label(self) -> str | None:
+        return SYNTHETIC_LABEL if self.synthetic else None
+
+    def as_dict(self) -> dict[str, Any]:
+        figures: dict[str, Any] = {
+            key: int(value) if key != "investment_stock_usd" else value
+            for key, value in self.figures.items()
+        }
+        return {
+            "as_of": self.as_of.isoformat(),
+            **figures,
+            "reported": self.reported,
+            "sources": self.sources,
+            "reconciliation": self.reconciliation,
+            "base_year": self.base_years[0] if len(self.base_years) == 1 else list(self.base_years),
+            "synthetic": self.synthetic,
+            "label": self.label,
+            "empty": self.empty,
+            "notes": list(self.notes),
+        }
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per figure, for table and CSV output."""
+        rows: list[dict[str, Any]] = []
+        for key in FIGURES:
+            reported = self.reported.get(key)
+            source = self.sources[key]
+            rows.append(
+                {
+                    "figure": key,
+                    "registry": self.figures[key]
+                    if key == "investment_stock_usd"
+                    else int(self.figures[key]),
+                    "reported": (
+                        f"{reported['qualifier']} "
+                        f"{format_figure(reported['value'], reported['unit'])}"
+                        if reported
+                        else ""
+                    ),
+                    "reported_as_of": reported["as_of"] if reported else "",
+                    "records": source["records"],
+                    "datasets": ", ".join(f"{k} ({v})" for k, v in source["datasets"].items()),
+                    "verdict": self.reconciliation[key]["verdict"],
+                }
+            )
+        return rows
+
+
+def parse_as_of(value: str | dt.date | None, *, today: dt.date) -> dt.date:
+    """The as-of date: ``None`` means today; a future or unparseable date is rejected."""
+    if value is None:
+        return today
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidInput(
+                f"--as-of {value!r} is not a date (expected YYYY-MM-DD, e.g. 2023-12-31)",
+                hint="give a calendar date in ISO form, or leave --as-of out for today",
+            ) from None
+    if day > today:
+        raise InvalidInput(
+            f"--as-of {day.isoformat()} is in the future (expected YYYY-MM-DD on or before "
+            f"{today.isoformat()})",
+            hint="the registry records what has happened; pick today or an earlier date",
+        )
+    return day
+
+
+def headline(
+    workspace: Workspace, as_of: str | dt.date | None = None, *, today: dt.date | None = None
+) -> Headline:
+    """Compute the headline figures as of a date and reconcile each with the reported statistic.
+
+    An empty registry is a result: zeros, with a note saying why.
+    """
+    day = parse_as_of(as_of, today=today or dt.date.today())
+    with workspace.reading() as connection:
+        enterprises, stock = queries.enterprises(connection, day)
+        figures = {
+            "partner_countries": queries.partners(connection, day, countries=True),
+            "partner_organizations": queries.partners(connection, day, countries=False),
+            "overseas_enterprises": enterprises,
+            "investment_stock_usd": stock,
+            "zone_local_jobs": queries.zone_local_jobs(connection, day),
+        }
+        reported_rows = queries.reported(connection, day)
+        synthetic_sets = queries.synthetic_datasets(connection)
+    reported: dict[str, dict[str, Any]] = {}
+    reconciliation: dict[str, dict[str, Any]] = {}
+    for key, figure in figures.items():
+        row = reported_rows.get(key)
+        target = None
+        if row is not None:
+            reported[key] = {
+                "label": row.label,
+                "value": row.value,
+                "qualifier": row.qualifier,
+                "unit": row.unit,
+                "as_of": row.as_of.isoformat(),
+                "source": row.source,
+            }
+            target = ReportedFigure(
+                row.value, row.qualifier, row.unit, row.as_of.isoformat(), row.source
+            )
+        result = reconcile(figure.value, target).as_dict()
+        if row is not None and row.as_of != day:
+            result["note"] = (
+                f"the reported figure is as of {row.as_of.isoformat()}, the registry as of "
+                f"{day.isoformat()}"
+            )
+        reconciliation[key] = result
+    sources = {
+        key: {
+            "records": figure.records,
+            "datasets": figure.datasets,
+            "synthetic_records": figure.synthetic,
+            "notes": list(figure.notes),
+        }
+        | ({"base_years": list(figure.base_years)} if key == "investment_stock_usd" else {})
+        for key, figure in figures.items()
+    }
+    synthetic = any(f.synthetic for f in figures.values()) or any(
+        name in f.datasets for f in figures.values() for name in synthetic_sets
+    )
+    notes: list[str] = []
+    if all(f.records == 0 for f in figures.values()):
+        notes.append(EMPTY_NOTE)
+    if synthetic:
+        notes.append(f"{SYNTHETIC_LABEL}: synthetic records are included in these figures")
+    return Headline(
+        as_of=day,
+        figures={key: f.value for key, f in figures.items()},
+        sources=sources,
+        reported=reported,
+        reconciliation=reconciliation,
+        base_years=stock.base_years,
+        synthetic=synthetic,
+        notes=tuple(notes),
+    )
