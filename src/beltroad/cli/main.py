@@ -143,8 +143,15 @@ def demo(
         title="beltroad demo",
         note=report.summary.label,
     )
-    if report.loaded and fmt is Format.table:
-        emit(report.loaded, report.loaded, fmt, title="real data loaded")
+    if fmt is Format.table:
+        if report.headline is not None:
+            rows = [
+                {k: r[k] for k in ("figure", "registry", "reported", "verdict")}
+                for r in report.headline.rows()
+            ]
+            emit(rows, rows, fmt, title=f"headline as of {report.headline.as_of}, reconciled")
+        if report.loaded:
+            emit(report.loaded, report.loaded, fmt, title="real data loaded")
     console = stderr_console()
     for line in report.notes:
         console.print(f"- {line}")

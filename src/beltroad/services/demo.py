@@ -12,6 +12,7 @@ from beltroad import datasets
 from beltroad.errors import BeltroadError, DataUnavailable
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.services.data import cache_dir
+from beltroad.services.headline import Headline, headline
 from beltroad.services.imports import import_file
 from beltroad.services.setup import initialise_workspace
 from beltroad.services.summary import Summary, portfolio_summary
@@ -37,6 +38,7 @@ PROJECT_DATASETS = frozenset({"aiddata-geogcdf3"})
 class DemoReport:
     summary: Summary
     summary_path: Path
+    headline: Headline | None = None
     loaded: list[dict[str, Any]] = field(default_factory=list)
     synthetic: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
@@ -44,6 +46,7 @@ class DemoReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "summary": self.summary.as_dict(),
+            "headline": self.headline.as_dict() if self.headline else None,
             "loaded": self.loaded,
             "synthetic": self.synthetic,
             "notes": self.notes,
@@ -82,8 +85,9 @@ def run_demo(
                 + ("; already present, unchanged" if report.skipped else "")
             )
         summary = portfolio_summary(workspace)
-        path = _write_summary(settings, summary, loaded, notes)
-        return DemoReport(summary, path, loaded, synthetic_report, notes)
+        figures = headline(workspace)
+        path = _write_summary(settings, summary, figures, loaded, notes)
+        return DemoReport(summary, path, figures, loaded, synthetic_report, notes)
     finally:
         workspace.close()
 
@@ -152,11 +156,20 @@ def _load_real_data(
 
 
 def _write_summary(
-    settings: Settings, summary: Summary, loaded: list[dict[str, Any]], notes: list[str]
+    settings: Settings,
+    summary: Summary,
+    figures: Headline,
+    loaded: list[dict[str, Any]],
+    notes: list[str],
 ) -> Path:
     folder = settings.data_dir / "demo"
     folder.mkdir(parents=True, exist_ok=True)
-    payload = {"summary": summary.as_dict(), "loaded": loaded, "notes": notes}
+    payload = {
+        "summary": summary.as_dict(),
+        "headline": figures.as_dict(),
+        "loaded": loaded,
+        "notes": notes,
+    }
     (folder / "summary.json").write_text(
         json.dumps(payload, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
     )
@@ -170,6 +183,16 @@ def _write_summary(
         f"Commitments: USD {summary.commitments_usd_constant:,.0f}"
         + (f" (constant {summary.base_year} USD)" if summary.base_year else "")
         + f" over {summary.projects_counted:,} projects. Rule: {summary.rule}.",
+        "",
+        f"## Headline figures as of {figures.as_of.isoformat()}, reconciled",
+        "",
+        "| figure | registry | reported | verdict |",
+        "|---|---:|---|---|",
+        *(
+            f"| {row['figure'].replace('_', ' ')} | {row['registry']:,} | {row['reported']} "
+            f"| {row['verdict']} |"
+            for row in figures.rows()
+        ),
         "",
         "## Data used",
         "",
