@@ -258,6 +258,7 @@ REGISTRY: tuple[DatasetEntry, ...] = (
                 "https://www.naturalearthdata.com/downloads/110m-cultural-vectors/",
             ),
         ),
+        import_kind="naturalearth",
     ),
     DatasetEntry(
         name="iati-schema-2.03",

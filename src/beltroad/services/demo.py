@@ -20,9 +20,11 @@ from beltroad.services.synthetic import build_synthetic_portfolio, calibration_f
 from beltroad.services.workspace import Workspace, open_workspace
 from beltroad.settings import Settings
 
-# What the demo loads, in order: partners first (countries' regions), then projects, then the
-# indicators and ports that risk and routing use.
+# What the demo loads, in order: every country's region and income group (Natural Earth, then
+# GFDC's newer 2023 classification over it, as later imports overwrite and blanks never erase),
+# partners, then projects, then the indicators and ports that risk and routing use.
 DEMO_DATASETS: tuple[str, ...] = (
+    "naturalearth-110m",
     "gfdc-bri-countries",
     "aiddata-geogcdf3",
     "wgi",

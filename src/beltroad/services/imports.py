@@ -46,6 +46,7 @@ IMPORTERS: dict[str, str] = {
     "ndgain": "beltroad.ingest.indicators:NdGainImporter",
     "imf-debt": "beltroad.ingest.indicators:ImfDebtImporter",
     "wpi": "beltroad.ingest.ports:WpiImporter",
+    "naturalearth": "beltroad.ingest.naturalearth:NaturalEarthImporter",
 }
 
 BATCH = 2000
