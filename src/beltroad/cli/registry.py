@@ -11,6 +11,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "beltroad.cli.breakdown",
     "beltroad.cli.headline",
     "beltroad.cli.funnel",
+    "beltroad.cli.risk",
+    "beltroad.cli.connectivity",
 )
 
 
