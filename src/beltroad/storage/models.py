@@ -15,6 +15,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     JSON,
     Boolean,
     CheckConstraint,
@@ -593,6 +594,22 @@ class ScenarioRun(Base):
     seed: Mapped[int] = mapped_column(Integer)
     parameters: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+
+class AnalyticsState(Base):
+    """One row: a per-database id and a generation that every write to the analysed tables bumps.
+
+    Triggers (migration 0002) bump it, so no writer (beltroad's own or raw SQL) can change the
+    portfolio without the analytics snapshot noticing; see ``beltroad.analytics.snapshot``.
+    """
+
+    __tablename__ = "analytics_state"
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    instance_id: Mapped[str] = mapped_column(String(36))
+    generation: Mapped[int] = mapped_column(BigInteger, default=0)
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
 
 Index("ix_projects_commitment_year", Project.commitment_year)
