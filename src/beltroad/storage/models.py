@@ -15,8 +15,8 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from sqlalchemy import (
-    BigInteger,
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -594,7 +594,6 @@ class ScenarioRun(Base):
     seed: Mapped[int] = mapped_column(Integer)
     parameters: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-
 
 
 class AnalyticsState(Base):
