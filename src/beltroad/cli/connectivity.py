@@ -1,9 +1,126 @@
-"""``beltroad routes`` and ``beltroad exposure`` (filled in by issue #6)."""
+"""``beltroad routes`` and ``beltroad exposure``: a few lines each over the services."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from beltroad.cli.output import Format, emit
+
+CloseHelp = (
+    "Passages to close, comma-separated (suez, babalmandab, ormuz, malacca, panama, bosporus, "
+    "dardanelles, gibraltar, sunda, south_africa, chili, bering, northwest; red_sea = "
+    "babalmandab+suez)."
+)
 
 
 def register(app: typer.Typer) -> None:
     """Attach ``routes`` and ``exposure`` to the root app."""
+    app.command("routes")(routes_command)
+    app.command("exposure")(exposure_command)
+
+
+SpeedOption = Annotated[
+    float, typer.Option("--speed", help="Service speed in knots, for days and fuel [M: 14 kn].")
+]
+FuelOption = Annotated[
+    float,
+    typer.Option("--fuel-t-per-day", help="Fuel burnt per day at 14 kn, tonnes [N: 60]."),
+]
+BunkerOption = Annotated[
+    float, typer.Option("--bunker-usd", help="Bunker fuel price, USD per tonne [N: 600].")
+]
+FormatOption = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
+]
+
+
+def routes_command(
+    ctx: typer.Context,
+    origin: Annotated[str, typer.Argument(metavar="FROM", help="UN/LOCODE (CNSHA) or LAT,LON.")],
+    destination: Annotated[str, typer.Argument(metavar="TO", help="UN/LOCODE or LAT,LON.")],
+    close: Annotated[list[str] | None, typer.Option("--close", help=CloseHelp)] = None,
+    speed: SpeedOption = 14.0,
+    fuel: FuelOption = 60.0,
+    bunker: BunkerOption = 600.0,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The shortest sea route between two ports, with passages closed, and what closing costs."""
+    from beltroad.cli.main import state
+    from beltroad.services.connectivity import route, voyage_assumptions
+    from beltroad.services.workspace import open_workspace
+
+    voyage = voyage_assumptions(speed_kn=speed, fuel_t_per_day=fuel, bunker_usd_per_t=bunker)
+    workspace = open_workspace(state(ctx).settings())
+    try:
+        result = route(workspace, origin, destination, close=close, voyage=voyage).as_dict()
+    finally:
+        workspace.close()
+    keys = ("from", "to", "reachable", "distance_km", "distance_nm", "days", "extra_km",
+            "extra_days", "extra_fuel_usd")  # fmt: skip
+    row = {k: result[k] for k in keys}
+    row["closed"] = ",".join(result["closed"])
+    row["passages"] = ",".join(result["passages"])
+    note = f"{result['network']}; always closed: {', '.join(result['always_closed'])}"
+    for extra in result["notes"]:
+        note += f"; {extra}"
+    rows = [row] if fmt is Format.csv else [{"item": k, "value": v} for k, v in row.items()]
+    emit(result, rows, fmt, title=f"sea route {row['from']} -> {row['to']}", note=note)
+
+
+def exposure_command(
+    ctx: typer.Context,
+    close: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--close",
+            help="One closure scenario, repeatable; comma-separated passages close together. "
+            "Default: each of the 12 passages alone.",
+        ),
+    ] = None,
+    ports: Annotated[
+        str,
+        typer.Option(
+            "--ports",
+            help="portfolio (the projects' ports and China's hubs), all, or UN/LOCODEs.",
+        ),
+    ] = "portfolio",
+    max_port_km: Annotated[
+        float | None,
+        typer.Option("--max-port-km", help="Farthest a project may be from its port [N: 100 km]."),
+    ] = None,
+    matrix: Annotated[
+        bool, typer.Option("--matrix", help="Include the full distance matrices (JSON).")
+    ] = False,
+    speed: SpeedOption = 14.0,
+    fuel: FuelOption = 60.0,
+    bunker: BunkerOption = 600.0,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Chokepoint dependence of port pairs and projects under closure scenarios."""
+    from beltroad.cli.main import state
+    from beltroad.services.connectivity import voyage_assumptions
+    from beltroad.services.exposure import exposure
+    from beltroad.services.workspace import open_workspace
+
+    voyage = voyage_assumptions(speed_kn=speed, fuel_t_per_day=fuel, bunker_usd_per_t=bunker)
+    workspace = open_workspace(state(ctx).settings())
+    try:
+        result = exposure(
+            workspace,
+            close=close,
+            ports=ports,
+            max_port_km=max_port_km,
+            voyage=voyage,
+            include_matrix=matrix,
+        )
+    finally:
+        workspace.close()
+    payload = result.as_dict()
+    note = (
+        f"{payload['network']}; {len(result.ports)} ports ({result.port_set}); "
+        f"{len(result.projects)} projects linked, {result.unlinked_projects} not; "
+        f"speed {voyage.speed_kn} kn"
+    )
+    emit(payload, result.scenario_rows(), fmt, title="chokepoint exposure", note=note)

@@ -1,0 +1,81 @@
+"""Reads that sea routing needs: ports (World Port Index) and where projects are.
+
+Read-only; no schema of its own (exposure is computed on the fly).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from beltroad.storage import models
+from beltroad.storage.models import table
+
+
+def port_rows(connection: Connection) -> list[dict[str, Any]]:
+    """Ports that have a UN/LOCODE: code, name, country, position, size and depth."""
+    port = table(models.Port)
+    query = (
+        select(
+            port.c.unlocode,
+            port.c.name,
+            port.c.country_iso3,
+            port.c.lat,
+            port.c.lon,
+            port.c.harbor_size,
+            port.c.max_depth_m,
+            port.c.dataset,
+        )
+        .where(port.c.unlocode.is_not(None))
+        .order_by(port.c.id)
+    )
+    return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def project_sites(connection: Connection) -> list[dict[str, Any]]:
+    """One row per project: id, identifier, title, corridor, main country, explicit port code
+    (``extras["port_unlocode"]``) and its located points as ``[(lat, lon), ...]``."""
+    project = table(models.Project)
+    location = table(models.Location)
+    country = table(models.ProjectCountry)
+    points: dict[int, list[tuple[float, float]]] = {}
+    located = (
+        select(location.c.project_id, location.c.lat, location.c.lon)
+        .where(location.c.lat.is_not(None), location.c.lon.is_not(None))
+        .order_by(location.c.project_id, location.c.id)
+    )
+    for pid, lat, lon in connection.execute(located):
+        points.setdefault(int(pid), []).append((float(lat), float(lon)))
+    main: dict[int, str] = {}
+    shares = select(country.c.project_id, country.c.iso3, country.c.percentage).order_by(
+        country.c.project_id, country.c.percentage.desc(), country.c.iso3
+    )
+    for pid, iso3, _pct in connection.execute(shares):
+        main.setdefault(int(pid), iso3)
+    query = select(
+        project.c.id,
+        project.c.identifier,
+        project.c.title,
+        project.c.corridor_id,
+        project.c.is_synthetic,
+        project.c.extras,
+    ).order_by(project.c.id)
+    rows: list[dict[str, Any]] = []
+    for row in connection.execute(query).mappings():
+        pid = int(row["id"])
+        extras = row["extras"] if isinstance(row["extras"], dict) else {}
+        explicit = extras.get("port_unlocode")
+        rows.append(
+            {
+                "id": pid,
+                "identifier": row["identifier"],
+                "title": row["title"],
+                "corridor_id": row["corridor_id"],
+                "is_synthetic": bool(row["is_synthetic"]),
+                "country_iso3": main.get(pid),
+                "port_unlocode": str(explicit).replace(" ", "").upper() if explicit else None,
+                "points": points.get(pid, []),
+            }
+        )
+    return rows
