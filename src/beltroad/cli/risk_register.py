@@ -1,4 +1,7 @@
-"""Subcommands of ``beltroad risk`` (filled in by issue #5)."""
+"""Subcommands of ``beltroad risk`` (issue #5 parts 1-3): country, register, warnings, incident.
+
+Each lives in its own module; this one attaches them to the ``risk`` group.
+"""
 
 from __future__ import annotations
 
@@ -7,3 +10,6 @@ import typer
 
 def register(risk_app: typer.Typer) -> None:
     """Attach this module's commands to the ``risk`` group."""
+    from beltroad.cli import risk_country
+
+    risk_country.register(risk_app)

@@ -1,0 +1,178 @@
+"""Queries behind ``beltroad risk``: indicator observations, exposure, the register, incidents
+and warnings. Rows go out as plain tuples and dicts; the services build records from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from beltroad.storage import models
+
+ObservationRow = tuple[str, str, float, str]  # indicator, period, value, vintage
+
+
+def known_countries(connection: Connection, iso3s: Iterable[str]) -> set[str]:
+    """Which of ``iso3s`` are in the countries table."""
+    wanted = sorted(set(iso3s))
+    if not wanted:
+        return set()
+    c = models.Country
+    return set(connection.scalars(select(c.iso3).where(c.iso3.in_(wanted))))
+
+
+def country_names(connection: Connection) -> dict[str, str]:
+    c = models.Country
+    return {row.iso3: row.name_en for row in connection.execute(select(c.iso3, c.name_en))}
+
+
+def yearly_span(connection: Connection, indicators: Sequence[str]) -> tuple[int, int] | None:
+    """First and last year of ``indicators`` (yearly periods and months alike)."""
+    ci = models.CountryIndicator
+    row = connection.execute(
+        select(func.min(ci.period), func.max(ci.period)).where(ci.indicator.in_(indicators))
+    ).one()
+    if row[0] is None:
+        return None
+    return int(str(row[0])[:4]), int(str(row[1])[:4])
+
+
+def observations(
+    connection: Connection,
+    indicators: Sequence[str],
+    *,
+    first_year: int,
+    last_year: int,
+    countries: Sequence[str] | None = None,
+) -> dict[str, list[ObservationRow]]:
+    """Per ISO3, the values of ``indicators`` whose period lies in ``first_year..last_year``
+    (years and months; a period's text sorts by its date)."""
+    ci = models.CountryIndicator
+    query = select(ci.iso3, ci.indicator, ci.period, ci.value, ci.vintage).where(
+        ci.indicator.in_(indicators),
+        ci.period >= f"{first_year:04d}",
+        ci.period < f"{last_year + 1:04d}",
+        ci.value.is_not(None),
+    )
+    if countries is not None:
+        query = query.where(ci.iso3.in_(sorted(set(countries))))
+    found: dict[str, list[ObservationRow]] = defaultdict(list)
+    for row in connection.execute(query):
+        found[row.iso3].append((row.indicator, row.period, float(row.value), row.vintage))
+    return dict(found)
+
+
+def country_exposure(connection: Connection) -> dict[str, dict[str, Any]]:
+    """Per host country: projects (split by country percentage), their constant-USD amount,
+    overseas enterprises and zones; every project counted under AidData's rule."""
+    p, pc = models.Project, models.ProjectCountry
+    result: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"projects": 0, "amount": 0.0, "enterprises": 0, "zones": 0}
+    )
+    rows = connection.execute(
+        select(
+            pc.iso3,
+            func.count(p.id),
+            func.sum(p.amount_usd_constant * pc.percentage / 100.0),
+        )
+        .join(p, p.id == pc.project_id)
+        .where(p.recommended_for_aggregates.is_not(False), p.is_umbrella.is_(False))
+        .where(p.status.is_(None) | p.status.in_((1, 2)))
+        .group_by(pc.iso3)
+    )
+    for iso3, count, amount in rows:
+        result[iso3]["projects"] = int(count)
+        result[iso3]["amount"] = float(amount or 0.0)
+    for model, key in (
+        (models.OverseasEnterprise, "enterprises"),
+        (models.CooperationZone, "zones"),
+    ):
+        for iso3, count in connection.execute(
+            select(model.host_iso3, func.count(model.id)).group_by(model.host_iso3)
+        ):
+            result[iso3][key] = int(count)
+    return dict(result)
+
+
+def active_projects(connection: Connection, *, min_amount: float) -> list[dict[str, Any]]:
+    """Projects in the pipeline or under way (IATI status 1 or 2, or none) of at least
+    ``min_amount`` constant USD, counted under AidData's rule, with host countries and sectors."""
+    p = models.Project
+    rows = connection.execute(
+        select(
+            p.id,
+            p.identifier,
+            p.title,
+            p.status,
+            p.stage,
+            p.flow_class,
+            p.finance_type,
+            p.amount_usd_constant,
+            p.is_flagship,
+        )
+        .where(p.recommended_for_aggregates.is_not(False), p.is_umbrella.is_(False))
+        .where(p.status.is_(None) | p.status.in_((1, 2)))
+        .where(p.amount_usd_constant >= min_amount)
+        .order_by(p.identifier)
+    ).all()
+    ids = [r.id for r in rows]
+    countries: dict[int, list[tuple[str, float]]] = defaultdict(list)
+    sectors: dict[int, list[str]] = defaultdict(list)
+    for chunk in _chunks(ids, 500):
+        pc, ps = models.ProjectCountry, models.ProjectSector
+        for pid, iso3, pct in connection.execute(
+            select(pc.project_id, pc.iso3, pc.percentage).where(pc.project_id.in_(chunk))
+        ):
+            countries[pid].append((iso3, float(pct)))
+        for pid, code in connection.execute(
+            select(ps.project_id, ps.code).where(ps.project_id.in_(chunk))
+        ):
+            sectors[pid].append(code)
+    return [
+        {
+            "identifier": r.identifier,
+            "title": r.title,
+            "status": r.status,
+            "stage": r.stage,
+            "flow_class": r.flow_class,
+            "finance_type": r.finance_type,
+            "amount": float(r.amount_usd_constant),
+            "is_flagship": bool(r.is_flagship),
+            "countries": tuple(sorted(countries[r.id], key=lambda c: -c[1])),
+            "sectors": tuple(sorted(sectors[r.id])),
+        }
+        for r in rows
+    ]
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def milestone_slips(connection: Connection, as_of: dt.date) -> list[dict[str, Any]]:
+    """Milestones planned on or before ``as_of``: reached late, or not reached yet."""
+    m, p = models.Milestone, models.Project
+    rows = connection.execute(
+        select(p.identifier, p.title, m.name, m.planned_on, m.actual_on, m.status)
+        .join(p, p.id == m.project_id)
+        .where(m.planned_on.is_not(None), m.planned_on <= as_of)
+        .order_by(p.identifier, m.planned_on)
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+def project_end_slips(connection: Connection, as_of: dt.date) -> list[dict[str, Any]]:
+    """Open projects (IATI status 1 or 2) whose planned end is on or before ``as_of``."""
+    p = models.Project
+    rows = connection.execute(
+        select(p.identifier, p.title, p.planned_end, p.actual_end, p.status)
+        .where(p.planned_end.is_not(None), p.planned_end <= as_of, p.actual_end.is_(None))
+        .where(p.status.in_((1, 2)))
+        .where(p.recommended_for_aggregates.is_not(False), p.is_umbrella.is_(False))
+        .order_by(p.planned_end, p.identifier)
+    )
+    return [dict(row._mapping) for row in rows]
