@@ -86,7 +86,8 @@ def test_older_schema_asks_for_init(
 ) -> None:
     initialise(sqlite_settings)
     monkeypatch.setattr(database, "head_revision", lambda: "9999")
-    monkeypatch.setattr(database, "known_revisions", lambda *_: {"0001", "9999"})
+    known = database.known_revisions(database.MIGRATIONS) | {"9999"}
+    monkeypatch.setattr(database, "known_revisions", lambda *_: known)
     with pytest.raises(Conflict, match="older than"):
         open_workspace(sqlite_settings)
 

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Table, select
 from beltroad.engines.synthetic import SYNTHETIC_FINANCIERS, SyntheticBatch, slice_batch
 from beltroad.errors import InvalidInput
 from beltroad.reference.iati import ParticipationRole, TransactionType
+from beltroad.storage.generation import paused_triggers
 from beltroad.storage.models import Base
 from beltroad.storage.writes import insert_rows
 
@@ -131,10 +132,11 @@ def write_synthetic(
     counts = dict.fromkeys(
         ("projects", "project_countries", "project_sectors", "participations", "transactions"), 0
     )
-    for start in range(0, len(batch), WRITE_CHUNK):
-        part = slice_batch(batch, start, min(start + WRITE_CHUNK, len(batch)))
-        for table, written in _write_part(connection, part, dataset, financier_ids).items():
-            counts[table] += written
+    with paused_triggers(connection):
+        for start in range(0, len(batch), WRITE_CHUNK):
+            part = slice_batch(batch, start, min(start + WRITE_CHUNK, len(batch)))
+            for table, written in _write_part(connection, part, dataset, financier_ids).items():
+                counts[table] += written
     return counts
 
 

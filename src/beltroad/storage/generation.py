@@ -58,19 +58,21 @@ def paused_triggers(connection: Connection) -> Iterator[None]:
     by its database lock, so no other connection ever sees the triggers missing. PostgreSQL's
     triggers fire once per statement already, so there this only bumps at the end.
     """
+    if not connection.in_transaction():
+        raise RuntimeError("paused_triggers needs a transaction, so that a failure restores them")
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
         for name in WATCHED:
             for event in _EVENTS:
                 connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS trg_{name}_{event}_generation")
-    try:
-        yield
-    finally:
-        if sqlite:
-            for name in WATCHED:
-                for event in _EVENTS:
-                    connection.exec_driver_sql(
-                        f"CREATE TRIGGER trg_{name}_{event}_generation AFTER {event.upper()} "
-                        f"ON {name} BEGIN {_BUMP}; END"
-                    )
-        bump(connection)
+    yield
+    # Reached only on success: after a failure the caller's rollback restores the triggers, and
+    # PostgreSQL would refuse any further statement in the aborted transaction anyway.
+    if sqlite:
+        for name in WATCHED:
+            for event in _EVENTS:
+                connection.exec_driver_sql(
+                    f"CREATE TRIGGER trg_{name}_{event}_generation AFTER {event.upper()} "
+                    f"ON {name} BEGIN {_BUMP}; END"
+                )
+    bump(connection)
