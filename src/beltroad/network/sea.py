@@ -67,7 +67,9 @@ def _data_files() -> list[Path]:
     return [root / "data" / "marnet_dict.py", root / "data" / "ports_dict.py"]
 
 
+@lru_cache(maxsize=1)
 def _build() -> dict[str, Any]:
+    # Memoised: each new data dir then costs one np.savez, not another parse of searoute's data.
     from searoute.data.marnet_dict import edge_list, node_list
     from searoute.data.ports_dict import node_list as port_nodes
 

@@ -49,7 +49,7 @@ from beltroad.storage import connectivity as store
 MAX_PORT_KM = 100.0
 """[N] A project farther than this from every port has no port (overridable: ``max_port_km``)."""
 
-CHINA_HUBS: tuple[str, ...] = ("CNSHA", "CNNGB", "CNSZX", "CNTXG", "CNTAO", "CNXMN")
+CHINA_HUBS: tuple[str, ...] = ("CNSHA", "CNNGB", "CNSZX", "CNTSN", "CNTAO", "CNXMN")
 """[N] China's main container ports as the trade lane's China end: Shanghai, Ningbo, Shenzhen,
 Tianjin, Qingdao, Xiamen (overridable: ``hubs``). Ranked among the world's busiest in Lloyd's
 List's yearly tables [M]; the choice of six is beltroad's assumption."""

@@ -1,0 +1,78 @@
+"""``beltroad routes`` and ``beltroad exposure`` through the command line, in-process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from beltroad.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def data_dir(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
+    data = str(tmp_path / "d")
+    assert run(capsys, "--data-dir", data, "init")[0] == 0
+    return data
+
+
+def test_routes_prints_the_json_contract(capsys: pytest.CaptureFixture[str], data_dir: str) -> None:
+    code, out, _ = run(capsys, "--data-dir", data_dir, "routes", "CNSHA", "NLRTM",
+                       "--close", "suez", "--speed", "12", "--format", "json")  # fmt: skip
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["from"] == "CNSHA"
+    assert payload["closed"] == ["suez"]
+    assert payload["passages"] == ["panama"]
+    assert payload["days"] == pytest.approx(payload["distance_nm"] / (24 * 12), abs=0.01)
+    assert payload["assumptions"]["speed_kn"] == 12.0
+
+
+def test_routes_table_and_csv(capsys: pytest.CaptureFixture[str], data_dir: str) -> None:
+    code, out, _ = run(capsys, "--data-dir", data_dir, "routes", "SGSIN", "NLRTM")
+    assert code == 0
+    assert "distance_km" in out
+    code, out, _ = run(capsys, "--data-dir", data_dir, "routes", "SGSIN", "NLRTM", "-f", "csv")
+    assert code == 0
+    assert out.splitlines()[0].startswith("from,to,reachable,distance_km")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("routes", "CNSHA", "NLRTX"), "NLRTM"),
+        (("routes", "CNSHA", "NLRTM", "--close", "suze"), "did you mean suez"),
+        (("routes", "CNSHA", "91,0"), "latitude out of range"),
+        (("exposure", "--close", "panamax"), "expected one of"),
+    ],
+)
+def test_bad_input_is_one_clear_message(
+    capsys: pytest.CaptureFixture[str], data_dir: str, args: tuple[str, ...], expected: str
+) -> None:
+    code, out, err = run(capsys, "--data-dir", data_dir, *args)
+    assert code in (1, 2)
+    assert out == ""
+    assert expected in " ".join(err.split())
+    assert "Traceback" not in err
+
+
+def test_exposure_json_and_table(capsys: pytest.CaptureFixture[str], data_dir: str) -> None:
+    code, out, _ = run(capsys, "--data-dir", data_dir, "exposure", "--ports", "QADOH,NLRTM",
+                       "--close", "ormuz", "--close", "red_sea", "--format", "json")  # fmt: skip
+    assert code == 0
+    payload = json.loads(out)
+    ormuz, red_sea = payload["scenarios"]
+    assert ormuz["name"] == "ormuz"
+    assert ormuz["single_points_of_failure"][0]["port"] == "QADOH"
+    assert red_sea["closed"] == ["babalmandab", "suez"]
+    code, out, _ = run(capsys, "--data-dir", data_dir, "exposure", "--ports", "QADOH",
+                       "--close", "ormuz", "-f", "csv")  # fmt: skip
+    assert code == 0
+    assert out.splitlines()[0].startswith("scenario,pairs,using,longer,unreachable")
