@@ -88,10 +88,21 @@ def run_demo(
             )
         summary = portfolio_summary(workspace)
         figures = headline(workspace)
+        notes.append(_red_sea_note(workspace))
         path = _write_summary(settings, summary, figures, loaded, notes)
         return DemoReport(summary, path, figures, loaded, synthetic_report, notes)
     finally:
         workspace.close()
+
+
+def _red_sea_note(workspace: Workspace) -> str:
+    """One line: what closing the Red Sea (Bab el-Mandeb and Suez) does to the portfolio."""
+    from beltroad.services.exposure import red_sea_summary
+
+    try:
+        return red_sea_summary(workspace)
+    except BeltroadError as exc:
+        return f"Red Sea closure: not computed ({exc.message})"
 
 
 def _cached(settings: Settings, name: str) -> Path | None:

@@ -461,3 +461,27 @@ def _dependence_only(workspace: Workspace, max_port_km: float | None) -> dict[in
         if hub is not None and base.masks is not None:
             out[link.project_id] = frozenset(mask_names(net.graph, int(base.masks[i, hub])))
     return out
+
+
+def red_sea_summary(workspace: Workspace) -> str:
+    """One sentence on the Red Sea closure (babalmandab + suez) for the portfolio: ports, pairs
+    and projects affected, with the median extra days of the projects' lanes to China."""
+    result = exposure(workspace, close=["red_sea"])
+    (name, _m, imp), *_ = result.scenarios
+    longer = [p["scenarios"][0]["extra_days"] for p in result.projects
+              if (p["scenarios"][0]["extra_days"] or 0) > 0]  # fmt: skip
+    cut = sum(1 for p in result.projects if not p["scenarios"][0]["reachable"])
+    text = (
+        f"Red Sea closure ({name}, {result.network}): among {len(result.ports)} ports "
+        f"({result.port_set}: the projects' ports and China's hubs), {imp.pairs_using:,} of "
+        f"{imp.pairs:,} port pairs used the passages, {imp.pairs_longer:,} get longer "
+        f"(median +{imp.extra_days['median'] or 0:.1f} days at {result.voyage.speed_kn:g} kn), "
+        f"{imp.pairs_unreachable:,} are cut off; "
+    )
+    if not result.projects:
+        return text + "no project is located within reach of a port, so none is linked"
+    median = float(np.median(longer)) if longer else 0.0
+    return text + (
+        f"{len(longer):,} of {len(result.projects):,} port-linked projects have a longer lane "
+        f"to China (median +{median:.1f} days), {cut:,} lose it"
+    )
