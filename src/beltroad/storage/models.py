@@ -31,6 +31,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -459,6 +460,12 @@ class RiskEntry(Base):
     review_on: Mapped[dt.date | None] = mapped_column(Date)
     is_auto: Mapped[bool] = mapped_column(Boolean, default=False)
     explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Added by migration 0003 (issue #5): auto entries are found again by ``auto_key``
+    # (kind:ref:category); ``overridden`` keeps a person's likelihood and impact over re-scoring.
+    auto_key: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
+    overridden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     __table_args__ = (
         CheckConstraint("likelihood BETWEEN 1 AND 5 AND impact BETWEEN 1 AND 5", name="scale"),
     )
@@ -620,3 +627,61 @@ def table(model: type[Base]) -> Table:
     result = model.__table__
     assert isinstance(result, Table)
     return result
+
+
+# --- risk: incidents and early warnings (issue #5, migration 0003) ---------------------------
+
+
+class SecurityIncident(Base):
+    """A security incident against a country, site, zone or enterprise (ACLED-style event type).
+
+    ``exposure`` is the snapshot, taken when the incident was recorded, of the enterprises (with
+    personnel), zones and project sites within ``radius_km``.
+    """
+
+    __tablename__ = "security_incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    event_type: Mapped[str] = mapped_column(String(48))
+    sub_event_type: Mapped[str | None] = mapped_column(String(64))
+    severity: Mapped[int] = mapped_column(SmallInteger)
+    casualties: Mapped[int] = mapped_column(Integer, default=0)
+    subject_kind: Mapped[str] = mapped_column(String(16))  # country, site, zone, enterprise
+    subject_ref: Mapped[str] = mapped_column(String(160))
+    country_iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"), index=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    radius_km: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    exposure: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (
+        CheckConstraint("severity BETWEEN 1 AND 5", name="severity"),
+        CheckConstraint("casualties >= 0", name="casualties"),
+        CheckConstraint("lat IS NULL OR (lat BETWEEN -90 AND 90)", name="lat"),
+        CheckConstraint("lon IS NULL OR (lon BETWEEN -180 AND 180)", name="lon"),
+    )
+
+
+class RiskWarning(Base):
+    """An early warning, stored for the web layer; ``key`` makes re-detection an update."""
+
+    __tablename__ = "risk_warnings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(240), unique=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    severity: Mapped[str] = mapped_column(String(16))  # info, warning, critical
+    subject_kind: Mapped[str] = mapped_column(String(16))
+    subject_ref: Mapped[str] = mapped_column(String(160), index=True)
+    country_iso3: Mapped[str | None] = mapped_column(String(3))
+    period: Mapped[str | None] = mapped_column(String(32))
+    value: Mapped[float | None] = mapped_column(Float)
+    threshold: Mapped[float | None] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    detected_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default="open")

@@ -8,9 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, insert, select, update
 
 from beltroad.storage import models
+from beltroad.storage.models import table
 
 ObservationRow = tuple[str, str, float, str]  # indicator, period, value, vintage
 
@@ -174,5 +175,115 @@ def project_end_slips(connection: Connection, as_of: dt.date) -> list[dict[str, 
         .where(p.status.in_((1, 2)))
         .where(p.recommended_for_aggregates.is_not(False), p.is_umbrella.is_(False))
         .order_by(p.planned_end, p.identifier)
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+# --- the register ---------------------------------------------------------------------------
+
+ENTRY_FIELDS = (
+    "id",
+    "subject_kind",
+    "subject_ref",
+    "category",
+    "title",
+    "likelihood",
+    "impact",
+    "mitigation",
+    "residual_likelihood",
+    "residual_impact",
+    "owner",
+    "status",
+    "review_on",
+    "is_auto",
+    "explanation",
+    "auto_key",
+    "overridden",
+    "created_at",
+    "updated_at",
+)
+
+
+def subject_exists(connection: Connection, kind: str, ref: str) -> str | None:
+    """The stored reference of a project (identifier), country (ISO3), enterprise or zone (id or
+    exact name), or None when there is no such subject."""
+    if kind == "country":
+        return ref.upper() if known_countries(connection, [ref.upper()]) else None
+    if kind == "project":
+        p = models.Project
+        found = connection.scalar(select(p.identifier).where(p.identifier == ref))
+        return str(found) if found is not None else None
+    model = models.OverseasEnterprise if kind == "enterprise" else models.CooperationZone
+    query = select(model.id).where(model.name == ref)
+    if ref.isdigit():
+        query = select(model.id).where(model.id == int(ref))
+    found_id = connection.scalar(query.order_by(model.id).limit(1))
+    return str(found_id) if found_id is not None else None
+
+
+def entries(
+    connection: Connection,
+    *,
+    subject_kind: str | None = None,
+    subject_ref: str | None = None,
+    category: str | None = None,
+    statuses: Sequence[str] | None = None,
+    entry_id: int | None = None,
+) -> list[dict[str, Any]]:
+    r = models.RiskEntry
+    query = select(*(getattr(r, name) for name in ENTRY_FIELDS)).order_by(r.id)
+    if entry_id is not None:
+        query = query.where(r.id == entry_id)
+    if subject_kind is not None:
+        query = query.where(r.subject_kind == subject_kind)
+    if subject_ref is not None:
+        query = query.where(r.subject_ref == subject_ref)
+    if category is not None:
+        query = query.where(r.category == category)
+    if statuses is not None:
+        query = query.where(r.status.in_(list(statuses)))
+    return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def auto_entries(connection: Connection) -> dict[str, dict[str, Any]]:
+    """Every auto entry by its ``auto_key``."""
+    r = models.RiskEntry
+    query = select(*(getattr(r, name) for name in ENTRY_FIELDS)).where(r.auto_key.is_not(None))
+    return {row.auto_key: dict(row._mapping) for row in connection.execute(query)}
+
+
+def insert_entries(connection: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert entries one by one (ids are needed for the audit trail); returns their ids."""
+    r = table(models.RiskEntry)
+    ids: list[int] = []
+    for row in rows:
+        result = connection.execute(insert(r).values(**row).returning(r.c.id))
+        ids.append(int(result.scalar_one()))
+    return ids
+
+
+def update_entry(connection: Connection, entry_id: int, values: dict[str, Any]) -> None:
+    r = table(models.RiskEntry)
+    connection.execute(update(r).where(r.c.id == entry_id).values(**values))
+
+
+def update_entries(connection: Connection, changes: Sequence[tuple[int, dict[str, Any]]]) -> None:
+    for entry_id, values in changes:
+        update_entry(connection, entry_id, values)
+
+
+def insert_audit(connection: Connection, events: Sequence[dict[str, Any]]) -> None:
+    """Audit events: ``at``, ``actor``, ``action``, ``entity``, ``entity_id``, ``before``,
+    ``after``."""
+    if events:
+        connection.execute(insert(table(models.AuditEvent)), list(events))
+
+
+def audit_trail(connection: Connection, entity: str, entity_id: str) -> list[dict[str, Any]]:
+    a = models.AuditEvent
+    rows = connection.execute(
+        select(a.at, a.actor, a.action, a.before, a.after)
+        .where(a.entity == entity, a.entity_id == entity_id)
+        .order_by(a.at, a.id)
     )
     return [dict(row._mapping) for row in rows]
