@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -76,3 +77,24 @@ def test_exposure_json_and_table(capsys: pytest.CaptureFixture[str], data_dir: s
                        "--close", "ormuz", "-f", "csv")  # fmt: skip
     assert code == 0
     assert out.splitlines()[0].startswith("scenario,pairs,using,longer,unreachable")
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("scgraph_data") is None,
+    reason="scgraph-data is not installed (pip install 'beltroad[rail]')",
+)
+def test_rail_route_with_a_closed_crossing(
+    capsys: pytest.CaptureFixture[str], data_dir: str
+) -> None:
+    code, out, _ = run(capsys, "--data-dir", data_dir, "routes", "Chongqing", "Duisburg",
+                       "--mode", "rail", "--close", "alashankou", "-f", "json")  # fmt: skip
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["mode"] == "rail"
+    assert payload["reachable"] is True
+    assert payload["extra_km"] > 0
+    assert "alashankou" not in payload["crossings"]
+    code, _, err = run(capsys, "--data-dir", data_dir, "routes", "Chongqing", "Duisburg",
+                       "--mode", "rail", "--close", "alashankow")  # fmt: skip
+    assert code == 2
+    assert "did you mean alashankou" in " ".join(err.split())

@@ -44,13 +44,48 @@ def routes_command(
     speed: SpeedOption = 14.0,
     fuel: FuelOption = 60.0,
     bunker: BunkerOption = 600.0,
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode",
+            help="sea (UN/LOCODEs, passages) or rail (places or LAT,LON, border crossings: "
+            "alashankou, khorgos, manzhouli, erenhot, brest; needs beltroad[rail]).",
+        ),
+    ] = "sea",
+    min_component: Annotated[
+        int,
+        typer.Option(
+            "--min-component",
+            help="Rail: snap ends only to track pieces of at least this many nodes [N: 1000].",
+        ),
+    ] = 1000,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """The shortest sea route between two ports, with passages closed, and what closing costs."""
+    """The shortest sea (or rail) route between two places, with passages or crossings closed."""
     from beltroad.cli.main import state
-    from beltroad.services.connectivity import route, voyage_assumptions
+    from beltroad.services.connectivity import rail_route, route, voyage_assumptions
     from beltroad.services.workspace import open_workspace
 
+    if mode == "rail":
+        workspace = open_workspace(state(ctx).settings())
+        try:
+            rail = rail_route(
+                workspace, origin, destination, close=close, min_component=min_component
+            ).as_dict()
+        finally:
+            workspace.close()
+        rail_keys = ("from", "to", "reachable", "distance_km", "extra_km", "same_component")
+        row = {k: rail[k] for k in rail_keys}
+        row["closed"] = ",".join(rail["closed"])
+        row["crossings"] = ",".join(rail["crossings"])
+        rows = [row] if fmt is Format.csv else [{"item": k, "value": v} for k, v in row.items()]
+        note = "; ".join([rail["network"], *rail["notes"]])
+        emit(rail, rows, fmt, title=f"rail route {row['from']} -> {row['to']}", note=note)
+        return
+    if mode != "sea":
+        from beltroad.errors import InvalidInput
+
+        raise InvalidInput.at("expected sea or rail", field="--mode", value=mode)
     voyage = voyage_assumptions(speed_kn=speed, fuel_t_per_day=fuel, bunker_usd_per_t=bunker)
     workspace = open_workspace(state(ctx).settings())
     try:

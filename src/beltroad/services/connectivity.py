@@ -368,3 +368,144 @@ def route(
         open_passages=base_used,
         notes=notes,
     )
+
+
+# --- rail (optional extra ``rail``) ----------------------------------------------------------
+
+RAIL_CROSSINGS: dict[str, tuple[float, float]] = {
+    "alashankou": (82.57, 45.17),  # Alashankou (CN) - Dostyk (KZ)
+    "khorgos": (80.42, 44.21),  # Khorgos (CN) - Altynkol (KZ)
+    "manzhouli": (117.43, 49.60),  # Manzhouli (CN) - Zabaykalsk (RU)
+    "erenhot": (111.98, 43.65),  # Erenhot (CN) - Zamyn-Uud (MN)
+    "brest": (23.70, 52.08),  # Brest (BY) - Terespol/Malaszewicze (PL)
+}
+"""[M] China-Europe rail border crossings, (lon, lat) from background knowledge; overridable
+(``crossings=``). Closing one removes the track within ``radius_km`` of its point."""
+
+RAIL_PLACES: dict[str, tuple[float, float]] = {
+    "chongqing": (106.55, 29.56),
+    "chengdu": (104.07, 30.66),
+    "xian": (108.94, 34.34),
+    "yiwu": (120.07, 29.31),
+    "kunming": (102.71, 25.04),
+    "vientiane": (102.61, 17.97),
+    "almaty": (76.89, 43.24),
+    "moscow": (37.62, 55.76),
+    "warsaw": (21.01, 52.23),
+    "lodz": (19.46, 51.76),
+    "duisburg": (6.76, 51.43),
+    "hamburg": (9.99, 53.55),
+}
+"""[M] City-centre positions (lon, lat) of common China-Europe rail terminals, for naming ends;
+any LAT,LON works as well."""
+
+RAIL_MIN_COMPONENT = 1000
+"""[N] Ends snap only to track in a connected piece of at least this many nodes, so that a city
+does not land on a stray fragment of the OpenStreetMap graph (1 = plain nearest node)."""
+
+
+@dataclass
+class RailRouteResult:
+    origin: str
+    destination: str
+    closed: tuple[str, ...]
+    route: Any  # beltroad.engines.rail_routes.RailRoute
+    open_route: Any
+    crossings: tuple[str, ...]
+    network_version: str
+    min_component: int
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        r, o = self.route, self.open_route
+        extra = r.km - o.km if r.km is not None and o.km is not None else None
+        return {
+            "mode": "rail",
+            "from": self.origin,
+            "to": self.destination,
+            "closed": list(self.closed),
+            "reachable": r.reachable,
+            "distance_km": _round(r.km, 1),
+            "crossings": list(self.crossings),
+            "geometry": r.geometry,
+            "access_km": [round(r.access_km[0], 1), round(r.access_km[1], 1)],
+            "same_component": r.same_component,
+            "component_nodes": list(r.component_sizes),
+            "open_network": {"reachable": o.reachable, "distance_km": _round(o.km, 1)},
+            "extra_km": _round(extra, 1),
+            "assumptions": {"min_component": self.min_component, "tag": "[N]"},
+            "network": self.network_version,
+            "notes": self.notes,
+        }
+
+
+def _rail_place(text: str, option: str) -> tuple[str, tuple[float, float]]:
+    key = text.strip().lower().replace("'", "").replace(" ", "")
+    if key in RAIL_PLACES:
+        return key, RAIL_PLACES[key]
+    if "," in text:
+        place = parse_place(text, PortCatalogue({}), option=option)
+        return place.name, (place.lon, place.lat)
+    close = difflib.get_close_matches(key, list(RAIL_PLACES), n=3, cutoff=0.6)
+    raise InvalidInput.at(
+        f"unknown rail place (expected LAT,LON or one of {', '.join(RAIL_PLACES)})",
+        field=option,
+        value=text,
+        hint=f"did you mean {' or '.join(close)}?" if close else None,
+    )
+
+
+def rail_route(
+    workspace: Workspace,
+    origin: str,
+    destination: str,
+    *,
+    close: Sequence[str] | str | None = None,
+    crossings: dict[str, tuple[float, float]] | None = None,
+    min_component: int = RAIL_MIN_COMPONENT,
+) -> RailRouteResult:
+    """The shortest rail route on scgraph-data's world railway graph, with crossings closed."""
+    from beltroad.engines.rail_routes import passes_near
+    from beltroad.engines.rail_routes import rail_route as engine_route
+    from beltroad.network.rail import load_rail_network
+
+    known = crossings or RAIL_CROSSINGS
+    raw = [close] if isinstance(close, str) else list(close or [])
+    names: list[str] = []
+    for part in ",".join(raw).split(","):
+        name = part.strip().lower()
+        if not name:
+            continue
+        if name not in known:
+            hint = difflib.get_close_matches(name, list(known), n=2, cutoff=0.5)
+            raise InvalidInput.at(
+                f"unknown border crossing (expected one of {', '.join(known)})",
+                field="--close",
+                value=part.strip(),
+                hint=f"did you mean {' or '.join(hint)}?" if hint else None,
+            )
+        names.append(name)
+    a_name, a = _rail_place(origin, "FROM")
+    b_name, b = _rail_place(destination, "TO")
+    net = load_rail_network(workspace.settings.data_dir / "network")
+    closed = tuple(sorted(set(names)))
+    result = engine_route(net.graph, net.labels, a, b, closed=[known[n] for n in closed],
+                          min_component=min_component)  # fmt: skip
+    open_result = (
+        engine_route(net.graph, net.labels, a, b, min_component=min_component) if closed else result
+    )
+    used = tuple(
+        n for n, (lon, lat) in known.items()
+        if result.reachable and passes_near(net.graph, result.nodes, lon, lat, 10.0)
+    )  # fmt: skip
+    notes: list[str] = []
+    if not result.reachable:
+        notes.append(
+            "disconnected: the railway graph has no track joining the two ends (they lie "
+            f"on separate pieces of track of {result.component_sizes[0]:,} and "
+            f"{result.component_sizes[1]:,} nodes)"
+            if not result.same_component
+            else f"unreachable with {', '.join(closed)} closed (the open graph joins them)"
+        )
+    return RailRouteResult(a_name, b_name, closed, result, open_result, used, net.version,
+                           min_component, notes)  # fmt: skip
