@@ -181,6 +181,7 @@ def test_impact_counts_longer_and_lost_pairs() -> None:
     lost = impact(graph, base, both, Voyage())
     assert lost.pairs_unreachable == 2  # 0-3 and 4-3: node 3 is cut off
     assert dict(lost.single_points_of_failure)[1] == 2
+    assert lost.ports_losing_pairs == 3
 
 
 def test_geometry_is_split_at_the_antimeridian() -> None:

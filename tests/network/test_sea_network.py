@@ -119,5 +119,6 @@ def test_hormuz_is_a_single_point_of_failure_for_gulf_ports(sea: SeaNetwork) -> 
         Voyage(),
     )  # fmt: skip
     assert hormuz.pairs_unreachable == 3
-    assert hormuz.single_points_of_failure[0] == (0, 3)
+    assert hormuz.single_points_of_failure == ((0, 3),)  # the others lose only Doha
+    assert hormuz.ports_losing_pairs == 4
     assert hormuz.pairs_using == 3

@@ -115,6 +115,7 @@ class Impact:
     extra_days: dict[str, float | None]
     extra_fuel_usd: dict[str, float | None]
     single_points_of_failure: tuple[tuple[int, int], ...]  # (port index, pairs lost)
+    ports_losing_pairs: int
     using_by_port: IntArray
     longer_by_port: IntArray
     unreachable_by_port: IntArray
@@ -134,6 +135,7 @@ class Impact:
             "single_points_of_failure": [
                 {"port": labels[i], "pairs_lost": n} for i, n in self.single_points_of_failure
             ],
+            "ports_losing_pairs": self.ports_losing_pairs,
             "resnapped_ports": [labels[i] for i in self.resnapped],
         }
 
@@ -152,8 +154,9 @@ def impact(graph: SeaGraph, base: OdMatrix, scenario: OdMatrix, voyage: Voyage) 
     * ``pairs_using``: baseline routes that traverse any passage the scenario closes;
     * ``pairs_longer``: reachable in both, longer under the scenario (extra km > 1e-6);
     * ``pairs_unreachable``: reachable in the baseline, unreachable under the scenario;
-    * ``single_points_of_failure``: ports with at least one such lost pair, and how many: for
-      them the closed passage (set) has no sea alternative.
+    * ``single_points_of_failure``: ports cut off by the closure, i.e. that lose at least half
+      of the destinations they reached (for them the passage set has no sea alternative), with
+      how many pairs each loses; ``ports_losing_pairs`` counts every port that loses any.
     """
     if base.masks is None:
         raise ValueError("the baseline needs passage masks (od_matrix(..., passages=True))")
@@ -170,10 +173,13 @@ def impact(graph: SeaGraph, base: OdMatrix, scenario: OdMatrix, voyage: Voyage) 
     longer_u = longer & upper
     extra_km = extra[longer_u]
     by_port_days = np.full(n, np.nan)
-    days = voyage.days(extra)
     for i in np.flatnonzero(longer.any(axis=1)).tolist():
-        by_port_days[i] = float(np.median(days[i][longer[i]]))
+        by_port_days[i] = float(np.median(voyage.days(extra[i][longer[i]])))
     lost_by_port = lost.sum(axis=1)
+    # Cut off: the port loses at least half the destinations it reached (it is on the closed
+    # side); ports that only lose the few pairs with cut-off ports are merely counted.
+    reached = reach_base.sum(axis=1) - 1
+    cut_off = (lost_by_port > 0) & (2 * lost_by_port >= reached)
     np.fill_diagonal(using, False)
     return Impact(
         closed=tuple(extra_names),
@@ -186,8 +192,9 @@ def impact(graph: SeaGraph, base: OdMatrix, scenario: OdMatrix, voyage: Voyage) 
         extra_fuel_usd=_quantiles(voyage.fuel_cost_usd(extra_km), 0),
         single_points_of_failure=tuple(
             (int(i), int(lost_by_port[i]))
-            for i in sorted(np.flatnonzero(lost_by_port).tolist(), key=lambda k: -lost_by_port[k])
+            for i in sorted(np.flatnonzero(cut_off).tolist(), key=lambda k: -lost_by_port[k])
         ),
+        ports_losing_pairs=int((lost_by_port > 0).sum()),
         using_by_port=np.asarray(using.sum(axis=1), np.int64),
         longer_by_port=np.asarray(longer.sum(axis=1), np.int64),
         unreachable_by_port=np.asarray(lost_by_port, np.int64),

@@ -141,7 +141,7 @@ class Exposure:
     port_set: str
     ports: list[PortInfo]
     base: OdMatrix
-    scenarios: list[tuple[str, OdMatrix, Impact]]
+    scenarios: list[tuple[str, OdMatrix | None, Impact]]
     projects: list[dict[str, Any]]
     countries: list[dict[str, Any]]
     corridors: list[dict[str, Any]]
@@ -218,7 +218,7 @@ class Exposure:
                 "ports": labels,
                 "unit": "km",
                 "open": _matrix(self.base.km),
-                **{name: _matrix(m.km) for name, m, _i in self.scenarios},
+                **{name: _matrix(m.km) for name, m, _i in self.scenarios if m is not None},
             }
         return result
 
@@ -293,14 +293,19 @@ def exposure(
     lat = [p.lat for p in chosen]
     base_closed = tuple(sorted(BASELINE_CLOSED))
     base = od_matrix(graph, lon, lat, closed=base_closed, passages=True)
-    results: list[tuple[str, OdMatrix, Impact]] = []
+    index = {p.unlocode: i for i, p in enumerate(chosen)}
+    hub_rows = [index[h] for h in hubs if h in index]
+    results: list[tuple[str, OdMatrix | None, Impact]] = []
+    lanes: list[tuple[str, np.ndarray[Any, Any]]] = []
     for closed in scenarios:
         name = "+".join(p for p in closed if p not in BASELINE_CLOSED)
         m = od_matrix(graph, lon, lat, closed=closed, base=base)
-        results.append((name, m, impact(graph, base, m, voyage)))
-    index = {p.unlocode: i for i, p in enumerate(chosen)}
-    hub_rows = [index[h] for h in hubs if h in index]
-    projects = _project_rows(graph, links, index, hub_rows, base, results, voyage, chosen)
+        # Keep only what the projects need (km to the hubs) unless the matrices are asked for:
+        # with all ~4,000 ports a matrix is 128 MB per scenario.
+        lanes.append((name, m.km[:, hub_rows]))
+        results.append((name, m if include_matrix else None, impact(graph, base, m, voyage)))
+        del m
+    projects = _project_rows(graph, links, index, hub_rows, base, lanes, voyage, chosen)
     if not hub_rows:
         notes.append("no China hub port is on the network: project trade lanes not computed")
     return Exposure(
@@ -323,10 +328,10 @@ def exposure(
     )
 
 
-def _lane(km_row: np.ndarray[Any, Any], hub_rows: list[int]) -> tuple[int | None, float | None]:
+def _lane(values: np.ndarray[Any, Any], hub_rows: list[int]) -> tuple[int | None, float | None]:
+    """The nearest hub by sea among ``values`` (km to each of ``hub_rows``) and its distance."""
     if not hub_rows:
         return None, None
-    values = km_row[hub_rows]
     best = int(np.argmin(values))
     return (hub_rows[best], float(values[best])) if np.isfinite(values[best]) else (None, None)
 
@@ -337,7 +342,7 @@ def _project_rows(
     index: dict[str, int],
     hub_rows: list[int],
     base: OdMatrix,
-    results: list[tuple[str, OdMatrix, Impact]],
+    lanes: list[tuple[str, np.ndarray[Any, Any]]],
     voyage: Voyage,
     chosen: list[PortInfo],
 ) -> list[dict[str, Any]]:
@@ -346,13 +351,13 @@ def _project_rows(
         i = index.get(link.port)
         if i is None:
             continue
-        hub, lane_km = _lane(base.km[i], hub_rows)
+        hub, lane_km = _lane(base.km[i, hub_rows], hub_rows)
         depends: tuple[str, ...] = ()
         if hub is not None and base.masks is not None:
             depends = mask_names(graph, int(base.masks[i, hub]))
         scen: list[dict[str, Any]] = []
-        for name, m, _imp in results:
-            _h, km = _lane(m.km[i], hub_rows)
+        for name, km_to_hubs in lanes:
+            _h, km = _lane(km_to_hubs[i], hub_rows)
             extra = None if km is None or lane_km is None else km - lane_km
             scen.append(
                 {
@@ -457,7 +462,7 @@ def _dependence_only(workspace: Workspace, max_port_km: float | None) -> dict[in
     out: dict[int, frozenset[str]] = {}
     for link in links:
         i = index[link.port]
-        hub, _km = _lane(base.km[i], hub_rows)
+        hub, _km = _lane(base.km[i, hub_rows], hub_rows)
         if hub is not None and base.masks is not None:
             out[link.project_id] = frozenset(mask_names(net.graph, int(base.masks[i, hub])))
     return out
