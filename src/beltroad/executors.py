@@ -128,6 +128,8 @@ class DaskExecutor:
 def check_scheduler_url(address: str) -> None:
     """Refuse what cannot be a scheduler address, naming the expected form."""
     scheme, sep, rest = address.partition("://")
+    if sep and scheme == "inproc":  # a scheduler in this process (tests, notebooks)
+        return
     host, colon, port = rest.rpartition(":")
     if not sep or scheme not in ("tcp", "tls", "inproc") or not colon or not host:
         raise InvalidInput.at(
@@ -135,7 +137,7 @@ def check_scheduler_url(address: str) -> None:
             field="--scheduler",
             value=address,
         )
-    if scheme != "inproc" and not port.isdigit():
+    if not port.isdigit():
         raise InvalidInput.at(
             "the port must be a number (tcp://HOST:PORT)", field="--scheduler", value=address
         )

@@ -574,13 +574,13 @@ def run_stress(
 def _analytic_el(
     groups: Sequence[Group], shocked: Sequence[ShockedGroup], plan: SimulationPlan | None
 ) -> float:
-    """EL in closed form: ``P(X < a) = Φ(a + √ρ·μ_c)`` when ``Y_c ~ N(μ_c, 1)``."""
+    """EL in closed form: ``P(X < a) = Φ(a − √ρ·μ_c)`` when ``Y_c ~ N(μ_c, 1)``."""
     if plan is None:
         return 0.0
     rho = plan.correlation
     mean = plan.country_shift[plan.cell_country[plan.group_cell]]
     threshold = plan.cell_threshold[plan.group_cell]
     with np.errstate(invalid="ignore"):
-        p = ndtr(threshold + math.sqrt(rho) * mean)
+        p = ndtr(threshold - math.sqrt(rho) * mean)
     p = np.where(np.isposinf(threshold), 1.0, np.where(np.isneginf(threshold), 0.0, p))
     return float(np.sum(p * plan.group_n * plan.group_unit_loss) + plan.deterministic_loss)

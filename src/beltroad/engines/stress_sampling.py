@@ -168,14 +168,20 @@ def binomial_inverse(
     idx = np.flatnonzero(~sequential)
     if idx.size:
         nn, pp, uu = n[idx], p[idx], u[idx]
-        low = np.zeros_like(uu)  # F(low) < u
-        high = nn.copy()  # F(high) ≥ u (F(n) = 1)
+        # Bracket [low, high] with F(low) < u <= F(high): mean ± 8 sd where that holds (checked),
+        # else [0, n]; then bisect. bdtr takes whole numbers of trials and successes.
+        whole = nn.astype(np.int64)
+        mean, sd = nn * pp, np.sqrt(nn * pp * (1.0 - pp))
+        low = np.clip(np.floor(mean - 8 * sd) - 1, 0, nn)
+        high = np.clip(np.ceil(mean + 8 * sd) + 1, 0, nn)
+        low = np.where((low > 0) & (bdtr(low.astype(np.int64), whole, pp) >= uu), 0, low)
+        high = np.where(bdtr(high.astype(np.int64), whole, pp) < uu, nn, high)
         while True:
             open_ = high - low > 1
             if not open_.any():
                 break
             mid = np.floor((low + high) / 2)
-            reached = bdtr(mid, nn, pp) >= uu
+            reached = bdtr(mid.astype(np.int64), whole, pp) >= uu
             high = np.where(open_ & reached, mid, high)
             low = np.where(open_ & ~reached, mid, low)
         k[idx] = high
