@@ -6,8 +6,18 @@ import pytest
 
 from beltroad.errors import InvalidInput, NotFound
 from beltroad.records import CountrySplit, LocationRecord, PortRecord, ProjectRecord, Provenance
-from beltroad.services.connectivity import parse_closures, route, voyage_assumptions
-from beltroad.services.exposure import CHINA_HUBS, chokepoint_dependence, exposure
+from beltroad.services.connectivity import (
+    parse_closures,
+    route,
+    route_feature,
+    voyage_assumptions,
+)
+from beltroad.services.exposure import (
+    CHINA_HUBS,
+    chokepoint_dependence,
+    exposure,
+    ports_geojson,
+)
 from beltroad.services.workspace import Workspace
 from beltroad.storage import connectivity as store
 from beltroad.storage.writes import write_ports, write_projects
@@ -178,3 +188,16 @@ def test_exposure_defaults_to_the_twelve_single_closures(workspace: Workspace) -
     assert "northwest" not in names
     with pytest.raises(InvalidInput, match="--max-port-km"):
         exposure(workspace, max_port_km=-1)
+
+
+def test_web_map_features(workspace: Workspace) -> None:
+    feature = route_feature(workspace, "CNSHA", "NLRTM", close="suez")
+    assert feature["type"] == "Feature"
+    assert feature["geometry"]["type"] in ("LineString", "MultiLineString")
+    assert feature["properties"]["closed"] == ["suez"]
+    result = exposure(workspace, close=["red_sea"], ports=["NLRTM", "SGSIN"])
+    collection = ports_geojson(result, "babalmandab+suez")
+    rotterdam = next(f for f in collection["features"] if f["properties"]["unlocode"] == "NLRTM")
+    assert rotterdam["properties"]["scenarios"]["babalmandab+suez"]["routes_longer"] > 0
+    with pytest.raises(InvalidInput, match="unknown scenario"):
+        ports_geojson(result, "suez")

@@ -509,3 +509,18 @@ def rail_route(
         )
     return RailRouteResult(a_name, b_name, closed, result, open_result, used, net.version,
                            min_component, notes)  # fmt: skip
+
+
+def route_feature(
+    workspace: Workspace,
+    origin: str,
+    destination: str,
+    *,
+    close: Sequence[str] | str | None = None,
+    voyage: Voyage | None = None,
+) -> dict[str, Any]:
+    """The route as one GeoJSON Feature for the web map: the geometry (``None`` when
+    unreachable) and every other field of :meth:`Route.as_dict` as properties."""
+    data = route(workspace, origin, destination, close=close, voyage=voyage).as_dict()
+    geometry = data.pop("geometry")
+    return {"type": "Feature", "geometry": geometry, "properties": data}

@@ -490,3 +490,41 @@ def red_sea_summary(workspace: Workspace) -> str:
         f"{len(longer):,} of {len(result.projects):,} port-linked projects have a longer lane "
         f"to China (median +{median:.1f} days), {cut:,} lose it"
     )
+
+
+def ports_geojson(result: Exposure, scenario: str | None = None) -> dict[str, Any]:
+    """The exposure's ports as a GeoJSON FeatureCollection for the web map: each port's
+    attributes and, per scenario (or only ``scenario``), its routes using the closed passages,
+    longer and unreachable, and the median extra days."""
+    names = [name for name, _m, _i in result.scenarios]
+    if scenario is not None and scenario not in names:
+        raise InvalidInput.at(
+            f"unknown scenario (expected one of {', '.join(names)})",
+            field="scenario",
+            value=scenario,
+        )
+    features: list[dict[str, Any]] = []
+    for i, port in enumerate(result.ports):
+        by_scenario: dict[str, Any] = {}
+        for name, _m, imp in result.scenarios:
+            if scenario is not None and name != scenario:
+                continue
+            days = imp.extra_days_by_port[i]
+            by_scenario[name] = {
+                "routes_using": int(imp.using_by_port[i]),
+                "routes_longer": int(imp.longer_by_port[i]),
+                "routes_unreachable": int(imp.unreachable_by_port[i]),
+                "median_extra_days": None if np.isnan(days) else round(float(days), 2),
+            }
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [port.lon, port.lat]},
+                "properties": {**port.as_dict(), "scenarios": by_scenario},
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "properties": {"network": result.network, "assumptions": result.voyage.as_dict()},
+    }
