@@ -13,6 +13,7 @@ from beltroad.cli.main import main
 from beltroad.errors import InvalidInput, NotFound
 from beltroad.records import CountrySplit, Money, ProjectRecord, Provenance, SectorSplit
 from beltroad.services import risk_register as register
+from beltroad.services.risk_refresh import refresh
 from beltroad.services.workspace import Workspace
 from beltroad.settings import Settings
 from beltroad.storage import models
@@ -141,7 +142,7 @@ def test_bad_input_names_the_field_and_changes_nothing(
 
 
 def test_refresh_creates_explained_auto_entries_and_keeps_overrides(portfolio: Workspace) -> None:
-    first = register.refresh(portfolio, actor="robot", today=TODAY)
+    first = refresh(portfolio, actor="robot", today=TODAY)
     assert first.year == 2023
     assert first.countries == 2  # PAK and KEN hold active projects; UKR's is completed
     assert first.projects == 2  # SMALL-KEN is below project_min_usd
@@ -156,7 +157,7 @@ def test_refresh_creates_explained_auto_entries_and_keeps_overrides(portfolio: W
         assert e["why"].startswith(("likelihood", "debt-creating", "under implementation", "host"))
         assert "likelihood" in e["why"]
         assert "impact" in e["why"]
-    again = register.refresh(portfolio, actor="robot", today=TODAY)
+    again = refresh(portfolio, actor="robot", today=TODAY)
     assert (again.created, again.rescored, again.unchanged) == (0, 0, first.created)
 
     debt = next(
@@ -165,7 +166,7 @@ def test_refresh_creates_explained_auto_entries_and_keeps_overrides(portfolio: W
         if e["subject"] == "project:RAIL-PAK" and e["category"] == "sovereign_debt"
     )
     register.review(portfolio, debt["id"], likelihood=1, actor="analyst", today=TODAY)
-    third = register.refresh(portfolio, actor="robot", today=TODAY)
+    third = refresh(portfolio, actor="robot", today=TODAY)
     assert third.kept_overrides == 1
     [kept] = [
         e for e in register.list_entries(portfolio, today=TODAY).entries if e["id"] == debt["id"]
@@ -178,7 +179,7 @@ def test_refresh_creates_explained_auto_entries_and_keeps_overrides(portfolio: W
         connection.execute(
             update(models.Project).where(models.Project.identifier == "PORT-KEN").values(status=4)
         )
-    fourth = register.refresh(portfolio, actor="robot", today=TODAY)
+    fourth = refresh(portfolio, actor="robot", today=TODAY)
     assert fourth.closed >= 1
     closed = register.list_entries(portfolio, subject="project:PORT-KEN", today=TODAY).entries
     assert closed

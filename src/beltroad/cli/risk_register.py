@@ -263,7 +263,7 @@ def refresh_command(
 ) -> None:
     """Create and re-score the auto entries from country scores and active projects."""
     from beltroad.services.risk import load_config
-    from beltroad.services.risk_register import refresh
+    from beltroad.services.risk_refresh import refresh
 
     report = _run(
         ctx, refresh, year=year, actor=actor, today=_today(today), config=load_config(risk_config)

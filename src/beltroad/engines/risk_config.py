@@ -45,6 +45,7 @@ _WARNINGS = {
     "gpr_spike_z": float,
     "gpr_lookback_months": int,
     "milestone_slip_days": int,
+    "incident_lookback_days": int,
     "tags": dict,
 }
 _INCIDENTS = {"radius_km": float, "earth_radius_km": float, "tags": dict}
@@ -114,6 +115,7 @@ class WarningParams:
     gpr_spike_z: float
     gpr_lookback_months: int
     milestone_slip_days: int
+    incident_lookback_days: int
 
 
 @dataclass(frozen=True)
@@ -244,7 +246,9 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> RiskConfig:
     c.keys(warnings, _WARNINGS, "warnings")
     c.typed(warnings, _WARNINGS, "warnings")
     c.tagged(warnings, "warnings")
-    for key in ("score_jump", "gpr_spike_z", "gpr_lookback_months", "milestone_slip_days"):
+    for key in _WARNINGS:
+        if key == "tags":
+            continue
         if warnings[key] <= 0:
             raise c.fail(f"warnings.{key}", warnings[key], "expected a value above 0")
     incidents = c.table(data["incidents"], "incidents")
@@ -268,6 +272,7 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> RiskConfig:
             gpr_spike_z=float(warnings["gpr_spike_z"]),
             gpr_lookback_months=int(warnings["gpr_lookback_months"]),
             milestone_slip_days=int(warnings["milestone_slip_days"]),
+            incident_lookback_days=int(warnings["incident_lookback_days"]),
         ),
         radius_km=float(incidents["radius_km"]),
         earth_radius_km=float(incidents["earth_radius_km"]),

@@ -13,29 +13,23 @@ recorded in the entry's explanation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from beltroad.engines.country_risk import CountryRiskScore
 from beltroad.engines.risk_config import RiskConfig
 from beltroad.engines.risk_register import (
     CATEGORIES,
     OPEN_STATUSES,
     STATUSES,
     SUBJECT_KINDS,
-    AutoEntry,
     EntryState,
-    ProjectFacts,
     check_choice,
     check_scale,
-    country_entries,
     escalation_reasons,
-    project_entries,
     score_of,
 )
 from beltroad.errors import InvalidInput, NotFound
-from beltroad.services.risk import assess, load_config
+from beltroad.services.risk import load_config
 from beltroad.services.workspace import Workspace
 from beltroad.storage import risk as queries
 
@@ -90,7 +84,7 @@ def parse_subject(workspace: Workspace, subject: str) -> tuple[str, str]:
     return kind, stored
 
 
-def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+def audited_fields(row: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in _AUDITED:
         if key in row:
@@ -197,7 +191,7 @@ def list_entries(
     return RegisterView(views[:top] if top else views, threshold, today)
 
 
-def _now() -> dt.datetime:
+def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
@@ -240,7 +234,7 @@ def add_entry(
         days=config.register.review_interval_days
     )
     kind, ref = parse_subject(workspace, subject)
-    now = _now()
+    now = utc_now()
     row = {
         "subject_kind": kind,
         "subject_ref": ref,
@@ -264,14 +258,14 @@ def add_entry(
     with workspace.writing() as connection:
         [entry_id] = queries.insert_entries(connection, [row])
         queries.insert_audit(
-            connection, [_audit(now, actor, "create", entry_id, None, _jsonable(row))]
+            connection, [audit_event(now, actor, "create", entry_id, None, audited_fields(row))]
         )
     return entry_view(
         row | {"id": entry_id}, today=today, threshold=config.register.escalation_threshold
     )
 
 
-def _audit(
+def audit_event(
     at: dt.datetime,
     actor: str,
     action: str,
@@ -357,14 +351,15 @@ def review(
     ):
         changes["overridden"] = True
         after["overridden"] = True
-    now = _now()
+    now = utc_now()
     changes["updated_at"] = now
-    record_after = _jsonable(after) | ({"note": note} if note else {})
+    record_after = audited_fields(after) | ({"note": note} if note else {})
     with workspace.writing() as connection:
         queries.update_entry(connection, entry_id, changes)
         action = "override" if changes.get("overridden") and not before["overridden"] else "review"
         queries.insert_audit(
-            connection, [_audit(now, actor, action, entry_id, _jsonable(before), record_after)]
+            connection,
+            [audit_event(now, actor, action, entry_id, audited_fields(before), record_after)],
         )
     return entry_view(
         after | {"updated_at": now}, today=today, threshold=config.register.escalation_threshold
@@ -383,7 +378,7 @@ def escalate(
     config = config or load_config()
     today = today or dt.date.today()
     threshold = config.register.escalation_threshold
-    now = _now()
+    now = utc_now()
     with workspace.writing() as connection:
         rows = queries.entries(connection, statuses=OPEN_STATUSES)
         flagged: list[dict[str, Any]] = []
@@ -397,7 +392,7 @@ def escalate(
                     connection, row["id"], {"status": "escalated", "updated_at": now}
                 )
                 events.append(
-                    _audit(
+                    audit_event(
                         now,
                         actor,
                         "escalate",
@@ -421,171 +416,6 @@ def history(workspace: Workspace, entry_id: int) -> list[dict[str, Any]]:
     return [t | {"at": t["at"].isoformat() if t["at"] else None} for t in trail]
 
 
-@dataclass
-class RefreshReport:
-    year: int
-    created: int = 0
-    rescored: int = 0
-    unchanged: int = 0
-    kept_overrides: int = 0
-    closed: int = 0
-    countries: int = 0
-    projects: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-def _proposals(
-    workspace: Workspace, scores: Sequence[CountryRiskScore], config: RiskConfig
-) -> tuple[list[AutoEntry], int, int]:
-    by_iso3 = {s.iso3: s for s in scores}
-    params = config.register
-    with workspace.reading() as connection:
-        exposure = queries.country_exposure(connection)
-        projects = queries.active_projects(connection, min_amount=params.project_min_usd)
-    proposals: list[AutoEntry] = []
-    countries = 0
-    for iso3, held in sorted(exposure.items()):
-        score = by_iso3.get(iso3)
-        if score is None or not (held["projects"] or held["enterprises"] or held["zones"]):
-            continue
-        countries += 1
-        proposals += country_entries(score, held["amount"] or None, params)
-    covered = 0
-    for p in projects:
-        host = next((by_iso3[iso3] for iso3, _ in p["countries"] if iso3 in by_iso3), None)
-        if host is None:
-            continue
-        covered += 1
-        facts = ProjectFacts(
-            identifier=p["identifier"],
-            title=p["title"],
-            status=p["status"],
-            flow_class=p["flow_class"],
-            finance_type=p["finance_type"],
-            amount=p["amount"],
-            countries=p["countries"],
-            sectors=p["sectors"],
-        )
-        proposals += project_entries(facts, host, params)
-    return proposals, countries, covered
-
-
-def refresh(
-    workspace: Workspace,
-    *,
-    year: int | None = None,
-    actor: str = "beltroad",
-    today: dt.date | None = None,
-    config: RiskConfig | None = None,
-) -> RefreshReport:
-    """Create and re-score the auto entries from the country scores and active projects."""
-    config = config or load_config()
-    today = today or dt.date.today()
-    report_scores = assess(workspace, year=year, config=config)
-    proposals, countries, projects = _proposals(workspace, report_scores.scored, config)
-    report = RefreshReport(year=report_scores.year, countries=countries, projects=projects)
-    now = _now()
-    review_on = today + dt.timedelta(days=config.register.review_interval_days)
-    with workspace.writing() as connection:
-        existing = queries.auto_entries(connection)
-        new_rows: list[dict[str, Any]] = []
-        changes: list[tuple[int, dict[str, Any]]] = []
-        events: list[dict[str, Any]] = []
-        for auto in proposals:
-            explanation = {
-                "source": "auto",
-                "why": auto.why,
-                "inputs": auto.inputs,
-                "auto_likelihood": auto.likelihood,
-                "auto_impact": auto.impact,
-                "refreshed_on": today.isoformat(),
-            }
-            old = existing.pop(auto.key, None)
-            if old is None:
-                new_rows.append(
-                    {
-                        "subject_kind": auto.subject_kind,
-                        "subject_ref": auto.subject_ref,
-                        "category": auto.category,
-                        "title": auto.title,
-                        "likelihood": auto.likelihood,
-                        "impact": auto.impact,
-                        "owner": None,
-                        "status": "open",
-                        "review_on": review_on,
-                        "is_auto": True,
-                        "explanation": explanation,
-                        "auto_key": auto.key,
-                        "overridden": False,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
-                continue
-            if old["overridden"]:
-                report.kept_overrides += 1
-                explanation["why"] = (
-                    f"overridden by a reviewer (kept {old['likelihood']} x {old['impact']}); "
-                    f"auto proposal: {auto.why}"
-                )
-                changes.append((old["id"], {"explanation": explanation}))
-                continue
-            same = (old["likelihood"], old["impact"]) == (auto.likelihood, auto.impact)
-            reopened = old["status"] == "closed"
-            if same and not reopened:
-                report.unchanged += 1
-                changes.append((old["id"], {"explanation": explanation}))
-                continue
-            report.rescored += 1
-            values = {
-                "likelihood": auto.likelihood,
-                "impact": auto.impact,
-                "explanation": explanation,
-                "updated_at": now,
-            } | ({"status": "open"} if reopened else {})
-            changes.append((old["id"], values))
-            events.append(
-                _audit(
-                    now,
-                    actor,
-                    "rescore",
-                    old["id"],
-                    _jsonable(old),
-                    _jsonable(old | values) | {"why": auto.why},
-                )
-            )
-        for old in existing.values():  # auto entries no longer proposed
-            if old["status"] == "closed" or old["overridden"]:
-                continue
-            report.closed += 1
-            values = {"status": "closed", "updated_at": now}
-            changes.append((old["id"], values))
-            events.append(
-                _audit(
-                    now,
-                    actor,
-                    "close",
-                    old["id"],
-                    {"status": old["status"]},
-                    {"status": "closed", "why": "no longer proposed by the auto rules"},
-                )
-            )
-        ids = queries.insert_entries(connection, new_rows)
-        report.created = len(ids)
-        events += [
-            _audit(now, actor, "create", i, None, _jsonable(r) | {"why": r["explanation"]["why"]})
-            for i, r in zip(ids, new_rows, strict=True)
-        ]
-        queries.update_entries(connection, changes)
-        queries.insert_audit(connection, events)
-    if not report_scores.scored:
-        report.notes.append("no country could be scored: no auto entries")
-    return report
-
-
 def top_risks(
     workspace: Workspace, *, n: int = 5, today: dt.date | None = None
 ) -> list[dict[str, Any]]:
@@ -599,14 +429,12 @@ __all__ = [
     "CATEGORIES",
     "STATUSES",
     "SUBJECT_KINDS",
-    "RefreshReport",
     "RegisterView",
     "add_entry",
     "escalate",
     "history",
     "list_entries",
     "parse_date",
-    "refresh",
     "review",
     "score_of",
     "top_risks",

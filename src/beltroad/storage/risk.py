@@ -287,3 +287,230 @@ def audit_trail(connection: Connection, entity: str, entity_id: str) -> list[dic
         .order_by(a.at, a.id)
     )
     return [dict(row._mapping) for row in rows]
+
+
+# --- incidents and what lies near them ------------------------------------------------------
+
+
+def subject_place(
+    connection: Connection, kind: str, ref: str
+) -> tuple[str, float | None, float | None, str] | None:
+    """Host ISO3, coordinates and name of an enterprise or zone (by id or exact name)."""
+    model = models.OverseasEnterprise if kind == "enterprise" else models.CooperationZone
+    query = select(model.host_iso3, model.lat, model.lon, model.name, model.id)
+    query = query.where(model.id == int(ref)) if ref.isdigit() else query.where(model.name == ref)
+    row = connection.execute(query.order_by(model.id).limit(1)).first()
+    if row is None:
+        return None
+    return row.host_iso3, row.lat, row.lon, row.name
+
+
+def assets_near(
+    connection: Connection,
+    *,
+    south: float,
+    north: float,
+    west: float | None,
+    east: float | None,
+) -> list[dict[str, Any]]:
+    """Enterprises, zones and project sites with coordinates inside a lat/lon box (longitude
+    unbounded when ``west`` is None)."""
+    found: list[dict[str, Any]] = []
+
+    def boxed(lat: Any, lon: Any) -> list[Any]:
+        where = [lat.is_not(None), lon.is_not(None), lat >= south, lat <= north]
+        if west is not None and east is not None:
+            where += [lon >= west, lon <= east]
+        return where
+
+    e, z = models.OverseasEnterprise, models.CooperationZone
+    for row in connection.execute(
+        select(e.id, e.name, e.host_iso3, e.lat, e.lon, e.employees_local, e.employees_expat).where(
+            *boxed(e.lat, e.lon)
+        )
+    ):
+        found.append(_enterprise(row))
+    for row in connection.execute(
+        select(z.id, z.name, z.host_iso3, z.lat, z.lon, z.jobs_local, z.jobs_expat).where(
+            *boxed(z.lat, z.lon)
+        )
+    ):
+        found.append(_zone(row))
+    loc, p = models.Location, models.Project
+    for site in connection.execute(
+        select(p.identifier, p.title, p.status, loc.name, loc.lat, loc.lon)
+        .join(p, p.id == loc.project_id)
+        .where(*boxed(loc.lat, loc.lon))
+    ):
+        found.append(
+            {
+                "kind": "project",
+                "ref": site.identifier,
+                "name": site.title,
+                "iso3": None,
+                "lat": site.lat,
+                "lon": site.lon,
+                "details": {"site": site.name, "status": site.status},
+            }
+        )
+    return found
+
+
+def _enterprise(row: Any) -> dict[str, Any]:
+    return {
+        "kind": "enterprise",
+        "ref": str(row.id),
+        "name": row.name,
+        "iso3": row.host_iso3,
+        "lat": row.lat,
+        "lon": row.lon,
+        "details": {
+            "employees_local": row.employees_local,
+            "employees_expat": row.employees_expat,
+        },
+    }
+
+
+def _zone(row: Any) -> dict[str, Any]:
+    return {
+        "kind": "zone",
+        "ref": str(row.id),
+        "name": row.name,
+        "iso3": row.host_iso3,
+        "lat": row.lat,
+        "lon": row.lon,
+        "details": {"jobs_local": row.jobs_local, "jobs_expat": row.jobs_expat},
+    }
+
+
+def assets_in_country(connection: Connection, iso3: str) -> list[dict[str, Any]]:
+    """Every enterprise and zone hosted by ``iso3`` and every open project (IATI status 1 or 2,
+    or none) in it, whether located or not."""
+    e, z, p, pc = (
+        models.OverseasEnterprise,
+        models.CooperationZone,
+        models.Project,
+        models.ProjectCountry,
+    )
+    found = [
+        _enterprise(row)
+        for row in connection.execute(
+            select(
+                e.id, e.name, e.host_iso3, e.lat, e.lon, e.employees_local, e.employees_expat
+            ).where(e.host_iso3 == iso3)
+        )
+    ]
+    found += [
+        _zone(row)
+        for row in connection.execute(
+            select(z.id, z.name, z.host_iso3, z.lat, z.lon, z.jobs_local, z.jobs_expat).where(
+                z.host_iso3 == iso3
+            )
+        )
+    ]
+    for row in connection.execute(
+        select(p.identifier, p.title, p.status)
+        .join(pc, pc.project_id == p.id)
+        .where(pc.iso3 == iso3, p.status.is_(None) | p.status.in_((1, 2)))
+        .order_by(p.identifier)
+    ):
+        found.append(
+            {
+                "kind": "project",
+                "ref": row.identifier,
+                "name": row.title,
+                "iso3": iso3,
+                "lat": None,
+                "lon": None,
+                "details": {"site": None, "status": row.status},
+            }
+        )
+    return found
+
+
+def insert_incident(connection: Connection, row: dict[str, Any]) -> int:
+    t = table(models.SecurityIncident)
+    return int(connection.execute(insert(t).values(**row).returning(t.c.id)).scalar_one())
+
+
+def incidents(
+    connection: Connection,
+    *,
+    country: str | None = None,
+    since: dt.date | None = None,
+    incident_id: int | None = None,
+) -> list[dict[str, Any]]:
+    i = table(models.SecurityIncident).c
+    query = select(table(models.SecurityIncident)).order_by(i.occurred_on.desc(), i.id.desc())
+    if country is not None:
+        query = query.where(i.country_iso3 == country)
+    if since is not None:
+        query = query.where(i.occurred_on >= since)
+    if incident_id is not None:
+        query = query.where(i.id == incident_id)
+    return [dict(row._mapping) for row in connection.execute(query)]
+
+
+# --- warnings -------------------------------------------------------------------------------
+
+WARNING_FIELDS = (
+    "key",
+    "kind",
+    "severity",
+    "subject_kind",
+    "subject_ref",
+    "country_iso3",
+    "period",
+    "value",
+    "threshold",
+    "message",
+    "details",
+)
+
+
+def store_warnings(
+    connection: Connection, rows: Sequence[dict[str, Any]], *, now: dt.datetime
+) -> dict[str, int]:
+    """Insert new warnings, refresh re-detected ones, and mark open ones no longer detected
+    ``resolved``. Returns counts."""
+    w = table(models.RiskWarning)
+    existing = {
+        row.key: (row.id, row.status)
+        for row in connection.execute(select(w.c.id, w.c.key, w.c.status))
+    }
+    seen: set[str] = set()
+    counts = {"new": 0, "updated": 0, "resolved": 0}
+    inserts: list[dict[str, Any]] = []
+    for row in rows:
+        if row["key"] in seen:
+            continue
+        seen.add(row["key"])
+        values = {k: row[k] for k in WARNING_FIELDS}
+        if row["key"] in existing:
+            wid, _ = existing[row["key"]]
+            connection.execute(
+                update(w).where(w.c.id == wid).values(**values, detected_at=now, status="open")
+            )
+            counts["updated"] += 1
+        else:
+            inserts.append(values | {"detected_at": now, "status": "open"})
+    if inserts:
+        connection.execute(insert(w), inserts)
+        counts["new"] = len(inserts)
+    stale = [wid for key, (wid, status) in existing.items() if key not in seen and status == "open"]
+    for chunk in _chunks(stale, 500):
+        connection.execute(update(w).where(w.c.id.in_(list(chunk))).values(status="resolved"))
+    counts["resolved"] = len(stale)
+    return counts
+
+
+def stored_warnings(
+    connection: Connection, *, kind: str | None = None, status: str | None = "open"
+) -> list[dict[str, Any]]:
+    w = table(models.RiskWarning).c
+    query = select(table(models.RiskWarning)).order_by(w.detected_at.desc(), w.id)
+    if kind is not None:
+        query = query.where(w.kind == kind)
+    if status is not None:
+        query = query.where(w.status == status)
+    return [dict(row._mapping) for row in connection.execute(query)]
