@@ -1,0 +1,134 @@
+"""The rows the analytics snapshot is built from, read column-wise in one consistent transaction.
+
+Plain SQL through the driver (``exec_driver_sql``): a million projects come back as tuples in about
+a second, several times faster than through SQLAlchemy's result processing. Only the columns the
+analytics need are read, so the wide ``projects`` rows (titles, descriptions, JSON) stay on disk.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from beltroad.reference.iati import ParticipationRole, TransactionType
+from beltroad.storage.generation import Generation, current
+
+DISBURSEMENT = int(TransactionType.DISBURSEMENT)
+FUNDING = ParticipationRole.FUNDING.value
+#: IATI sector vocabularies the sector dimensions read: 1 is DAC 5-digit, 2 is DAC 3-digit.
+SECTOR_VOCABULARIES = ("1", "2")
+
+PROJECT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "recommended_for_aggregates",
+    "is_umbrella",
+    "commitment_year",
+    "flow_class",
+    "status",
+    "corridor_id",
+    "dataset",
+    "amount_usd_constant",
+    "amount_usd_nominal",
+    "amount_base_year",
+    "is_synthetic",
+)
+
+
+@dataclass(frozen=True)
+class FactRows:
+    """Column lists (one tuple a column) of each fact query, and the generation they were read at.
+
+    ``projects`` is ordered by id; every other table refers to projects by ``project_id``.
+    """
+
+    generation: Generation
+    projects: dict[str, tuple[Any, ...]]
+    disbursements: dict[str, tuple[Any, ...]]  # project_id, amount, base_year
+    countries: dict[str, tuple[Any, ...]]  # project_id, iso3, region, income, percentage
+    sectors: dict[str, tuple[Any, ...]]  # project_id, vocabulary, code, percentage
+    financiers: dict[str, tuple[Any, ...]]  # project_id, name
+
+
+def _columns(
+    connection: Connection, sql: str, names: tuple[str, ...]
+) -> dict[str, tuple[Any, ...]]:
+    # The DB-API cursor of the same connection (so the same transaction): SQLAlchemy's Row
+    # objects would triple the time of a million-row read.
+    raw = connection.connection.dbapi_connection
+    assert raw is not None  # an open Connection always has one
+    cursor = raw.cursor()
+    collecting = gc.isenabled()
+    gc.disable()  # millions of new tuples would set off the cycle collector again and again
+    try:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+        if not rows:
+            return {name: () for name in names}
+        return dict(zip(names, zip(*rows, strict=True), strict=True))
+    finally:
+        cursor.close()
+        if collecting:
+            gc.enable()
+
+
+@contextmanager
+def _consistent(connection: Connection) -> Iterator[None]:
+    """One snapshot of the database for every query: a repeatable-read transaction."""
+    if connection.in_transaction():
+        yield
+        return
+    if connection.dialect.name == "postgresql":
+        connection = connection.execution_options(isolation_level="REPEATABLE READ")
+    with connection.begin():
+        yield
+
+
+def read_facts(connection: Connection) -> FactRows:
+    """Everything the analytics snapshot needs, as of one committed state of the database.
+
+    On SQLite (WAL) a read transaction sees one state; on PostgreSQL the transaction is
+    REPEATABLE READ, so a concurrent import cannot land between two of these queries.
+    """
+    with _consistent(connection):
+        generation = current(connection)
+        projects = _columns(
+            connection,
+            f"SELECT {', '.join(PROJECT_COLUMNS)} FROM projects ORDER BY id",  # noqa: S608
+            PROJECT_COLUMNS,
+        )
+        disbursements = _columns(
+            connection,
+            "SELECT project_id, SUM(usd_constant), MAX(base_year) FROM transactions "  # noqa: S608
+            f"WHERE type = {DISBURSEMENT} GROUP BY project_id",  # a constant, not input
+            ("project_id", "amount", "base_year"),
+        )
+        countries = _columns(
+            connection,
+            "SELECT pc.project_id, pc.iso3, c.region, c.income_group, pc.percentage "
+            "FROM project_countries pc LEFT JOIN countries c ON c.iso3 = pc.iso3",
+            ("project_id", "iso3", "region", "income", "percentage"),
+        )
+        sectors = _columns(
+            connection,
+            "SELECT project_id, vocabulary, code, percentage FROM project_sectors "
+            "WHERE vocabulary IN ('1', '2')",
+            ("project_id", "vocabulary", "code", "percentage"),
+        )
+        financiers = _columns(
+            connection,
+            "SELECT p.project_id, o.name FROM participations p "  # noqa: S608
+            "JOIN organisations o ON o.id = p.organisation_id "
+            f"WHERE p.role = '{FUNDING}'",  # a constant, not input
+            ("project_id", "name"),
+        )
+    return FactRows(generation, projects, disbursements, countries, sectors, financiers)
+
+
+def read_generation(connection: Connection) -> Generation:
+    """The database's change counter alone: is a snapshot still current?"""
+    return current(connection)

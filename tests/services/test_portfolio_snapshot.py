@@ -1,0 +1,142 @@
+"""The analytics snapshot is never stale: any write, by anyone, shows in the next breakdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from beltroad.analytics import snapshot as snapshots
+from beltroad.records import CountrySplit, Money, ProjectRecord, Provenance
+from beltroad.services.breakdown import breakdown
+from beltroad.services.portfolio import portfolio_snapshot
+from beltroad.services.workspace import Workspace
+from beltroad.storage import facts
+from beltroad.storage.writes import write_projects
+
+
+def project(ident: str, usd: float, iso3: str) -> ProjectRecord:
+    return ProjectRecord(
+        identifier=ident,
+        title=ident,
+        provenance=Provenance(dataset="test", source_record_id=ident),
+        amount=Money(usd_constant=usd, base_year=2021),
+        countries=(CountrySplit(iso3),),
+    )
+
+
+def totals(workspace: Workspace) -> dict[str, float]:
+    rows = breakdown(workspace, ["country"]).rows
+    return {r["country"]: r["amount"] for r in rows}
+
+
+@pytest.fixture(autouse=True)
+def _no_memory_between_tests() -> None:
+    snapshots.clear_memory()
+
+
+def test_writes_through_beltroad_show_at_once(workspace: Workspace) -> None:
+    with workspace.writing() as connection:
+        write_projects(connection, [project("XE-1", 100.0, "PAK")])
+    assert totals(workspace) == {"PAK": 100.0}
+    with workspace.writing() as connection:
+        write_projects(connection, [project("XE-2", 50.0, "KEN")])
+    assert totals(workspace) == {"PAK": 100.0, "KEN": 50.0}
+
+
+def test_a_raw_sql_change_from_another_connection_shows(workspace: Workspace) -> None:
+    with workspace.writing() as connection:
+        write_projects(connection, [project("XE-1", 100.0, "PAK"), project("XE-2", 5.0, "KEN")])
+    assert totals(workspace)["PAK"] == 100.0
+    other = create_engine(workspace.settings.database_url)
+    try:
+        with other.begin() as connection:
+            connection.execute(text("UPDATE projects SET amount_usd_constant = 7 WHERE id = 1"))
+            connection.execute(text("DELETE FROM project_countries WHERE iso3 = 'KEN'"))
+    finally:
+        other.dispose()
+    assert totals(workspace) == {"PAK": 7.0, None: 5.0}
+
+
+def test_a_rolled_back_write_leaves_the_snapshot_current(workspace: Workspace) -> None:
+    with workspace.writing() as connection:
+        write_projects(connection, [project("XE-1", 100.0, "PAK")])
+    before = portfolio_snapshot(workspace)
+
+    def abandoned_import() -> None:
+        with workspace.writing() as connection:
+            write_projects(connection, [project("XE-2", 50.0, "KEN")])
+            raise RuntimeError("abandon the import")
+
+    with pytest.raises(RuntimeError):
+        abandoned_import()
+    assert portfolio_snapshot(workspace) is before
+
+
+def test_a_new_process_loads_the_snapshot_from_the_data_dir(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with workspace.writing() as connection:
+        write_projects(connection, [project("XE-1", 100.0, "PAK")])
+    built = portfolio_snapshot(workspace)
+    snapshots.clear_memory()  # what a new process starts with
+
+    def no_rebuild(connection: object) -> None:
+        raise AssertionError("rebuilt although the saved snapshot was current")
+
+    monkeypatch.setattr(snapshots, "read_facts", no_rebuild)
+    loaded = portfolio_snapshot(workspace)
+    assert loaded.generation == built.generation
+    assert totals(workspace) == {"PAK": 100.0}
+
+
+def test_a_damaged_saved_snapshot_is_rebuilt(workspace: Workspace) -> None:
+    with workspace.writing() as connection:
+        write_projects(connection, [project("XE-1", 100.0, "PAK")])
+    portfolio_snapshot(workspace)
+    root = workspace.settings.data_dir / "analytics"
+    for meta in root.rglob("meta.json"):
+        meta.write_text("{not json", encoding="utf-8")
+    snapshots.clear_memory()
+    assert totals(workspace) == {"PAK": 100.0}
+
+
+def test_an_unwritable_cache_only_costs_a_rebuild(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with workspace.writing() as connection:
+        write_projects(connection, [project("XE-1", 100.0, "PAK")])
+
+    def refuse(snapshot: object, root: Path) -> Path:
+        raise PermissionError(13, "Permission denied", str(root))
+
+    monkeypatch.setattr(snapshots, "save", refuse)
+    assert totals(workspace) == {"PAK": 100.0}
+
+
+def test_bulk_loads_bump_the_generation_once(workspace: Workspace) -> None:
+    from beltroad.storage.generation import current, paused_triggers
+
+    with workspace.reading() as connection:
+        start = current(connection).generation
+    with workspace.writing() as connection, paused_triggers(connection):
+        write_projects(connection, [project(f"XE-{i}", 1.0, "PAK") for i in range(5)])
+    with workspace.reading() as connection:
+        after = current(connection).generation
+    if workspace.engine.dialect.name == "sqlite":
+        assert after == start + 1  # five projects, three tables: one bump, not fifteen
+    else:  # PostgreSQL's triggers fire per statement and stay on
+        assert after > start
+    with workspace.writing() as connection:  # the triggers are back
+        connection.execute(text("UPDATE projects SET amount_usd_constant = 2"))
+    with workspace.reading() as connection:
+        assert current(connection).generation > after
+    assert totals(workspace) == {"PAK": 10.0}
+
+
+def test_the_facts_are_read_in_one_transaction(workspace: Workspace) -> None:
+    with workspace.reading() as connection:
+        rows = facts.read_facts(connection)
+    assert rows.projects["id"] == ()
+    assert rows.generation.instance_id
