@@ -250,3 +250,27 @@ def test_cli_register_round_trip(
     assert [t["action"] for t in json.loads(capsys.readouterr().out)] == ["create", "review"]
     assert main([*base, "risk", "register", "escalate", "-f", "json"]) == 0
     assert "entries" in json.loads(capsys.readouterr().out)
+
+
+def test_demo_step_prints_the_top_risks_or_why_not(portfolio: Workspace, tmp_path: Any) -> None:
+    from beltroad.services.demo import _top_risk_notes
+
+    lines = _top_risk_notes(portfolio)
+    assert lines[0].startswith("risk register:")
+    assert "top 5 risks" in lines[0]
+    assert len(lines) == 6
+    assert all("likelihood" in line for line in lines[1:])  # each says why
+    from beltroad.services.setup import initialise
+    from beltroad.services.workspace import open_workspace
+    from beltroad.settings import load_settings
+
+    empty_settings = load_settings(data_dir=tmp_path / "empty")
+    initialise(empty_settings)
+    empty = open_workspace(empty_settings)
+    try:
+        assert _top_risk_notes(empty) == [
+            "top risks: not computed (no country indicators in the database: the country risk "
+            "score needs WGI, GPR, ND-GAIN or IMF debt data)"
+        ]
+    finally:
+        empty.close()

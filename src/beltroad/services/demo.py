@@ -89,6 +89,7 @@ def run_demo(
         summary = portfolio_summary(workspace)
         figures = headline(workspace)
         notes.append(_red_sea_note(workspace))
+        notes.extend(_top_risk_notes(workspace))
         path = _write_summary(settings, summary, figures, loaded, notes)
         return DemoReport(summary, path, figures, loaded, synthetic_report, notes)
     finally:
@@ -103,6 +104,29 @@ def _red_sea_note(workspace: Workspace) -> str:
         return red_sea_summary(workspace)
     except BeltroadError as exc:
         return f"Red Sea closure: not computed ({exc.message})"
+
+
+def _top_risk_notes(workspace: Workspace, n: int = 5) -> list[str]:
+    """Issue #5: refresh the auto risk entries from the country scores, then the top ``n`` risks
+    of the register, each with why; one line saying why not when no indicators were loaded."""
+    from beltroad.services.risk_refresh import refresh
+    from beltroad.services.risk_register import top_risks
+
+    try:
+        report = refresh(workspace, actor="demo")
+        top = top_risks(workspace, n=n)
+    except BeltroadError as exc:
+        return [f"top risks: not computed ({exc.message})"]
+    lines = [
+        f"risk register: {report.created} auto entries created, {report.rescored} re-scored "
+        f"(country scores as of {report.year}); top {len(top)} risks:"
+    ]
+    lines += [
+        f"  {i}. {e['subject']} {e['category']}: {e['likelihood']}x{e['impact']} = "
+        f"{e['residual']} ({e['why']})"
+        for i, e in enumerate(top, 1)
+    ]
+    return lines
 
 
 def _cached(settings: Settings, name: str) -> Path | None:
