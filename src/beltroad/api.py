@@ -1,0 +1,139 @@
+"""``beltroad.open(url)``: the registry for notebooks, with every analytic as a pandas DataFrame.
+
+The methods call the same services as the CLI and the web app; they only reshape the result.
+What a table cannot hold (the rule applied, the base year, totals, the synthetic label, the
+reconciliation) goes into ``DataFrame.attrs``, so a result still explains itself::
+
+    import beltroad
+    with beltroad.open("sqlite:///beltroad.db") as portfolio:
+        by_country = portfolio.breakdown("country", filters={"year": 2015})
+        by_country.attrs["rule"], by_country.attrs["total"]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pandas as pd
+
+from beltroad.services.workspace import Workspace, open_workspace
+from beltroad.settings import load_settings
+
+
+class Portfolio:
+    """An open beltroad registry. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    def __enter__(self) -> Portfolio:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.workspace.close()
+
+    def __repr__(self) -> str:
+        return f"<beltroad.Portfolio {self.workspace.database_label}>"
+
+    def breakdown(
+        self,
+        by: str | Sequence[str],
+        *,
+        measure: str = "commitment",
+        rule: str = "aiddata",
+        filters: Mapping[str, Any] | Sequence[str] = (),
+        split_counts: bool = False,
+    ) -> pd.DataFrame:
+        """One row per group: the dimensions, ``projects`` and ``amount``, as the CLI gives.
+
+        ``by`` is a dimension or a list ("country", ["country", "sector"], "country,sector");
+        ``filters`` a mapping ({"year": 2015, "country": None} -- None selects "unspecified")
+        or CLI-style strings (["year=2015"]).
+        """
+        from beltroad.services.breakdown import breakdown
+
+        dims = [d.strip() for d in by.split(",")] if isinstance(by, str) else list(by)
+        result = breakdown(
+            self.workspace,
+            dims,
+            measure=measure,
+            rule=rule,
+            filters=_filter_strings(filters),
+            split_counts=split_counts,
+        )
+        frame = pd.DataFrame(result.rows, columns=[*dims, "projects", "amount"])
+        frame.attrs.update({k: v for k, v in result.as_dict().items() if k != "rows"})
+        return frame
+
+    def headline(self, as_of: str | dt.date | None = None) -> pd.DataFrame:
+        """One row per headline figure with its reported statistic and verdict."""
+        from beltroad.services.headline import headline
+
+        result = headline(self.workspace, as_of)
+        frame = pd.DataFrame(result.rows()).set_index("figure")
+        frame.attrs.update(result.as_dict())
+        return frame
+
+    def funnel(
+        self,
+        *,
+        as_of: str | dt.date | None = None,
+        stalled_months: int = 12,
+        worst: int = 10,
+        rule: str = "aiddata",
+    ) -> pd.DataFrame:
+        """One row per stage; slippage, worst cases and stalled projects are in ``attrs``."""
+        from beltroad.services.funnel import funnel
+
+        result = funnel(
+            self.workspace, as_of=as_of, stalled_months=stalled_months, worst=worst, rule=rule
+        )
+        frame = pd.DataFrame(result.rows()).set_index("stage")
+        frame.attrs.update(result.as_dict())
+        return frame
+
+    def summary(self) -> dict[str, Any]:
+        """What the registry holds: counts, commitments and datasets (as ``beltroad summary``)."""
+        from beltroad.services.summary import portfolio_summary
+
+        return portfolio_summary(self.workspace).as_dict()
+
+
+def _filter_strings(filters: Mapping[str, Any] | Sequence[str]) -> list[str]:
+    if isinstance(filters, Mapping):
+        return [f"{dim}={'unspecified' if v is None else v}" for dim, v in filters.items()]
+    return [str(f) for f in filters]
+
+
+def open(
+    url: str | None = None,
+    *,
+    data_dir: str | Path | None = None,
+    config_file: str | Path | None = None,
+) -> Portfolio:
+    """Open the registry at ``url`` (default: the configured one, as the CLI would).
+
+    The schema must exist (``beltroad init``); an error says so otherwise.
+
+    >>> with beltroad.open("sqlite:///beltroad.db") as p:  # doctest: +SKIP
+    ...     p.breakdown("flow-class")
+    """
+    flags: dict[str, Any] = {}
+    if url is not None:
+        flags["db"] = url
+    if data_dir is not None:
+        flags["data_dir"] = Path(data_dir)
+    settings = load_settings(Path(config_file) if config_file else None, **flags)
+    return Portfolio(open_workspace(settings))
