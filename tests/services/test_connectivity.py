@@ -17,6 +17,7 @@ from beltroad.services.exposure import (
     chokepoint_dependence,
     exposure,
     ports_geojson,
+    red_sea_summary,
 )
 from beltroad.services.workspace import Workspace
 from beltroad.storage import connectivity as store
@@ -201,3 +202,17 @@ def test_web_map_features(workspace: Workspace) -> None:
     assert rotterdam["properties"]["scenarios"]["babalmandab+suez"]["routes_longer"] > 0
     with pytest.raises(InvalidInput, match="unknown scenario"):
         ports_geojson(result, "suez")
+
+
+def test_a_far_end_is_noted(workspace: Workspace) -> None:
+    result = route(workspace, "48.0,10.0", "NLRTM").as_dict()  # southern Germany, on land
+    assert result["access_km"][0] > 300
+    assert any("km from the nearest sea-network node" in note for note in result["notes"])
+
+
+def test_the_demo_sentence_reports_the_red_sea_closure(
+    workspace: Workspace, portfolio: dict[str, int]
+) -> None:
+    text = red_sea_summary(workspace)
+    assert text.startswith("Red Sea closure (babalmandab+suez")
+    assert "1 of 2 port-linked projects have a longer lane to China" in text

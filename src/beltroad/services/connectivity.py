@@ -42,6 +42,10 @@ from beltroad.storage import connectivity as store
 BASELINE_CLOSED: tuple[str, ...] = ("northwest",)
 """Closed in every scenario, as in searoute's default ``restrictions=['northwest']`` [V]."""
 
+FAR_FROM_NETWORK_KM = 50.0
+"""[N] Beyond this, a route's notes say that an end is far from the sea network (an inland or
+river port, or a position on land)."""
+
 # Names a planner may use for a set of passages; each expands to searoute keys.
 CLOSURE_GROUPS: dict[str, tuple[str, ...]] = {"red_sea": ("babalmandab", "suez")}
 
@@ -347,6 +351,12 @@ def route(
     km, used, geometry, access = results[key]
     base_km, base_used, _, _ = results[base_key]
     notes: list[str] = []
+    for label, place, far in (("FROM", a, access[0]), ("TO", b, access[1])):
+        if far > FAR_FROM_NETWORK_KM:
+            notes.append(
+                f"{label} {place.unlocode or place.name} is {far:,.0f} km from the nearest "
+                "sea-network node: the distance covers the network part only"
+            )
     if km is None:
         notes.append(
             "unreachable: no sea path joins the two ports with "
