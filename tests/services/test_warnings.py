@@ -201,7 +201,7 @@ def test_warnings_cover_every_kind_and_are_stored_once(assets: Workspace) -> Non
         source="x",
         today=TODAY,
     )
-    report = detect(assets, year=2022, as_of=TODAY)
+    report = detect(assets, year=2022, as_of=TODAY, store=True)
     kinds = report.counts()
     assert kinds["gpr_spike"] >= 1
     assert kinds["review_overdue"] == 1
@@ -212,11 +212,11 @@ def test_warnings_cover_every_kind_and_are_stored_once(assets: Workspace) -> Non
     assert all(w.message for w in report.warnings)
     first = stored(assets)
     assert len(first) == len(report.warnings)
-    again = detect(assets, year=2022, as_of=TODAY)
+    again = detect(assets, year=2022, as_of=TODAY, store=True)
     assert again.stored["new"] == 0
     assert again.stored["updated"] == len(first)
     register.review(assets, entry["id"], status="closed", today=TODAY)
-    third = detect(assets, year=2022, as_of=TODAY)
+    third = detect(assets, year=2022, as_of=TODAY, store=True)
     assert third.stored["resolved"] == 1
     assert [w["kind"] for w in stored(assets, status="resolved")] == ["review_overdue"]
     with pytest.raises(InvalidInput):
@@ -283,3 +283,14 @@ def test_cli_warnings_and_incidents(
         == 2
     )
     assert "--severity" in capsys.readouterr().err
+
+
+def test_a_look_back_is_shown_but_not_stored(assets: Workspace) -> None:
+    past = detect(assets, year=2022)
+    assert past.counts()["gpr_spike"] >= 1
+    assert past.stored == {}
+    assert "not stored" in past.notes[-1]
+    assert stored(assets) == []
+    now = detect(assets)
+    assert now.stored["new"] == len(now.warnings)
+    assert len(stored(assets)) == len(now.warnings)

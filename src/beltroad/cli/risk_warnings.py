@@ -52,6 +52,13 @@ def warnings_command(
             help="Show one kind: score_jump, gpr_spike, review_overdue, milestone_slip, incident.",
         ),
     ] = None,
+    store: Annotated[
+        bool | None,
+        typer.Option(
+            "--store/--no-store",
+            help="Store them for the web layer (default: only without --year and --as-of).",
+        ),
+    ] = None,
     risk_config: RiskConfigOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -66,6 +73,7 @@ def warnings_command(
         year=year,
         as_of=parse_date(as_of, "--as-of"),
         kind=kind,
+        store=store,
         config=load_config(risk_config),
     )
     counts = ", ".join(f"{k} {v}" for k, v in report.counts().items())

@@ -151,7 +151,8 @@ class CountryRiskReport:
         return (
             f"as of {self.year}; {len(self.scored)} scored, {len(self.unrated)} unrated; "
             f"score 0-100 (higher = riskier), platform composite, config {self.config.version}; "
-            "columns per component are contributions in points; missing inputs are re-weighted"
+            "contributions in points; missing inputs are re-weighted over the others, never "
+            "counted as 0; --components or --format json shows every input"
         )
 
 

@@ -125,11 +125,16 @@ def detect(
     year: int | None = None,
     as_of: dt.date | None = None,
     kind: str | None = None,
+    store: bool | None = None,
     config: RiskConfig | None = None,
 ) -> WarningReport:
-    """Detect every kind of warning, store them all, and return them (``kind`` filters the
-    returned list only), critical first."""
+    """Detect every kind of warning and return them, critical first (``kind`` filters the
+    returned list only). ``store`` (default: only for a run as of now, without ``year`` or
+    ``as_of``) writes them to ``risk_warnings`` and resolves stored ones no longer detected, so
+    that a look back at an earlier year never rewrites the current warnings."""
     config = config or load_config()
+    if store is None:
+        store = year is None and as_of is None
     as_of = as_of or dt.date.today()
     if kind is not None:
         kind = check_choice(kind, KINDS, "--kind")
@@ -158,10 +163,14 @@ def detect(
         }
         for w in found
     ]
-    with workspace.writing() as connection:
-        stored = queries.store_warnings(connection, rows, now=dt.datetime.now(dt.UTC))
+    saved: dict[str, int] = {}
+    if store:
+        with workspace.writing() as connection:
+            saved = queries.store_warnings(connection, rows, now=dt.datetime.now(dt.UTC))
+    else:
+        notes.append("a look back (--year or --as-of): shown, not stored")
     shown = [w for w in found if kind is None or w.kind == kind]
-    return WarningReport(as_of, scored_year, shown, stored, notes)
+    return WarningReport(as_of, scored_year, shown, saved, notes)
 
 
 def stored(
