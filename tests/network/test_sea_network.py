@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from beltroad.engines.sea_exposure import impact, od_matrix
 from beltroad.engines.sea_graph import open_edges, snap, usable_nodes
@@ -122,3 +124,24 @@ def test_hormuz_is_a_single_point_of_failure_for_gulf_ports(sea: SeaNetwork) -> 
     assert hormuz.single_points_of_failure == ((0, 3),)  # the others lose only Doha
     assert hormuz.ports_losing_pairs == 4
     assert hormuz.pairs_using == 3
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(st.integers(0, 3_900), min_size=3, max_size=12, unique=True),
+    st.lists(st.sampled_from([k for k in SEAROUTE_KEYS if k not in BASE]), min_size=1,
+             max_size=3, unique=True),
+)  # fmt: skip
+def test_on_the_real_network_closing_never_shortens_and_triangles_hold(
+    sea: SeaNetwork, picks: list[int], closed: list[str]
+) -> None:
+    lon, lat = sea.ports.lon[picks], sea.ports.lat[picks]
+    nodes = snap(sea.graph, lon, lat).node
+    before = shortest_paths(sea.graph, nodes, closed=BASE, predecessors=False)
+    after = shortest_paths(sea.graph, nodes, closed=(*BASE, *closed), predecessors=False)
+    rows = [before.row_of(n) for n in nodes.tolist()]
+    d0 = before.km[rows][:, nodes]
+    d1 = after.km[[after.row_of(n) for n in nodes.tolist()]][:, nodes]
+    assert np.all(d1 >= d0 - 1e-6)
+    for d in (d0, d1):
+        assert np.all(d[:, None, :] <= d[:, :, None] + d[None, :, :] + 1e-6)

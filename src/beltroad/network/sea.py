@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from beltroad.engines.sea_graph import SeaGraph
-from beltroad.errors import MissingDependency
+from beltroad.errors import DataUnavailable
 from beltroad.network.cache import cached_arrays, files_digest
 from beltroad.reference.passages import SEAROUTE_KEYS
 
@@ -59,10 +59,18 @@ class SeaNetwork:
         return f"{self.source} (data sha256 {self.digest})"
 
 
+def _missing() -> DataUnavailable:
+    # searoute is a main dependency, not an extra: the fix is reinstalling beltroad.
+    return DataUnavailable(
+        "sea routing needs the 'searoute' package, which is not installed",
+        hint="pip install beltroad (searoute is one of its dependencies)",
+    )
+
+
 def _data_files() -> list[Path]:
     spec = importlib.util.find_spec("searoute")
     if spec is None or not spec.submodule_search_locations:
-        raise MissingDependency("searoute", "main", "sea routing")
+        raise _missing()
     root = Path(next(iter(spec.submodule_search_locations)))
     return [root / "data" / "marnet_dict.py", root / "data" / "ports_dict.py"]
 
@@ -124,7 +132,7 @@ def load_sea_network(cache_dir: Path) -> SeaNetwork:
     try:
         version = importlib.metadata.version("searoute")
     except importlib.metadata.PackageNotFoundError:
-        raise MissingDependency("searoute", "main", "sea routing") from None
+        raise _missing() from None
     digest = files_digest(_data_files(), salt=FORMAT)
     source = f"searoute {version}"
     arrays = cached_arrays(cache_dir, f"sea-searoute-{version}-{digest}", _build)
