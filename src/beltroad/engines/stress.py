@@ -171,7 +171,9 @@ def group_exposures(exposures: Iterable[Exposure], per_decade: int) -> list[Grou
         )
         found[key].append(e)
     groups = []
-    for key in sorted(found, key=repr):
+    # Country, PD and size first: groups of one (cell, n) pair sit together, which keeps the
+    # kernel's per-group gathers close in memory.
+    for key in sorted(found, key=lambda k: (k[0], k[5], len(found[k]), repr(k))):
         members = found[key]
         first = members[0]
         groups.append(
