@@ -90,6 +90,7 @@ def run_demo(
         figures = headline(workspace)
         notes.append(_red_sea_note(workspace))
         notes.extend(_top_risk_notes(workspace))
+        notes.append(_stress_note(workspace))
         path = _write_summary(settings, summary, figures, loaded, notes)
         return DemoReport(summary, path, figures, loaded, synthetic_report, notes)
     finally:
@@ -104,6 +105,29 @@ def _red_sea_note(workspace: Workspace) -> str:
         return red_sea_summary(workspace)
     except BeltroadError as exc:
         return f"Red Sea closure: not computed ({exc.message})"
+
+
+def _stress_note(workspace: Workspace, scenarios: int = 20_000) -> str:
+    """Issue #5: one line of the shipped regional-conflict stress test on the portfolio."""
+    from beltroad.scenarios import example_files
+    from beltroad.services.stress import run_stress_test
+
+    path = next(Path(str(f)) for f in example_files() if f.name == "regional_conflict.toml")
+    try:
+        # Not stored: running the demo again must change nothing in the database.
+        run = run_stress_test(workspace, path, scenarios=scenarios, store_run=False)
+    except BeltroadError as exc:
+        return f"stress test: not computed ({exc.message})"
+    r = run.result
+    if r.groups == 0:
+        return "stress test: no exposure with an amount, nothing to simulate"
+    return (
+        f"stress test '{r.scenario}' ({r.scenarios:,} scenarios, seed {r.seed}, {r.groups:,} "
+        f"groups): EL USD {r.expected_loss:,.0f}, VaR 99.9% USD {r.var['99.9']:,.0f}, "
+        f"ES 99.9% USD {r.es['99.9']:,.0f} on an exposure of USD {r.exposure:,.0f}; "
+        f"{r.delayed_projects:,} projects likely delayed "
+        f"(`beltroad risk stress {path}` for the breakdowns)"
+    )
 
 
 def _top_risk_notes(workspace: Workspace, n: int = 5) -> list[str]:
