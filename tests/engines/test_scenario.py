@@ -55,6 +55,7 @@ def test_a_full_scenario_parses() -> None:
         ({"scenario": {"name": "x"}, "model": {"correlation": -0.2}}, r"model\.correlation.*out of range \(allowed: \[0, 1\)\)"),
         ({"scenario": {"name": "x"}, "factor_shocks": [{"region": "Atlantis", "shock_sd": 1}]}, r"factor_shocks\[0\]\.region.*'Atlantis'.*unknown region \(allowed: Middle East & North Africa; South Asia\)"),
         ({"scenario": {"name": "x"}, "factor_shocks": [{"shock_sd": 1}]}, r"factor_shocks\[0\].*exactly one of region or country"),
+        ({"scenario": {"name": "x"}, "factor_shocks": [{"country": ["PAK", "EGY"], "shock_sd": 1}]}, r"factor_shocks\[0\]\.country.*expected a non-empty string"),
         ({"scenario": {"name": "x"}, "pd_multipliers": [{"multiplier": 0.5}]}, r"pd_multipliers\[0\]\.multiplier.*out of range \(allowed: \[1, 1000\]\)"),
         ({"scenario": {"name": "x"}, "currency_shocks": [{"countries": ["EGY"], "depreciation": "lots"}]}, r"currency_shocks\[0\]\.depreciation.*expected a number"),
     ],

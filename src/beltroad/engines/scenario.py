@@ -291,11 +291,15 @@ def parse_scenario(
         if ("region" in entry) == ("country" in entry):
             raise c.fail(key, dict(entry), "name exactly one of region or country")
         sd = c.number(c.require(entry, "shock_sd", key), f"{key}.shock_sd", low=0, high=10)
+        # One factor per shock: a list here would be ambiguous, so it is refused.
         if "region" in entry:
-            (region,) = c.region_list(entry["region"], f"{key}.region")[:1]
+            region = c.text(entry["region"], f"{key}.region")
+            c.region_list(region, f"{key}.region")
             shocks.append(FactorShock(sd, region=region))
         else:
-            (country,) = c.country_list(entry["country"], f"{key}.country")[:1]
+            (country,) = c.country_list(
+                c.text(entry["country"], f"{key}.country"), f"{key}.country"
+            )
             shocks.append(FactorShock(sd, country=country))
 
     target_keys = ("countries", "regions", "sectors")
