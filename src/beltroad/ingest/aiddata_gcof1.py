@@ -57,6 +57,7 @@ from beltroad.ingest.aiddata_codes import (
 )
 from beltroad.ingest.base import Item, RowContext, SourceInfo, boolean, text, year
 from beltroad.ingest.sheets import table_rows
+from beltroad.ingest.sources import registered_source
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import OrgRef, Participation, ProjectRecord
 from beltroad.reference.countries import resolve_country
@@ -96,12 +97,7 @@ class Gcof1Importer:
     summary = "AidData Global Chinese Official Finance Dataset 1.0 (xlsx sheet or CSV)"
 
     def source(self, path: Path) -> SourceInfo:
-        return SourceInfo(
-            dataset=DATASET,
-            title="AidData Global Chinese Official Finance Dataset, Version 1.0",
-            citation="Dreher, Fuchs, Parks, Strange, Tierney (2017/2021), AidData GCOF 1.0",
-            licence="AidData terms (attribution)",
-        )
+        return registered_source(DATASET)
 
     def read(self, path: Path, *, progress: Progress = NULL_PROGRESS) -> Iterator[Item]:
         # No sheet name: the header scan takes the first sheet holding the table, so a workbook

@@ -21,6 +21,7 @@ from beltroad.ingest.base import (
     text,
     xlsx_rows,
 )
+from beltroad.ingest.sources import registered_source
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import CountryProfileRecord, PartnershipRecord, Provenance
 
@@ -33,15 +34,7 @@ class BriMembersImporter:
     summary = "GFDC list of BRI countries with joining and exit dates (xlsx)"
 
     def source(self, path: Path) -> SourceInfo:
-        return SourceInfo(
-            dataset=DATASET,
-            title="Countries of the Belt and Road Initiative (GFDC)",
-            citation=(
-                "Nedopil, C. (2023): Countries of the Belt and Road Initiative; Green Finance & "
-                "Development Center, FISF Fudan University"
-            ),
-            licence="factual list; cite",
-        )
+        return registered_source(DATASET)
 
     def read(self, path: Path, *, progress: Progress = NULL_PROGRESS) -> Iterator[Item]:
         _, rows = xlsx_rows(path, required=COLUMNS)

@@ -54,6 +54,7 @@ from beltroad.ingest.base import (
     xlsx_rows,
     year,
 )
+from beltroad.ingest.sources import registered_source
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import IndicatorRecord
 
@@ -175,12 +176,7 @@ class WgiImporter:
     summary = "World Bank Worldwide Governance Indicators, long format (xlsx)"
 
     def source(self, path: Path) -> SourceInfo:
-        return SourceInfo(
-            dataset=WGI_DATASET,
-            title="World Bank Worldwide Governance Indicators (6 dimensions)",
-            citation="World Bank, Worldwide Governance Indicators, 2024 update",
-            licence="CC BY 4.0",
-        )
+        return registered_source(WGI_DATASET)
 
     def read(self, path: Path, *, progress: Progress = NULL_PROGRESS) -> Iterator[Item]:
         header, rows = xlsx_rows(path, required=WGI_REQUIRED)
@@ -301,12 +297,7 @@ class GprImporter:
     summary = "Caldara-Iacoviello Geopolitical Risk, monthly country series (xls)"
 
     def source(self, path: Path) -> SourceInfo:
-        return SourceInfo(
-            dataset=GPR_DATASET,
-            title="Caldara & Iacoviello Geopolitical Risk index",
-            citation=('Caldara, D. and Iacoviello, M. (2022), "Measuring Geopolitical Risk", AER'),
-            licence="free with citation",
-        )
+        return registered_source(GPR_DATASET)
 
     def read(self, path: Path, *, progress: Progress = NULL_PROGRESS) -> Iterator[Item]:
         header, header_row, rows, datemode = _grid(path)
@@ -378,12 +369,7 @@ class NdGainImporter:
         self.series = series
 
     def source(self, path: Path) -> SourceInfo:
-        return SourceInfo(
-            dataset=NDGAIN_DATASET,
-            title="ND-GAIN climate vulnerability / readiness / index (old release)",
-            citation="University of Notre Dame Global Adaptation Initiative",
-            licence="free with attribution",
-        )
+        return registered_source(NDGAIN_DATASET)
 
     def indicator(self, path: Path) -> str:
         series = (self.series or path.stem).strip().lower()
@@ -477,12 +463,7 @@ class ImfDebtImporter:
     summary = "IMF WEO DataMapper general government gross debt, % of GDP (json)"
 
     def source(self, path: Path) -> SourceInfo:
-        return SourceInfo(
-            dataset=IMF_DATASET,
-            title="IMF WEO general government gross debt, % of GDP",
-            citation="IMF World Economic Outlook DataMapper",
-            licence="IMF terms (attribution)",
-        )
+        return registered_source(IMF_DATASET)
 
     def _load(self, path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         try:

@@ -33,6 +33,7 @@ from beltroad.ingest.base import (
     read_text,
     text,
 )
+from beltroad.ingest.sources import registered_source
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import CountryProfileRecord
 from beltroad.reference.countries import CountryFact
@@ -72,12 +73,7 @@ class NaturalEarthImporter:
     summary = "Natural Earth admin-0 countries: World Bank region and income group (TopoJSON)"
 
     def source(self, path: Path) -> SourceInfo:
-        return SourceInfo(
-            dataset=DATASET,
-            title="Natural Earth admin-0 countries 1:110m (TopoJSON)",
-            citation="Natural Earth, Admin 0 – Countries, 1:110m",
-            licence="public domain",
-        )
+        return registered_source(DATASET)
 
     def read(self, path: Path, *, progress: Progress = NULL_PROGRESS) -> Iterator[Item]:
         geometries = _geometries(path)

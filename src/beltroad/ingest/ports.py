@@ -38,6 +38,7 @@ from beltroad.ingest.base import (
     require_columns,
     text,
 )
+from beltroad.ingest.sources import registered_source
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import PortRecord, Provenance
 
@@ -128,12 +129,7 @@ class WpiImporter:
     summary = "NGA World Port Index (Pub. 150), full CSV edition"
 
     def source(self, path: Path) -> SourceInfo:
-        return SourceInfo(
-            dataset=DATASET,
-            title="World Port Index (Pub. 150), full 109-column edition",
-            citation="NGA, World Port Index",
-            licence="US Government work, public domain",
-        )
+        return registered_source(DATASET)
 
     def read(self, path: Path, *, progress: Progress = NULL_PROGRESS) -> Iterator[Item]:
         header, rows = csv_rows(path)
