@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,23 @@ def test_escalation_when_residual_is_over_threshold_or_review_overdue() -> None:
     ]
     closed = EntryState(5, 5, None, None, "closed", TODAY - dt.timedelta(days=3))
     assert escalation_reasons(closed, today=TODAY, threshold=15) == []
+
+
+def test_holdings_and_incident_raises_say_why(score: CountryRiskScore, config: RiskConfig) -> None:
+    from beltroad.engines.risk_register import apply_incidents, holding_entries
+
+    entries = holding_entries("zone", "3", "Free Zone", score, 6e8, config.register)
+    assert {e.category for e in entries} == {"security", "political"}
+    assert all(e.impact == 4 for e in entries)  # USD 600 m zone investment
+    assert entries[0].key == "zone:3:security"
+    low = [e for e in entries if e.category == "security"]
+    lowered = [replace(low[0], likelihood=2)]
+    hits = {
+        ("zone", "3"): [{"id": 7, "event_type": "Riots", "date": "2026-06-01", "distance_km": 0.0}]
+    }
+    [raised] = apply_incidents(lowered, hits, step=1)
+    assert raised.likelihood == 3
+    assert "#7 Riots on 2026-06-01 0 km away" in raised.why
+    assert apply_incidents(lowered, hits, step=0) == lowered
+    political = [e for e in entries if e.category == "political"]
+    assert apply_incidents(political, {("zone", "3"): hits[("zone", "3")]}, step=1) == political

@@ -294,3 +294,50 @@ def test_a_look_back_is_shown_but_not_stored(assets: Workspace) -> None:
     now = detect(assets)
     assert now.stored["new"] == len(now.warnings)
     assert len(stored(assets)) == len(now.warnings)
+
+
+def test_refresh_covers_holdings_and_raises_security_near_recent_incidents(
+    assets: Workspace,
+) -> None:
+    from beltroad.engines.risk_config import merge, parse_config
+    from beltroad.services.risk import default_config_data
+    from beltroad.services.risk_refresh import refresh
+
+    # high cut points, so that PAK's PV reading (~89) is likelihood 1 and a raise shows
+    config = parse_config(
+        merge(default_config_data(), {"register": {"likelihood_cuts": [90.0, 95.0, 97.0, 99.0]}}),
+        source="test",
+    )
+    first = refresh(assets, today=TODAY, config=config)
+    assert first.holdings == 3  # two enterprises and one zone in PAK
+    assert first.incident_raised == 0
+    add_incident(
+        assets,
+        subject="site:Port gate",
+        country="PAK",
+        lat=25.12,
+        lon=62.33,
+        occurred_on="2026-06-25",
+        event_type="Violence against civilians",
+        severity=3,
+        source="test",
+        today=TODAY,
+    )
+    second = refresh(assets, today=TODAY, config=config)
+    assert second.incident_raised == 3  # the zone, Port Operator Ltd and PORT-GWADAR
+    assert second.rescored == 3
+    security = {
+        e["subject"]: e
+        for e in register.list_entries(assets, category="security", today=TODAY).entries
+    }
+    port = security["project:PORT-GWADAR"]
+    assert port["likelihood"] == 2
+    assert "recent incident(s) #" in port["why"]
+    assert "Violence against civilians" in port["why"]
+    assert (
+        security["project:ROAD-KARACHI"]["likelihood"] == 1
+        if "project:ROAD-KARACHI" in security
+        else True
+    )
+    later = refresh(assets, today=TODAY + dt.timedelta(days=200), config=config)
+    assert later.rescored == 3  # the incident is no longer recent: back to 1

@@ -38,6 +38,7 @@ _REGISTER = {
     "impact_usd_cuts": list,
     "project_min_usd": float,
     "unknown_impact": int,
+    "incident_likelihood_step": int,
     "tags": dict,
 }
 _WARNINGS = {
@@ -107,6 +108,7 @@ class RegisterParams:
     impact_usd_cuts: tuple[float, ...]
     project_min_usd: float
     unknown_impact: int
+    incident_likelihood_step: int = 1
 
 
 @dataclass(frozen=True)
@@ -398,6 +400,12 @@ def _register(c: _Checker, table: Mapping[str, Any]) -> RegisterParams:
         )
     if table["review_interval_days"] < 1:
         raise c.fail("register.review_interval_days", table["review_interval_days"], "expected 1+")
+    if not 0 <= table["incident_likelihood_step"] <= 4:
+        raise c.fail(
+            "register.incident_likelihood_step",
+            table["incident_likelihood_step"],
+            "expected 0 to 4",
+        )
     if not 1 <= table["unknown_impact"] <= 5:
         raise c.fail("register.unknown_impact", table["unknown_impact"], "expected 1 to 5")
     cuts: dict[str, tuple[float, ...]] = {}
@@ -419,6 +427,7 @@ def _register(c: _Checker, table: Mapping[str, Any]) -> RegisterParams:
         impact_usd_cuts=cuts["impact_usd_cuts"],
         project_min_usd=float(table["project_min_usd"]),
         unknown_impact=int(table["unknown_impact"]),
+        incident_likelihood_step=int(table["incident_likelihood_step"]),
     )
 
 

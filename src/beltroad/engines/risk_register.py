@@ -20,8 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from bisect import bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from beltroad.engines.country_risk import CountryRiskScore
@@ -245,6 +245,81 @@ def project_entries(
     return entries
 
 
+HOLDING_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("security", ("wgi_pv",), "Security of the premises and staff"),
+    ("political", _POLITICAL, "Host-country governance and policy change"),
+)
+
+
+def holding_entries(
+    kind: str,
+    ref: str,
+    name: str,
+    score: CountryRiskScore,
+    amount: float | None,
+    params: RegisterParams,
+) -> list[AutoEntry]:
+    """Entries for an overseas enterprise or a cooperation zone from its host country's score;
+    impact from its investment (stock, assets or zone investment, constant or nominal USD)."""
+    what = "investment stock" if kind == "enterprise" else "zone investment"
+    impact, impact_why = _impact(amount, params, what)
+    entries: list[AutoEntry] = []
+    for category, names, title in HOLDING_RULES:
+        found = _from_component(score, names, params)
+        if found is None:
+            continue
+        likelihood, why, inputs = found
+        entries.append(
+            AutoEntry(
+                key=f"{kind}:{ref}:{category}",
+                subject_kind=kind,
+                subject_ref=ref,
+                category=category,
+                title=f"{title}: {name}"[:500],
+                likelihood=likelihood,
+                impact=impact,
+                why=f"{why}; {impact_why}",
+                inputs=inputs | {"amount_usd": amount, "host": score.iso3},
+            )
+        )
+    return entries
+
+
+def apply_incidents(
+    entries: Sequence[AutoEntry],
+    reached: Mapping[tuple[str, str], Sequence[Mapping[str, Any]]],
+    *,
+    step: int,
+) -> list[AutoEntry]:
+    """Raise the likelihood of the security entries of assets a recent incident reached.
+
+    ``reached`` maps (subject kind, ref) to the incidents that listed it: ``id``, ``date``,
+    ``event_type``, ``distance_km``.
+    """
+    out: list[AutoEntry] = []
+    for entry in entries:
+        hits = reached.get((entry.subject_kind, entry.subject_ref), ())
+        if entry.category != "security" or not hits or step <= 0:
+            out.append(entry)
+            continue
+        raised = min(5, entry.likelihood + step)
+        named = ", ".join(
+            f"#{h['id']} {h['event_type']} on {h['date']}"
+            + (f" {h['distance_km']:.0f} km away" if h.get("distance_km") is not None else "")
+            for h in hits
+        )
+        out.append(
+            replace(
+                entry,
+                likelihood=raised,
+                why=f"{entry.why}; likelihood {entry.likelihood} -> {raised} "
+                f"(register.incident_likelihood_step {step}): recent incident(s) {named}",
+                inputs=entry.inputs | {"incidents": [h["id"] for h in hits]},
+            )
+        )
+    return out
+
+
 @dataclass(frozen=True)
 class EntryState:
     """What escalation looks at."""
@@ -285,16 +360,19 @@ def escalation_reasons(state: EntryState, *, today: dt.date, threshold: int) -> 
 __all__ = [
     "BUILT_SECTORS",
     "CATEGORIES",
+    "HOLDING_RULES",
     "OPEN_STATUSES",
     "STATUSES",
     "SUBJECT_KINDS",
     "AutoEntry",
     "EntryState",
     "ProjectFacts",
+    "apply_incidents",
     "check_choice",
     "check_scale",
     "country_entries",
     "escalation_reasons",
+    "holding_entries",
     "impact_from_usd",
     "is_loan",
     "likelihood_from",

@@ -15,7 +15,14 @@ from typing import Any
 
 from beltroad.engines.country_risk import CountryRiskScore
 from beltroad.engines.risk_config import RiskConfig
-from beltroad.engines.risk_register import AutoEntry, ProjectFacts, country_entries, project_entries
+from beltroad.engines.risk_register import (
+    AutoEntry,
+    ProjectFacts,
+    apply_incidents,
+    country_entries,
+    holding_entries,
+    project_entries,
+)
 from beltroad.services.risk import assess, load_config
 from beltroad.services.risk_register import audit_event, audited_fields, utc_now
 from beltroad.services.workspace import Workspace
@@ -32,34 +39,70 @@ class RefreshReport:
     closed: int = 0
     countries: int = 0
     projects: int = 0
+    holdings: int = 0
+    incident_raised: int = 0
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
+def _reached(
+    workspace: Workspace, config: RiskConfig, today: dt.date
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Assets that recent incidents reached: those within an incident's radius (a country-wide
+    incident with no point raises nothing), and the zone or enterprise an incident names."""
+    since = today - dt.timedelta(days=config.warnings.incident_lookback_days)
+    with workspace.reading() as connection:
+        recent = [
+            i for i in queries.incidents(connection, since=since) if i["occurred_on"] <= today
+        ]
+    reached: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for incident in recent:
+        hit = {
+            "id": incident["id"],
+            "date": incident["occurred_on"].isoformat(),
+            "event_type": incident["event_type"],
+        }
+        keys: dict[tuple[str, str], float | None] = {}
+        if incident["subject_kind"] in ("zone", "enterprise"):
+            keys[(incident["subject_kind"], incident["subject_ref"])] = None
+        reach = incident.get("exposure") or {}
+        if reach.get("scope") == "radius":
+            for plural, kind in (
+                ("enterprises", "enterprise"),
+                ("zones", "zone"),
+                ("projects", "project"),
+            ):
+                for item in reach.get(plural, []):
+                    keys[(kind, str(item["ref"]))] = item.get("distance_km")
+        for key, distance in keys.items():
+            reached.setdefault(key, []).append(hit | {"distance_km": distance})
+    return reached
+
+
 def _proposals(
-    workspace: Workspace, scores: Sequence[CountryRiskScore], config: RiskConfig
-) -> tuple[list[AutoEntry], int, int]:
+    workspace: Workspace, scores: Sequence[CountryRiskScore], config: RiskConfig, today: dt.date
+) -> tuple[list[AutoEntry], dict[str, int]]:
     by_iso3 = {s.iso3: s for s in scores}
     params = config.register
     with workspace.reading() as connection:
         exposure = queries.country_exposure(connection)
         projects = queries.active_projects(connection, min_amount=params.project_min_usd)
+        held_assets = queries.holdings(connection)
     proposals: list[AutoEntry] = []
-    countries = 0
+    covered = {"countries": 0, "projects": 0, "holdings": 0, "incident_raised": 0}
     for iso3, held in sorted(exposure.items()):
         score = by_iso3.get(iso3)
         if score is None or not (held["projects"] or held["enterprises"] or held["zones"]):
             continue
-        countries += 1
+        covered["countries"] += 1
         proposals += country_entries(score, held["amount"] or None, params)
-    covered = 0
     for p in projects:
         host = next((by_iso3[iso3] for iso3, _ in p["countries"] if iso3 in by_iso3), None)
         if host is None:
             continue
-        covered += 1
+        covered["projects"] += 1
         facts = ProjectFacts(
             identifier=p["identifier"],
             title=p["title"],
@@ -71,7 +114,21 @@ def _proposals(
             sectors=p["sectors"],
         )
         proposals += project_entries(facts, host, params)
-    return proposals, countries, covered
+    for h in held_assets:
+        score = by_iso3.get(h["iso3"])
+        if score is None:
+            continue
+        covered["holdings"] += 1
+        proposals += holding_entries(h["kind"], h["ref"], h["name"], score, h["amount"], params)
+    raised = apply_incidents(
+        proposals, _reached(workspace, config, today), step=params.incident_likelihood_step
+    )
+    covered["incident_raised"] = sum(
+        1
+        for before, after in zip(proposals, raised, strict=True)
+        if before.likelihood != after.likelihood
+    )
+    return raised, covered
 
 
 def refresh(
@@ -86,8 +143,14 @@ def refresh(
     config = config or load_config()
     today = today or dt.date.today()
     report_scores = assess(workspace, year=year, config=config)
-    proposals, countries, projects = _proposals(workspace, report_scores.scored, config)
-    report = RefreshReport(year=report_scores.year, countries=countries, projects=projects)
+    proposals, covered = _proposals(workspace, report_scores.scored, config, today)
+    report = RefreshReport(
+        year=report_scores.year,
+        countries=covered["countries"],
+        projects=covered["projects"],
+        holdings=covered["holdings"],
+        incident_raised=covered["incident_raised"],
+    )
     now = utc_now()
     review_on = today + dt.timedelta(days=config.register.review_interval_days)
     with workspace.writing() as connection:

@@ -514,3 +514,45 @@ def stored_warnings(
     if status is not None:
         query = query.where(w.status == status)
     return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def holdings(connection: Connection) -> list[dict[str, Any]]:
+    """Overseas enterprises and cooperation zones that are not closed, with host country and
+    the best-known investment amount (USD: constant stock, else nominal stock, else assets)."""
+    e, z = models.OverseasEnterprise, models.CooperationZone
+    found = [
+        {
+            "kind": "enterprise",
+            "ref": str(row.id),
+            "name": row.name,
+            "iso3": row.host_iso3,
+            "amount": next(
+                (
+                    float(v)
+                    for v in (row.stock_usd_constant, row.stock_usd_nominal, row.assets_usd)
+                    if v is not None
+                ),
+                None,
+            ),
+        }
+        for row in connection.execute(
+            select(
+                e.id, e.name, e.host_iso3, e.stock_usd_constant, e.stock_usd_nominal, e.assets_usd
+            )
+            .where(e.closed_on.is_(None))
+            .order_by(e.id)
+        )
+    ]
+    found += [
+        {
+            "kind": "zone",
+            "ref": str(row.id),
+            "name": row.name,
+            "iso3": row.host_iso3,
+            "amount": None if row.investment_usd is None else float(row.investment_usd),
+        }
+        for row in connection.execute(
+            select(z.id, z.name, z.host_iso3, z.investment_usd).order_by(z.id)
+        )
+    ]
+    return found
