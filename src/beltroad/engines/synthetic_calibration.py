@@ -217,10 +217,214 @@ def default_calibration() -> Calibration:
     )
 
 
+# --- the registry around a portfolio ---------------------------------------------------------
+
+#: The portfolio size at which the registry's defaults are set ([N]): the demo's default, about
+#: the number of projects in AidData GCDF 3.0. A synthetic registry of this size lands near the
+#: reported headline figures; see :class:`RegistryCalibration` for how it scales.
+REFERENCE_PROJECTS = 20_000
+
+# [N] Countries that signed Belt and Road documents but rarely appear as AidData recipients:
+# partners with no project in the default mix, so that the partner list is wider than it.
+PARTNER_ONLY = (
+    "POL", "CZE", "SVK", "SVN", "EST", "LVA", "LTU", "CYP", "LUX", "NZL", "KOR", "SGP", "BHR",
+    "ITA", "PSE",
+)  # fmt: skip
+
+# [N] Approximate country centres (latitude, longitude in degrees), rounded, hand-set from an
+# atlas for placing synthetic zones and enterprises near the right place. Not survey data: a
+# point may fall in the sea or across a border. Countries missing here get no coordinates.
+CENTROIDS: dict[str, tuple[float, float]] = {
+    "AGO": (-12, 18), "PAK": (30, 70), "IDN": (-2, 118), "KEN": (0, 38), "ETH": (9, 39),
+    "NGA": (9, 8), "LAO": (18, 103), "KHM": (12, 105), "VNM": (16, 107), "BRA": (-10, -52),
+    "VEN": (7, -66), "RUS": (56, 60), "KAZ": (48, 67), "LKA": (7.5, 80.7), "MYS": (4, 102),
+    "MMR": (21, 96), "ECU": (-1.5, -78), "ARG": (-34, -64), "ZMB": (-14, 28), "TZA": (-6, 35),
+    "COD": (-3, 23), "SDN": (15, 30), "GHA": (8, -1), "ZWE": (-19, 30), "UGA": (1, 32),
+    "CMR": (6, 12), "COG": (-1, 15), "EGY": (27, 30), "BGD": (24, 90), "PHL": (12, 122),
+    "MNG": (47, 104), "NPL": (28, 84), "KGZ": (41, 75), "TJK": (39, 71), "UZB": (41, 64),
+    "TKM": (39, 59), "IRN": (32, 53), "IRQ": (33, 44), "TUR": (39, 35), "SRB": (44, 21),
+    "BLR": (53, 28), "UKR": (49, 32), "BOL": (-17, -64), "PER": (-10, -76), "ZAF": (-29, 24),
+    "MOZ": (-18, 35), "NAM": (-22, 17), "GIN": (10, -11), "CIV": (7, -5), "SEN": (14, -14),
+    "MWI": (-13, 34), "SLE": (8.5, -11.8), "DJI": (11.6, 43), "PNG": (-6, 145),
+    "THA": (15, 101), "BWA": (-22, 24), "MDG": (-19, 47), "NER": (16, 8), "AFG": (34, 66),
+    "ALB": (41, 20), "ARM": (40, 45), "AZE": (40.3, 47.7), "BEN": (9, 2.3), "BFA": (12, -2),
+    "BDI": (-3.4, 29.9), "CPV": (15, -23.6), "CAF": (7, 21), "TCD": (15, 19),
+    "COM": (-11.7, 43.3), "CRI": (10, -84), "CUB": (22, -79), "DMA": (15.4, -61.4),
+    "DOM": (19, -70.5), "GNQ": (1.6, 10.3), "ERI": (15, 39), "FJI": (-17.8, 178),
+    "GAB": (-1, 11.7), "GMB": (13.4, -15.5), "GEO": (42, 43.5), "GRD": (12.1, -61.7),
+    "GNB": (12, -15), "GUY": (5, -59), "JAM": (18.1, -77.3), "JOR": (31, 36.5),
+    "KIR": (1.4, 173), "LBN": (33.9, 35.8), "LSO": (-29.5, 28.3), "LBR": (6.4, -9.4),
+    "LBY": (27, 17), "MKD": (41.6, 21.7), "MDV": (3.2, 73.2), "MLI": (17, -4),
+    "MRT": (20, -10), "MUS": (-20.3, 57.6), "MDA": (47, 28.6), "MNE": (42.7, 19.3),
+    "MAR": (32, -6), "PRK": (40, 127), "OMN": (21, 57), "RWA": (-2, 30), "WSM": (-13.8, -172),
+    "STP": (0.2, 6.6), "SYC": (-4.6, 55.5), "SOM": (6, 46), "SSD": (7, 30), "SUR": (4, -56),
+    "SYR": (35, 38), "TGO": (8, 1.2), "TON": (-21.2, -175.2), "TTO": (10.5, -61.3),
+    "TUN": (34, 9), "VUT": (-16, 167), "YEM": (15, 48), "BIH": (44, 18), "CHL": (-30, -71),
+    "COL": (4, -73), "MEX": (23, -102), "URY": (-33, -56), "SLB": (-9.4, 160),
+    "TLS": (-8.8, 126), "FSM": (6.9, 158.2), "NIC": (13, -85), "SAU": (24, 45),
+    "ARE": (24, 54), "QAT": (25.3, 51.2), "KWT": (29.3, 47.6), "HUN": (47, 19),
+    "GRC": (39, 22), "ROU": (46, 25), "BGR": (43, 25), "HRV": (45.5, 16),
+    "SLV": (13.7, -88.9), "ATG": (17.1, -61.8), "BRB": (13.2, -59.5), "BHS": (24.5, -77.5),
+    "COK": (-21.2, -159.8), "NIU": (-19.05, -169.9), "PAN": (8.5, -80), "BRN": (4.5, 114.7),
+    "MLT": (35.9, 14.4), "PRT": (39.5, -8), "POL": (52, 19), "CZE": (49.8, 15.5),
+    "SVK": (48.7, 19.7), "SVN": (46.1, 14.8), "EST": (58.6, 25), "LVA": (57, 25),
+    "LTU": (55.2, 23.9), "CYP": (35, 33), "LUX": (49.8, 6.1), "NZL": (-41, 174),
+    "KOR": (36, 128), "SGP": (1.35, 103.8), "BHR": (26, 50.5), "ITA": (42.8, 12.5),
+    "PSE": (31.9, 35.2),
+}  # fmt: skip
+#: Points are scattered this far (degrees, standard deviation) around a centre, less for small
+#: island and city states (area under ~30,000 km2), so that their points stay near land.
+SCATTER_DEGREES = 1.0
+SMALL_SCATTER_DEGREES = 0.1
+_SMALL = (
+    "CPV COM DMA GMB GRD KIR LBN MDV MUS WSM STP SYC TON TTO BRB ATG BHS COK NIU BRN MLT "
+    "FSM SLB TLS VUT FJI DJI CYP LUX SGP BHR PSE MNE JAM QAT KWT SLV BDI RWA"
+)
+SMALL_COUNTRIES = frozenset(_SMALL.split())
+
+
+@dataclass(frozen=True)
+class RegistryCalibration:
+    """The shape of the registry around a synthetic portfolio: partners, documents, organisations,
+    overseas enterprises and cooperation zones. Every default is an [N] assumption, chosen so that
+    a portfolio of ``reference_projects`` gives figures near the reported ones (over 150 partner
+    countries, over 30 organisations, about 17,000 enterprises, over USD 330 billion of stock,
+    about 530,000 local jobs in zones, end of 2023); none of those figures is written in.
+
+    Scaling rule: enterprises and zones grow as ``(projects / reference_projects) **
+    scale_exponent``, so a portfolio 50 times the reference (1,000,000 projects) holds about
+    ``50 ** 0.3`` = 3.2 times as many (~55,000 enterprises, ~390 zones): more projects mean more
+    firms, but far fewer than one per project. Stock and jobs are per enterprise and per zone, so
+    they scale the same way. Partner countries and organisations do not scale: there are only so
+    many countries. ``min_enterprises`` and ``min_zones`` keep a tiny portfolio's registry
+    meaningful.
+
+    Stock is log-normal with mean ``stock_mean_usd`` (constant USD of the base year); local jobs
+    per zone log-normal with mean ``zone_jobs_mean``; both are drawn stratified (one draw per
+    quantile band, shuffled) so that totals sit close to their expectation at any size.
+    """
+
+    reference_projects: int = REFERENCE_PROJECTS
+    scale_exponent: float = 0.3
+    enterprises: int = 18_500  # about 8% close before the end, leaving ~17,000 operating
+    zones: int = 120
+    min_enterprises: int = 200
+    min_zones: int = 5
+    extra_partners: tuple[str, ...] = PARTNER_ONLY
+    extra_partner_weight: float = 1.0  # enterprise weight of a partner with no project weight
+    partner_exits: int = 3
+    international_organisations: int = 36
+    organisation_lapses: int = 3  # organisations whose only document has expired
+    first_signing: str = "2013-09-07"  # the initiative's announcement: nothing signed before
+    first_enterprise: str = "2000-01-01"
+    first_zone_year: int = 2006
+    plan_share: float = 0.6  # partners with a cooperation plan after their memorandum
+    plan_years: int = 5  # a plan's term
+    stock_mean_usd: float = 2.1e7
+    stock_log_sigma: float = 1.8
+    max_stock_usd: float = 2.0e10
+    closed_share: float = 0.08
+    in_zone_share: float = 0.25  # of enterprises whose host country has a zone
+    enterprises_per_parent: float = 60.0
+    local_staff_per_musd: float = 12.0  # local employees per USD million of stock, to the 0.7
+    expat_share: tuple[float, float] = (0.02, 0.15)
+    zone_jobs_mean: float = 4_400.0
+    zone_jobs_log_sigma: float = 0.9
+    source: str = (
+        "beltroad default_registry_calibration(): hand-set [N] assumptions near the reported "
+        "headline figures at 20,000 projects; not computed from data"
+    )
+
+    def __post_init__(self) -> None:
+        counts = {
+            "reference_projects": self.reference_projects,
+            "enterprises": self.enterprises,
+            "zones": self.zones,
+            "min_enterprises": self.min_enterprises,
+            "min_zones": self.min_zones,
+            "international_organisations": self.international_organisations,
+        }
+        for name, value in counts.items():
+            if not 1 <= value <= 10_000_000:
+                raise _problem("must be between 1 and 10,000,000", name, value)
+        if not 0 <= self.partner_exits <= 50:
+            raise _problem("must be between 0 and 50", "partner_exits", self.partner_exits)
+        if not 0 <= self.organisation_lapses <= self.international_organisations:
+            raise _problem(
+                "must be between 0 and international_organisations",
+                "organisation_lapses",
+                self.organisation_lapses,
+            )
+        if not 0.0 <= self.scale_exponent <= 1.0:
+            raise _problem("must be between 0 and 1", "scale_exponent", self.scale_exponent)
+        for name, share in (
+            ("plan_share", self.plan_share),
+            ("closed_share", self.closed_share),
+            ("in_zone_share", self.in_zone_share),
+            ("expat_share", self.expat_share[0]),
+            ("expat_share", self.expat_share[1]),
+        ):
+            if not 0.0 <= share <= 1.0:
+                raise _problem("must be between 0 and 1", name, share)
+        if self.expat_share[0] > self.expat_share[1]:
+            raise _problem("needs low <= high", "expat_share", self.expat_share)
+        positive: dict[str, float] = {
+            "stock_mean_usd": self.stock_mean_usd,
+            "max_stock_usd": self.max_stock_usd,
+            "enterprises_per_parent": self.enterprises_per_parent,
+            "local_staff_per_musd": self.local_staff_per_musd,
+            "zone_jobs_mean": self.zone_jobs_mean,
+            "extra_partner_weight": self.extra_partner_weight,
+            "plan_years": self.plan_years,
+        }
+        for name, amount in positive.items():
+            if not (np.isfinite(amount) and amount > 0):
+                raise _problem("must be a finite number above 0", name, amount)
+        for name, sigma in (
+            ("stock_log_sigma", self.stock_log_sigma),
+            ("zone_jobs_log_sigma", self.zone_jobs_log_sigma),
+        ):
+            if not 0.0 <= sigma < 5.0:
+                raise _problem("must be between 0 and 5", name, sigma)
+        bad = [c for c in self.extra_partners if not re.fullmatch(r"[A-Z]{3}", c)]
+        if bad:
+            raise _problem("must be ISO 3166-1 alpha-3 codes", "extra_partners", bad)
+        try:
+            signing = np.datetime64(self.first_signing, "D")
+            first = np.datetime64(self.first_enterprise, "D")
+        except ValueError:
+            raise _problem(
+                "must be ISO dates (YYYY-MM-DD)",
+                "first_signing",
+                (self.first_signing, self.first_enterprise),
+            ) from None
+        if not (np.datetime64("1950-01-01") <= min(signing, first)):
+            raise _problem("must be after 1950", "first_signing", self.first_signing)
+
+    def scale(self, projects: int) -> float:
+        """How many times the reference registry a portfolio of ``projects`` gets.
+
+        >>> round(default_registry_calibration().scale(1_000_000), 2)
+        3.23
+        """
+        ratio = projects / self.reference_projects
+        return float(ratio**self.scale_exponent)
+
+
+def default_registry_calibration() -> RegistryCalibration:
+    """The hand-set registry defaults ([N]; see :class:`RegistryCalibration`)."""
+    return RegistryCalibration()
+
+
 __all__ = [
+    "CENTROIDS",
     "DISBURSED_SHARE",
     "FLOW_CLASSES",
     "FLOW_TYPES",
+    "PARTNER_ONLY",
+    "REFERENCE_PROJECTS",
     "Calibration",
+    "RegistryCalibration",
     "default_calibration",
+    "default_registry_calibration",
 ]

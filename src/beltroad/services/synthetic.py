@@ -1,4 +1,9 @@
-"""The synthetic portfolio: seeded, calibrated to AidData's mix, labelled synthetic everywhere."""
+"""The synthetic portfolio: seeded, calibrated to AidData's mix, labelled synthetic everywhere.
+
+Around the projects it builds the registry the headline counts (partnerships, international
+organisations with cooperation documents, overseas enterprises and cooperation zones; see
+:mod:`beltroad.engines.synthetic_registry`), in the same transaction and the same dataset.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from beltroad.engines import synthetic
+from beltroad.engines import synthetic, synthetic_registry
+from beltroad.engines.synthetic_calibration import (
+    RegistryCalibration,
+    default_registry_calibration,
+)
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.services.workspace import Workspace
 from beltroad.storage import bulk, inventory
@@ -43,24 +52,31 @@ def build_synthetic_portfolio(
     projects: int,
     seed: int,
     calibration: synthetic.Calibration,
+    registry: RegistryCalibration | None = None,
     progress: Progress = NULL_PROGRESS,
 ) -> SyntheticReport:
-    """Generate and store the portfolio in one transaction.
+    """Generate and store the portfolio and its registry in one transaction.
 
-    Idempotent: with the same size, seed and calibration an existing synthetic portfolio is kept
-    as it is; with other parameters it is replaced whole.
+    Idempotent: with the same size, seed and calibrations an existing synthetic portfolio is
+    kept as it is; with other parameters (or one stored before the registry was generated) it
+    is replaced whole, registry included.
     """
     base_year = workspace.settings.base_year
+    registry = registry or default_registry_calibration()
     parameters = {
         "projects": projects,
         "seed": seed,
         "base_year": base_year,
         "calibration": calibration.source,
+        # A portfolio stored without a registry lacks this key, so it is rebuilt once.
+        "registry": registry.source,
     }
     with workspace.writing() as connection:
         existing = inventory.dataset(connection, DATASET)
         if existing is not None and existing.parameters == parameters:
             return SyntheticReport(DATASET, projects, seed, calibration.source, {}, True)
+        # The registry goes first: its rows point at the dataset's organisations.
+        bulk.delete_synthetic_registry(connection, DATASET)
         if existing is not None:
             inventory.delete_dataset_records(connection, DATASET)
         financiers = bulk.ensure_synthetic_financiers(connection, DATASET)
@@ -79,6 +95,14 @@ def build_synthetic_portfolio(
             for table, n in counts.items():
                 written[table] = written.get(table, 0) + n
             progress.advance(len(batch))
+        progress.finish()
+        progress.start("generating the synthetic registry", total=1)
+        drawn = synthetic_registry.generate_registry(
+            projects, seed=seed, calibration=calibration, registry=registry, base_year=base_year
+        )
+        for table, n in bulk.write_synthetic_registry(connection, drawn, dataset=DATASET).items():
+            written[table] = written.get(table, 0) + n
+        progress.advance(1)
         progress.finish()
         inventory.sync_id_sequences(connection)
         inventory.record_dataset(

@@ -19,9 +19,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, delete, select
 
 from beltroad.engines.synthetic import SYNTHETIC_FINANCIERS, SyntheticBatch, slice_batch
+from beltroad.engines.synthetic_registry import SyntheticRegistry
 from beltroad.errors import InvalidInput
 from beltroad.reference.iati import ParticipationRole, TransactionType
 from beltroad.storage.generation import paused_triggers
@@ -231,9 +232,223 @@ def _write_part(
     return counts
 
 
+# --- the registry around the portfolio ---------------------------------------------------------
+
+#: Keys per ``IN (...)`` lookup: well under SQLite's bound-parameter limit.
+_LOOKUP_CHUNK = 500
+#: Tables of the synthetic registry, in the order a delete must visit them (children first).
+REGISTRY_TABLES = (
+    "overseas_enterprises",
+    "cooperation_zones",
+    "document_parties",
+    "cooperation_documents",
+    "partnerships",
+)
+
+
+def _floats(values: npt.NDArray[np.float64]) -> list[float | None]:
+    """Floats with NaN as None (NULL), e.g. coordinates that are not known."""
+    return [None if v != v else v for v in values.tolist()]  # NaN is the only v != v
+
+
+def _ids_by_key(
+    connection: Connection, table: Table, column: str, keys: Sequence[str], dataset: str | None
+) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), _LOOKUP_CHUNK):
+        chunk = keys[start : start + _LOOKUP_CHUNK]
+        query = select(table.c[column], table.c.id).where(table.c[column].in_(chunk))
+        if dataset is not None:
+            query = query.where(table.c.dataset == dataset)
+        found.update({key: id_ for key, id_ in connection.execute(query)})
+    return found
+
+
+def _ensure_organisations(
+    connection: Connection, registry: SyntheticRegistry, dataset: str
+) -> tuple[list[int], int]:
+    """Insert the registry's organisations unless present (by ``key``); their ids, in order,
+    and how many were inserted. Like the financiers, they belong to the first dataset."""
+    orgs = registry.organisations
+    table = _table("organisations")
+    keys: list[str] = orgs.key.tolist()
+    found = _ids_by_key(connection, table, "key", keys, None)
+    missing = np.array([key not in found for key in keys], dtype=np.bool_)
+    inserted = 0
+    if missing.any():
+        inserted = insert_columns(
+            connection,
+            "organisations",
+            {
+                "key": orgs.key[missing].tolist(),
+                "ref": orgs.key[missing].tolist(),
+                "name": orgs.name[missing].tolist(),
+                "org_type": orgs.org_type[missing].tolist(),
+                "country_iso3": [c or None for c in orgs.country_iso3[missing].tolist()],
+                "is_international": orgs.is_international[missing].tolist(),
+                "dataset": repeat(dataset),
+                "source_record_id": orgs.key[missing].tolist(),
+                "is_synthetic": repeat(True),
+            },
+        )
+        found = _ids_by_key(connection, table, "key", keys, None)
+    return [found[key] for key in keys], inserted
+
+
+def delete_synthetic_registry(connection: Connection, dataset: str) -> int:
+    """Remove the partnerships, documents (with their parties), zones and enterprises of
+    ``dataset``; rows removed. Run it before deleting the dataset's organisations, which
+    these rows point to."""
+    removed = 0
+    documents = _table("cooperation_documents")
+    for name in REGISTRY_TABLES:
+        table = _table(name)
+        if name == "document_parties":
+            ids = select(documents.c.id).where(documents.c.dataset == dataset)
+            statement = delete(table).where(table.c.document_id.in_(ids))
+        else:
+            statement = delete(table).where(table.c.dataset == dataset)
+        removed += int(connection.execute(statement).rowcount or 0)
+    return removed
+
+
+def write_synthetic_registry(
+    connection: Connection, registry: SyntheticRegistry, *, dataset: str
+) -> dict[str, int]:
+    """Insert a synthetic registry (:func:`beltroad.engines.synthetic_registry.generate_registry`);
+    rows written per table.
+
+    Every row with provenance is ``is_synthetic`` with ``source_record_id`` the generator's
+    ``SYN-<seed>-...`` id; organisations are looked up by key and inserted only when missing.
+    Documents and zones get database ids (so the writer never collides with other data's ids)
+    and are found again by ``(dataset, source_record_id)`` for their parties and tenants. Write
+    one registry per dataset: a second write of the same one breaks the partnerships' unique
+    ``(dataset, source_record_id)``; :func:`delete_synthetic_registry` removes it first.
+    """
+    if not dataset or len(dataset) > 64:
+        raise InvalidInput.at("must be 1 to 64 characters", field="dataset", value=dataset)
+    as_text = connection.dialect.name == "sqlite"
+    counts: dict[str, int] = {}
+    with paused_triggers(connection):
+        org_ids, counts["organisations"] = _ensure_organisations(connection, registry, dataset)
+        orgs = np.asarray(org_ids, dtype=np.int64)
+        # endless repeat() columns, so one dict serves every insert below
+        provenance: dict[str, Iterable[Any]] = {
+            "dataset": repeat(dataset),
+            "is_synthetic": repeat(True),
+        }
+        p = registry.partnerships
+        counts["partnerships"] = insert_columns(
+            connection,
+            "partnerships",
+            {
+                "country_iso3": p.country_iso3.tolist(),
+                "joined_on": _dates(p.joined_on, as_text=as_text),
+                "exited_on": _dates(p.exited_on, as_text=as_text),
+                "note": repeat("synthetic partnership (beltroad synthetic generator)"),
+                "source_record_id": p.source_record_id.tolist(),
+                **provenance,
+            },
+        )
+        d = registry.documents
+        counts["cooperation_documents"] = insert_columns(
+            connection,
+            "cooperation_documents",
+            {
+                "title": d.title.tolist(),
+                "doc_type": d.doc_type.tolist(),
+                "iati_category": [c or None for c in d.iati_category.tolist()],
+                "signed_on": _dates(d.signed_on, as_text=as_text),
+                "expires_on": _dates(d.expires_on, as_text=as_text),
+                "status": d.status.tolist(),
+                "scope": repeat("Belt and Road cooperation (synthetic)"),
+                "source": repeat(registry.source),
+                "source_record_id": d.source_record_id.tolist(),
+                **provenance,
+            },
+        )
+        doc_keys: list[str] = d.source_record_id.tolist()
+        found = _ids_by_key(
+            connection, _table("cooperation_documents"), "source_record_id", doc_keys, dataset
+        )
+        doc_ids = np.array([found[key] for key in doc_keys], dtype=np.int64)
+        parties = registry.parties
+        counts["document_parties"] = insert_columns(
+            connection,
+            "document_parties",
+            {
+                "document_id": doc_ids[parties.document].tolist(),
+                "country_iso3": [c or None for c in parties.country_iso3.tolist()],
+                "organisation_id": [
+                    int(orgs[i]) if i >= 0 else None for i in parties.organisation.tolist()
+                ],
+            },
+        )
+        z = registry.zones
+        counts["cooperation_zones"] = insert_columns(
+            connection,
+            "cooperation_zones",
+            {
+                "name": z.name.tolist(),
+                "host_iso3": z.host_iso3.tolist(),
+                "developer_org_id": orgs[z.developer].tolist(),
+                "established_year": z.established_year.tolist(),
+                "enterprises_hosted": z.enterprises_hosted.tolist(),
+                "investment_usd": z.investment_usd.tolist(),
+                "output_usd": z.output_usd.tolist(),
+                "jobs_local": z.jobs_local.tolist(),
+                "jobs_expat": z.jobs_expat.tolist(),
+                "lat": _floats(z.lat),
+                "lon": _floats(z.lon),
+                "source_record_id": z.source_record_id.tolist(),
+                **provenance,
+            },
+        )
+        zone_keys: list[str] = z.source_record_id.tolist()
+        found = _ids_by_key(
+            connection, _table("cooperation_zones"), "source_record_id", zone_keys, dataset
+        )
+        zone_ids = np.array([found[key] for key in zone_keys] + [0], dtype=np.int64)
+        e = registry.enterprises
+        written = 0
+        for start in range(0, len(e.name), WRITE_CHUNK):
+            part = slice(start, start + WRITE_CHUNK)
+            written += insert_columns(
+                connection,
+                "overseas_enterprises",
+                {
+                    "name": e.name[part].tolist(),
+                    "parent_org_id": orgs[e.parent[part]].tolist(),
+                    "host_iso3": e.host_iso3[part].tolist(),
+                    "sector_code": e.sector_code[part].tolist(),
+                    "established_on": _dates(e.established_on[part], as_text=as_text),
+                    "closed_on": _dates(e.closed_on[part], as_text=as_text),
+                    "stock_currency": repeat("USD"),
+                    "stock_original": e.stock_usd_nominal[part].tolist(),
+                    "stock_usd_nominal": e.stock_usd_nominal[part].tolist(),
+                    "stock_usd_constant": e.stock_usd_constant[part].tolist(),
+                    "stock_base_year": repeat(registry.base_year),
+                    "assets_usd": e.assets_usd[part].tolist(),
+                    "employees_local": e.employees_local[part].tolist(),
+                    "employees_expat": e.employees_expat[part].tolist(),
+                    # -1 (no zone) picks the trailing 0, stored as NULL
+                    "zone_id": [v or None for v in zone_ids[e.zone[part]].tolist()],
+                    "lat": _floats(e.lat[part]),
+                    "lon": _floats(e.lon[part]),
+                    "source_record_id": e.source_record_id[part].tolist(),
+                    **provenance,
+                },
+            )
+        counts["overseas_enterprises"] = written
+    return counts
+
+
 __all__ = [
     "FUNDING_ROLE",
+    "REGISTRY_TABLES",
+    "delete_synthetic_registry",
     "ensure_synthetic_financiers",
     "insert_columns",
     "write_synthetic",
+    "write_synthetic_registry",
 ]
