@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from beltroad.errors import InvalidInput
 from beltroad.ingest import iati
@@ -35,7 +35,7 @@ from beltroad.services.imports import ImportRejected, import_file
 from beltroad.services.setup import initialise
 from beltroad.services.workspace import Workspace, open_workspace
 from beltroad.settings import Settings
-from beltroad.storage import inventory, models
+from beltroad.storage import generation, inventory, models
 from tests.conftest import SHARED_DATA, shared_file
 
 SAMPLES = "iati/samples"
@@ -167,6 +167,35 @@ def test_dfid_congo_counts_and_reimport_changes_nothing(workspace: Workspace) ->
     assert {k: v for k, v in after.items() if k != "datasets"} == {
         k: v for k, v in before.items() if k != "datasets"
     }
+
+
+def test_a_batched_import_pauses_the_triggers_and_restores_them(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the second batch on, SQLite's per-row generation triggers are paused: the import
+    still counts as a change, parents link across batches, and the triggers are back after."""
+    monkeypatch.setattr(imports, "BATCH", 50)
+    path = shared_file(f"{SAMPLES}/datastore_CD.xml")
+    with workspace.reading() as connection:
+        start = generation.current(connection).generation
+    report = import_file(workspace, "iati", path)
+    assert (report.inserted, report.rejected) == (205, [])
+    project = models.table(models.Project)
+    parent = project.alias("parent")
+    with workspace.reading() as connection:
+        imported = generation.current(connection).generation
+        links = connection.execute(
+            select(project.c.parent_id, parent.c.id).join(
+                parent, parent.c.identifier == project.c.parent_identifier
+            )
+        ).all()
+    assert imported > start
+    assert len(links) > 100  # the file's hierarchy: most activities name a parent
+    assert all(child_link == parent_id for child_link, parent_id in links)
+    with workspace.writing() as connection:  # a write counts again: the triggers are back
+        connection.execute(update(project).where(project.c.id == links[0][1]).values(title="x"))
+    with workspace.reading() as connection:
+        assert generation.current(connection).generation > imported
 
 
 def test_a_2_03_activity_field_by_field() -> None:

@@ -27,7 +27,12 @@ from beltroad.storage import models
 from beltroad.storage.database import make_engine, migrate
 from beltroad.storage.models import table
 from beltroad.storage.reference import load_reference_facts
-from beltroad.storage.writes import _project_row, content_hash, write_projects
+from beltroad.storage.writes import (
+    _project_row,
+    content_hash,
+    legacy_content_hash,
+    write_projects,
+)
 
 CHILDREN = (
     "project_countries",
@@ -213,3 +218,54 @@ def test_rewrite_changes_nothing_and_update_replaces_children(engine: Engine) ->
             select(project.c.extras).where(project.c.identifier == "XM-1")
         ).scalar_one()
     assert extras is None
+
+
+def test_content_hash_follows_the_stored_values() -> None:
+    """Equal content gives an equal hash whatever objects hold it; any stored change shows."""
+    record = full()
+    assert content_hash(record) == content_hash(full())
+    assert content_hash(record).startswith("v2:")
+    for changed in (
+        full(title="A road"),
+        full(planned_start=dt.date(2019, 2, 1)),
+        full(extras={**record.extras, "n": 0}),
+        full(transactions=record.transactions[:1]),
+        full(transactions=(dataclasses.replace(record.transactions[1], date=dt.date(2020, 1, 1)),)),
+        full(countries=(CountrySplit("KEN", 70.0), CountrySplit("TZA", 30.0), CountrySplit("UGA"))),
+        full(participations=(Participation(AGENCY, "4"),)),
+        full(extras={**record.extras, "when": dt.date(2020, 1, 1)}),  # no marshal: repr
+    ):
+        assert content_hash(changed) != content_hash(record)
+    # What is stored is the same: repeated splits are summed, repeated roles kept once.
+    same = full(
+        countries=(CountrySplit("KEN", 70.0), CountrySplit("TZA", 30.0)),
+        participations=(Participation(BANK, "1"), Participation(AGENCY, "4")),
+    )
+    assert content_hash(same) == content_hash(record)
+
+
+def test_a_legacy_hash_still_means_unchanged(engine: Engine) -> None:
+    """A database written before hash v2 holds SHA-256 of the record's repr: re-importing the
+    same records there rewrites nothing, and a changed record is still updated."""
+    with engine.begin() as connection:
+        write_projects(connection, [full(), bare()])
+        project = table(models.Project)
+        for record in (full(), bare()):
+            connection.execute(
+                project.update()
+                .where(project.c.identifier == record.identifier)
+                .values(content_hash=legacy_content_hash(record))
+            )
+    before = dump(engine)
+    with engine.begin() as connection:
+        counts = write_projects(connection, [full(), bare()])
+    assert (counts.inserted, counts.updated, counts.unchanged) == (0, 0, 2)
+    assert dump(engine) == before
+    with engine.begin() as connection:
+        counts = write_projects(connection, [full(title="Renamed"), bare()])
+    assert (counts.inserted, counts.updated, counts.unchanged) == (0, 1, 1)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            select(project.c.content_hash).where(project.c.identifier == "XM-1")
+        ).scalar_one()
+    assert stored == content_hash(full(title="Renamed"))

@@ -168,6 +168,7 @@ READ = frozenset(
         "budget",
         "transaction",
         "crs-add",
+        "related-activity",
     )
 )
 
@@ -232,7 +233,7 @@ class IatiImporter:
             )
             version: str | None = None
             checked = False
-            orgs: dict[tuple[str | None, str | None, str], OrgRef] = {}  # shared by activities
+            memo = _Memo()  # shared by the activities of this file
             try:
                 for _, element in events:
                     if not checked:
@@ -242,7 +243,7 @@ class IatiImporter:
                         checked = True
                     line = element.sourceline or 0
                     try:
-                        record = _Activity(element, dataset, version, orgs).record()
+                        record = _Activity(element, dataset, version, memo).record()
                     except _Problems as problems:
                         yield from (RowError(line, p.field, p.value, p.reason) for p in problems)
                     else:
@@ -460,6 +461,33 @@ def _number(raw: str | None, *, what: str) -> float | None:
     return number(raw, what=what)
 
 
+def _amount(raw: str | None, field: str) -> float:
+    """A required amount, or the _Problem that says why ``raw`` is not one."""
+    try:
+        value = _number(raw, what="an amount")
+    except ValueProblem as exc:
+        raise _Problem(field, raw, str(exc)) from None
+    if value is None:
+        raise _Problem(field, raw, "transaction value missing")
+    return value
+
+
+def _transaction_type(type_element: Any, transaction: Any) -> int:
+    """The TransactionType of a code not written exactly as listed (spaces, case, pre-1.0)."""
+    raw = _clean(type_element.get("code")) if type_element is not None else None
+    raw = raw or _clean(transaction.get("type"))  # pre-1.0 drafts
+    if raw is None:
+        raise _Problem("transaction/transaction-type", None, "transaction type missing")
+    kind = TRANSACTION_TYPES.get(raw) or TRANSACTION_TYPES.get(raw.lower())
+    if kind is None:
+        raise _Problem(
+            "transaction/transaction-type/@code",
+            raw,
+            "unknown TransactionType (expected 1-13 or a 1.0x code such as C, D, E, IF)",
+        )
+    return kind
+
+
 def _percentage(element: Any, field: str) -> float | None:
     raw = element.get("percentage")
     try:
@@ -535,18 +563,34 @@ def _splits(
     return [(key, pct) for key, pct in out if pct > 0]
 
 
+class _Memo:
+    """What the activities of one file share: values already read, so each is worked out once.
+
+    A file names the same few organisations and currencies thousands of times. Only values that
+    were read without a problem are kept (a bad one is reported again wherever it occurs), and
+    the organisations are capped at :data:`MAX_CACHED_ORGS` so memory stays flat on any file.
+    """
+
+    __slots__ = ("currencies", "orgs", "plain_orgs")
+
+    def __init__(self) -> None:
+        # (ref, @type, name) -> OrgRef, as _Activity._org made it
+        self.orgs: dict[tuple[str | None, str | None, str], OrgRef] = {}
+        # (@ref, @type, text) exactly as written -> OrgRef, for elements without narratives
+        self.plain_orgs: dict[tuple[str | None, str | None, str | None], OrgRef] = {}
+        # (@currency as written, the activity's default-currency) -> checked code
+        self.currencies: dict[tuple[str | None, str | None], str | None] = {}
+
+
 class _Activity:
     """Reads one ``iati-activity`` element; :meth:`record` returns it or raises _Problems."""
 
     def __init__(
-        self,
-        element: Any,
-        dataset: str,
-        version: str | None,
-        orgs: dict[tuple[str | None, str | None, str], OrgRef] | None = None,
+        self, element: Any, dataset: str, version: str | None, memo: _Memo | None = None
     ) -> None:
         self.element = element
-        self.orgs = {} if orgs is None else orgs  # (ref, @type, name) -> OrgRef, as _org made it
+        self.memo = _Memo() if memo is None else memo
+        self.orgs = self.memo.orgs
         self.dataset = dataset
         self.version = version
         lang = element.get(XML_LANG)
@@ -556,6 +600,14 @@ class _Activity:
         self.notes: list[str] = []
 
     def _org(self, element: Any, field: str) -> OrgRef | None:
+        plain = None
+        if not len(element):
+            # No narratives (1.0x, or a 2.0x element with a ref only): the raw ref, type and text
+            # decide the result, so an element seen before costs three attribute reads.
+            plain = (element.get("ref"), element.get("type"), element.text)
+            found = self.memo.plain_orgs.get(plain)
+            if found is not None:
+                return found
         ref = _clean(element.get("ref"))
         if ref is not None and len(ref) > MAX_ORG_REF:
             raise _Problem(f"{field}/@ref", ref, f"longer than {MAX_ORG_REF} characters")
@@ -574,6 +626,8 @@ class _Activity:
             )
             if len(self.orgs) < MAX_CACHED_ORGS:
                 self.orgs[key] = org
+        if plain is not None and len(self.memo.plain_orgs) < MAX_CACHED_ORGS:
+            self.memo.plain_orgs[plain] = org
         return org
 
     def record(self) -> ProjectRecord:
@@ -581,7 +635,11 @@ class _Activity:
         for child in self.element:
             tag = child.tag
             if tag in READ:  # most of a real activity (results, documents...) is not read
-                children.setdefault(tag, []).append(child)
+                group = children.get(tag)
+                if group is None:
+                    children[tag] = [child]
+                else:
+                    group.append(child)
         get = children.get
         values: dict[str, Any] = {}
         for name, reader in (
@@ -681,9 +739,12 @@ class _Activity:
 
     def _dates(self, get: Any) -> dict[str, dt.date]:
         found: dict[str, dt.date] = {}
-        for element in get("activity-date", []):
-            kind = (element.get("type") or "").strip().lower()
-            name = DATE_FIELDS.get(kind)
+        for element in get("activity-date", ()):
+            kind = element.get("type")
+            name = DATE_FIELDS.get(kind)  # the usual case: a code exactly as the standard has it
+            if name is None:
+                kind = (kind or "").strip().lower()
+                name = DATE_FIELDS.get(kind)
             if name is None:
                 raise _Problem(
                     "activity-date/@type",
@@ -765,6 +826,8 @@ class _Activity:
             if len(code) > 16 or len(vocabulary) > 4:
                 raise _Problem("recipient-region", code, "region code or vocabulary too long")
             regions.append(((vocabulary, code), _percentage(element, "recipient-region")))
+        if not countries and not regions:
+            return (), ()
         country_splits = _merge(
             _splits(countries, "recipient-country", self.notes), "recipient-country"
         )
@@ -798,60 +861,69 @@ class _Activity:
         return tuple(out)
 
     def _transactions(self, get: Any) -> tuple[TransactionRecord, ...]:
+        elements = get("transaction")
+        if not elements:
+            return ()
         out: list[TransactionRecord] = []
-        for element in get("transaction", []):
-            parts: dict[str, Any] = {}
+        org = self._org
+        for element in elements:
+            # tag -> first child with it, in one pass: a find() per tag costs ten times more
+            parts: dict[Any, Any] = {}
             for child in element:
-                if isinstance(child.tag, str):
-                    parts.setdefault(child.tag, child)
+                tag = child.tag
+                if tag not in parts:
+                    parts[tag] = child
             type_element = parts.get("transaction-type")
-            raw_type = _clean(type_element.get("code")) if type_element is not None else None
-            raw_type = raw_type or _clean(element.get("type"))  # pre-1.0 drafts
-            if raw_type is None:
-                raise _Problem("transaction/transaction-type", None, "transaction type missing")
-            kind = TRANSACTION_TYPES.get(raw_type) or TRANSACTION_TYPES.get(raw_type.lower())
-            if kind is None:
-                raise _Problem(
-                    "transaction/transaction-type/@code",
-                    raw_type,
-                    "unknown TransactionType (expected 1-13 or a 1.0x code such as C, D, E, IF)",
-                )
+            kind = (
+                TRANSACTION_TYPES.get(type_element.get("code"))
+                if type_element is not None
+                else None
+            )
+            if kind is None:  # not a code exactly as listed: the full reading, or its error
+                kind = _transaction_type(type_element, element)
             value_element = parts.get("value")
             if value_element is None:
                 raise _Problem("transaction/value", None, "transaction value missing")
+            raw_value = value_element.text
             try:
-                value = _number(value_element.text, what="an amount")
-            except ValueProblem as exc:
-                raise _Problem("transaction/value", value_element.text, str(exc)) from None
-            if value is None:
-                raise _Problem("transaction/value", value_element.text, "transaction value missing")
+                value = float(raw_value)  # the plain decimal IATI prescribes; else the full check
+                if not math.isfinite(value):
+                    raise ValueError(raw_value)
+            except (TypeError, ValueError):
+                value = _amount(raw_value, "transaction/value")
             currency = self._currency(value_element, "transaction/value/@currency")
             when = None
-            if "transaction-date" in parts:
-                when = _iso(parts["transaction-date"], "transaction/transaction-date")
+            date_element = parts.get("transaction-date")
+            if date_element is not None:
+                when = _iso(date_element, "transaction/transaction-date")
             if when is None:  # IATI's fallback: the value date
                 when = _iso(value_element, "transaction/value/@value-date", "value-date")
+            provider = parts.get("provider-org")
+            receiver = parts.get("receiver-org")
             out.append(
                 TransactionRecord(
-                    type=kind,
-                    date=when,
-                    money=_money(currency, value),
-                    provider=self._party(parts.get("provider-org"), "provider-org"),
-                    receiver=self._party(parts.get("receiver-org"), "receiver-org"),
+                    kind,
+                    when,
+                    _money(currency, value),
+                    None if provider is None else org(provider, "transaction/provider-org"),
+                    None if receiver is None else org(receiver, "transaction/receiver-org"),
                 )
             )
         return tuple(out)
 
-    def _party(self, element: Any, field: str) -> OrgRef | None:
-        return None if element is None else self._org(element, f"transaction/{field}")
-
     def _currency(self, element: Any, field: str) -> str | None:
-        currency = _clean(element.get("currency")) or self.currency
-        if currency is None:
-            return None
-        currency = currency.upper()
-        if len(currency) != 3 or not currency.isalpha():
-            raise _Problem(field, currency, "not an ISO 4217 currency code")
+        raw = element.get("currency")
+        key = (raw, self.currency)
+        currencies = self.memo.currencies
+        if key in currencies:
+            return currencies[key]
+        currency = _clean(raw) or self.currency
+        if currency is not None:
+            currency = currency.upper()
+            if len(currency) != 3 or not currency.isalpha():
+                raise _Problem(field, currency, "not an ISO 4217 currency code")
+        if len(currencies) < MAX_CACHED_ORGS:
+            currencies[key] = currency
         return currency
 
     def _budgets(self, get: Any) -> list[dict[str, Any]]:
@@ -870,7 +942,9 @@ class _Activity:
     def _budget(self, element: Any) -> dict[str, Any]:
         parts: dict[Any, Any] = {}  # tag -> first child with it: one pass, not a find() per tag
         for child in element:
-            parts.setdefault(child.tag, child)
+            tag = child.tag
+            if tag not in parts:
+                parts[tag] = child
         value_element = parts.get("value")
         if value_element is None:
             raise _Problem("budget/value", None, "value missing")
@@ -878,21 +952,20 @@ class _Activity:
             value = _number(value_element.text, what="an amount")
         except ValueProblem as exc:
             raise _Problem("budget/value", value_element.text, str(exc)) from None
-        dates: dict[str, str | None] = {}
-        for child in ("period-start", "period-end"):
-            found = parts.get(child)
-            when = _iso(found, f"budget/{child}") if found is not None else None
-            dates[child] = _iso_or_none(when)
+        start = parts.get("period-start")
+        start_date = _iso(start, "budget/period-start") if start is not None else None
+        end = parts.get("period-end")
+        end_date = _iso(end, "budget/period-end") if end is not None else None
         value_date = _iso(value_element, "budget/value/@value-date", "value-date")
         raw_type = _clean(element.get("type"))
         return {
             "type": BUDGET_TYPES.get((raw_type or "").lower(), raw_type),
             "status": _clean(element.get("status")),
-            "period_start": dates["period-start"],
-            "period_end": dates["period-end"],
+            "period_start": start_date.isoformat() if start_date else None,
+            "period_end": end_date.isoformat() if end_date else None,
             "value": value,
             "currency": self._currency(value_element, "budget/value/@currency"),
-            "value_date": _iso_or_none(value_date),
+            "value_date": value_date.isoformat() if value_date else None,
         }
 
     def _defaults(self, get: Any) -> tuple[int | None, int | None, str | None]:
@@ -904,10 +977,16 @@ class _Activity:
             # An activity that states them only on its transactions: take them if all agree.
             flows: set[str | None] = set()
             finances: set[str | None] = set()
-            for transaction in get("transaction", []):
-                for child, into in (("flow-type", flows), ("finance-type", finances)):
-                    found = transaction.find(child)
-                    into.add(_clean(found.get("code")) if found is not None else None)
+            for transaction in get("transaction", ()):
+                flow = finance = None  # the first of each, as find() would return
+                for child in transaction:
+                    tag = child.tag
+                    if tag == "flow-type":
+                        flow = child if flow is None else flow
+                    elif tag == "finance-type":
+                        finance = child if finance is None else finance
+                flows.add(_clean(flow.get("code")) if flow is not None else None)
+                finances.add(_clean(finance.get("code")) if finance is not None else None)
             if flow_type is None and len(flows) == 1 and (only := flows.pop()):
                 flow_type = _small(only)
             if finance_type is None and len(finances) == 1 and (only := finances.pop()):
@@ -1038,7 +1117,7 @@ class _Activity:
         return record, {k: v for k, v in extras.items() if v is not None}
 
     def _parent(self, get: Any) -> str | None:
-        for element in self.element.iterchildren("related-activity"):
+        for element in get("related-activity", ()):
             if (element.get("type") or "").strip().lower() in ("1", "parent"):
                 ref = _clean(element.get("ref"))
                 if ref is not None and len(ref) <= MAX_IDENTIFIER:

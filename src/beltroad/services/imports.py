@@ -10,6 +10,7 @@ import hashlib
 import importlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -28,7 +29,7 @@ from beltroad.records import (
     Record,
 )
 from beltroad.services.workspace import Workspace
-from beltroad.storage import inventory, writes
+from beltroad.storage import generation, inventory, writes
 
 OnError = Literal["fail", "skip"]
 
@@ -160,9 +161,17 @@ def _run(
     if report.dry_run:
         _consume(items, report, None)
         return report
-    with workspace.writing() as connection:
+    with workspace.writing() as connection, ExitStack() as paused:
         transaction = connection.get_transaction()
-        _consume(items, report, connection)
+
+        def bulk() -> None:
+            # SQLite's analytics triggers bump the generation once per written row (~10% of a
+            # large import); paused, it is bumped once at the end, and a failure rolls back,
+            # which restores them. Dropping and recreating them costs about as much as the
+            # triggers of one batch, so a small file (one batch) keeps them.
+            paused.enter_context(generation.paused_triggers(connection))
+
+        _consume(items, report, connection, bulk)
         if report.rejected and report.on_error == "fail":
             assert transaction is not None
             transaction.rollback()
@@ -181,9 +190,27 @@ def _run(
     return report
 
 
-def _consume(items: Iterator[Item], report: ImportReport, connection: Connection | None) -> None:
-    """Validate every item; write valid records in batches when ``connection`` is given."""
+def _consume(
+    items: Iterator[Item],
+    report: ImportReport,
+    connection: Connection | None,
+    bulk: Callable[[], None] | None = None,
+) -> None:
+    """Validate every item; write valid records in batches when ``connection`` is given.
+
+    ``bulk`` is called once, before the second batch is written.
+    """
     pending: dict[type, list[Record]] = defaultdict(list)
+    flushed = 0
+
+    def flush(batch: list[Record]) -> None:
+        nonlocal flushed
+        if batch and connection is not None:
+            if flushed == 1 and bulk is not None:
+                bulk()
+            flushed += 1
+            _flush(connection, batch, report)
+
     seen: dict[tuple[type, str], int | None] = {}
     project_datasets: set[str] = set()
     last_row: int | None = None
@@ -216,11 +243,11 @@ def _consume(items: Iterator[Item], report: ImportReport, connection: Connection
             batch = pending[type(record)]
             batch.append(record)
             if len(batch) >= BATCH:
-                _flush(connection, batch, report)
+                flush(batch)
                 batch.clear()
     if connection is not None and (not report.rejected or report.on_error == "skip"):
         for batch in pending.values():
-            _flush(connection, batch, report)
+            flush(batch)
         for dataset in sorted(project_datasets):  # parents may sit in any earlier batch
             writes.link_parents(connection, dataset)
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import marshal
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Date, Table, bindparam, delete, select, update
@@ -19,6 +21,8 @@ from sqlalchemy.exc import DBAPIError
 from beltroad.records import (
     CountryProfileRecord,
     IndicatorRecord,
+    LoanTermsRecord,
+    LocationRecord,
     OrgRef,
     PartnershipRecord,
     PortRecord,
@@ -45,11 +49,6 @@ class WriteCounts:
         self.inserted += other.inserted
         self.updated += other.updated
         self.unchanged += other.unchanged
-
-
-def content_hash(record: object) -> str:
-    """A stable fingerprint of a record's content (dataclass repr is field-ordered)."""
-    return hashlib.sha256(repr(record).encode("utf-8")).hexdigest()
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -193,114 +192,40 @@ def upsert_organisations(
     return ids
 
 
-def _project_row(record: ProjectRecord, digest: str) -> dict[str, Any]:
-    amount = record.amount
-    p = record.provenance
-    return {
-        "identifier": record.identifier,
-        "title": record.title,
-        "description": record.description,
-        "status": record.status,
-        "stage": record.stage,
-        "planned_start": record.planned_start,
-        "actual_start": record.actual_start,
-        "planned_end": record.planned_end,
-        "actual_end": record.actual_end,
-        "commitment_year": record.commitment_year,
-        "flow_class": record.flow_class,
-        "flow_type": record.flow_type,
-        "finance_type": record.finance_type,
-        "aid_type": record.aid_type,
-        "amount_currency": amount.currency if amount else None,
-        "amount_original": amount.original if amount else None,
-        "amount_usd_nominal": amount.usd_nominal if amount else None,
-        "amount_usd_constant": amount.usd_constant if amount else None,
-        "amount_base_year": amount.base_year if amount else None,
-        "corridor_id": record.corridor_id,
-        "is_flagship": False,
-        "is_umbrella": record.is_umbrella,
-        "parent_identifier": record.parent_identifier,
-        "extras": record.extras or None,
-        "content_hash": digest,
-        "dataset": p.dataset,
-        "source_record_id": p.source_record_id,
-        "recommended_for_aggregates": p.recommended_for_aggregates,
-        "quality": p.quality,
-        "is_synthetic": p.is_synthetic,
-    }
-
-
-def write_projects(connection: Connection, records: Sequence[ProjectRecord]) -> WriteCounts:
-    """Upsert projects with their splits, participations, transactions, loan terms, locations."""
-    counts = WriteCounts()
-    project = table(models.Project)
-    digests = {r.identifier: content_hash(r) for r in records}
-    existing: dict[str, tuple[int, str | None]] = {}
-    for part in _chunks([r.identifier for r in records]):
-        found = connection.execute(
-            select(project.c.identifier, project.c.id, project.c.content_hash).where(
-                project.c.identifier.in_(part)
-            )
-        )
-        existing.update({ident: (int(id_), h) for ident, id_, h in found})
-    changed = [
-        r for r in records if existing.get(r.identifier, (0, None))[1] != digests[r.identifier]
-    ]
-    counts.unchanged = len(records) - len(changed)
-    if not changed:
-        return counts
-    new = [r for r in changed if r.identifier not in existing]
-    old = [r for r in changed if r.identifier in existing]
-    counts.inserted, counts.updated = len(new), len(old)
-
-    if new:
-        project_rows = [_project_row(r, digests[r.identifier]) for r in new]
-        names = list(project_rows[0])
-        _insert_table(
-            connection, models.Project, names, [tuple(row.values()) for row in project_rows]
-        )
-    if old:
-        rows = [
-            {"b_id": existing[r.identifier][0], **_project_row(r, digests[r.identifier])}
-            for r in old
-        ]
-        statement = (
-            update(project)
-            .where(project.c.id == bindparam("b_id"))
-            .values({name: bindparam(name) for name in rows[0] if name != "b_id"})
-        )
-        connection.execute(statement, rows)
-        old_ids = [existing[r.identifier][0] for r in old]
-        for child in (
-            models.ProjectCountry,
-            models.ProjectRegion,
-            models.ProjectSector,
-            models.Participation,
-            models.Transaction,
-            models.LoanTerms,
-            models.Location,
-        ):
-            child_table = table(child)
-            for part in _chunks(old_ids):
-                connection.execute(delete(child_table).where(child_table.c.project_id.in_(part)))
-
-    ids: dict[str, int] = {}
-    for part in _chunks([r.identifier for r in changed]):
-        rows_ = connection.execute(
-            select(project.c.identifier, project.c.id).where(project.c.identifier.in_(part))
-        )
-        ids.update({ident: int(id_) for ident, id_ in rows_})
-    dataset = changed[0].provenance.dataset
-    org_ids = upsert_organisations(
-        connection,
-        [p.org for r in changed for p in r.participations]
-        + [o for r in changed for t in r.transactions for o in (t.provider, t.receiver) if o],
-        dataset=dataset,
-    )
-    _write_children(connection, changed, ids, org_ids)
-    return counts
-
-
+# The project columns an import writes, in the order of :func:`_project_values`; the content hash
+# goes last. ``id`` is the database's and ``parent_id`` is set by :func:`link_parents`.
+_PROJECT = (
+    "identifier",
+    "title",
+    "description",
+    "status",
+    "stage",
+    "planned_start",
+    "actual_start",
+    "planned_end",
+    "actual_end",
+    "commitment_year",
+    "flow_class",
+    "flow_type",
+    "finance_type",
+    "aid_type",
+    "amount_currency",
+    "amount_original",
+    "amount_usd_nominal",
+    "amount_usd_constant",
+    "amount_base_year",
+    "corridor_id",
+    "is_flagship",
+    "is_umbrella",
+    "parent_identifier",
+    "extras",
+    "dataset",
+    "source_record_id",
+    "recommended_for_aggregates",
+    "quality",
+    "is_synthetic",
+)
+_PROJECT_COLUMNS = (*_PROJECT, "content_hash")
 _COUNTRY = ("project_id", "iso3", "percentage")
 _SPLIT = ("project_id", "vocabulary", "code", "percentage")  # project_regions, project_sectors
 _PARTICIPATION = ("project_id", "organisation_id", "role")
@@ -317,99 +242,357 @@ _TRANSACTION = (
     "receiver_org_id",
     "is_synthetic",
 )
+# Every field of the record is a column (a field added to the record is stored and hashed too).
+_LOAN = ("project_id", *(f.name for f in fields(LoanTermsRecord)))
+_LOCATION = ("project_id", *(f.name for f in fields(LocationRecord)))
+_loan_values = attrgetter(*_LOAN[1:])
+_location_values = attrgetter(*_LOCATION[1:])
+
+
+def _project_values(record: ProjectRecord) -> tuple[Any, ...]:
+    """The ``projects`` row of ``record`` in :data:`_PROJECT` order, as Python values."""
+    amount = record.amount
+    p = record.provenance
+    if amount is None:
+        currency = original = usd_nominal = usd_constant = base_year = None
+    else:
+        currency, original = amount.currency, amount.original
+        usd_nominal, usd_constant = amount.usd_nominal, amount.usd_constant
+        base_year = amount.base_year
+    return (
+        record.identifier,
+        record.title,
+        record.description,
+        record.status,
+        record.stage,
+        record.planned_start,
+        record.actual_start,
+        record.planned_end,
+        record.actual_end,
+        record.commitment_year,
+        record.flow_class,
+        record.flow_type,
+        record.finance_type,
+        record.aid_type,
+        currency,
+        original,
+        usd_nominal,
+        usd_constant,
+        base_year,
+        record.corridor_id,
+        False,  # is_flagship: a curated flag, never set by an import
+        record.is_umbrella,
+        record.parent_identifier,
+        record.extras or None,
+        p.dataset,
+        p.source_record_id,
+        p.recommended_for_aggregates,
+        p.quality,
+        p.is_synthetic,
+    )
+
+
+def _project_row(record: ProjectRecord, digest: str) -> dict[str, Any]:
+    """The ``projects`` row of ``record`` as a dict (for SQLAlchemy Core and the tests)."""
+    return dict(zip(_PROJECT_COLUMNS, (*_project_values(record), digest), strict=True))
+
+
+@dataclass
+class _Children:
+    """The child rows of one project without its id; organisations by key, not yet by id."""
+
+    countries: list[tuple[Any, ...]]
+    regions: list[tuple[Any, ...]]
+    sectors: list[tuple[Any, ...]]
+    participations: list[tuple[str, str]]
+    transactions: list[tuple[Any, ...]]
+    loan: tuple[Any, ...] | None
+    locations: list[tuple[Any, ...]]
+
+    def content(self) -> tuple[Any, ...]:
+        return (
+            self.countries,
+            self.regions,
+            self.sectors,
+            self.participations,
+            self.transactions,
+            self.loan,
+            self.locations,
+        )
+
+
+def _children(record: ProjectRecord) -> _Children:
+    """What :func:`write_projects` stores under a project: repeated splits summed, repeated
+    participations once, in record order."""
+    countries: list[tuple[Any, ...]] = []
+    if record.countries:
+        split: dict[str, float] = {}
+        for c in record.countries:
+            split[c.iso3] = split.get(c.iso3, 0.0) + c.percentage
+        countries = list(split.items())
+    regions: list[tuple[Any, ...]] = []
+    if record.regions:
+        region_split: dict[tuple[str, str], float] = {}
+        for g in record.regions:
+            key = (g.vocabulary, g.code)
+            region_split[key] = region_split.get(key, 0.0) + g.percentage
+        regions = [(v, c, pct) for (v, c), pct in region_split.items()]
+    sectors: list[tuple[Any, ...]] = []
+    if record.sectors:
+        sector_split: dict[tuple[str, str], float] = {}
+        for s in record.sectors:
+            key = (s.vocabulary, s.code)
+            sector_split[key] = sector_split.get(key, 0.0) + s.percentage
+        sectors = [(v, c, pct) for (v, c), pct in sector_split.items()]
+    participations: list[tuple[str, str]] = []
+    if record.participations:
+        seen: set[tuple[str, str]] = set()
+        for p in record.participations:
+            pair = (p.org.key, p.role)
+            if pair not in seen:
+                seen.add(pair)
+                participations.append(pair)
+    transactions: list[tuple[Any, ...]] = []
+    synthetic = record.provenance.is_synthetic
+    for t in record.transactions:
+        money = t.money
+        transactions.append(
+            (
+                t.type,
+                t.date,
+                money.currency,
+                money.original,
+                money.usd_nominal,
+                money.usd_constant,
+                money.base_year,
+                t.provider.key if t.provider else None,
+                t.receiver.key if t.receiver else None,
+                synthetic,
+            )
+        )
+    loan = None if record.loan_terms is None else _loan_values(record.loan_terms)
+    locations = [_location_values(loc) for loc in record.locations]
+    return _Children(countries, regions, sectors, participations, transactions, loan, locations)
+
+
+HASH_VERSION = "v2"
+_PROJECT_DATES = tuple(
+    i
+    for i, name in enumerate(_PROJECT)
+    if name in ("planned_start", "actual_start", "planned_end", "actual_end")
+)
+
+
+def _day(value: dt.date | None) -> int | None:
+    return None if value is None else value.toordinal()
+
+
+def _digest(values: tuple[Any, ...], children: _Children) -> str:
+    """``v2:`` and the BLAKE2b-128 of the stored content in a compact, value-based encoding."""
+    try:
+        # marshal (format 2: no references, so equal values give equal bytes whatever objects
+        # hold them) encodes plain tuples, strings and numbers in C, several times faster than
+        # repr; it knows no dates, so they go in as day numbers.
+        plain = list(values)
+        for i in _PROJECT_DATES:
+            plain[i] = _day(plain[i])
+        encoded = marshal.dumps(
+            (
+                plain,
+                children.countries,
+                children.regions,
+                children.sectors,
+                children.participations,
+                [(t[0], _day(t[1]), *t[2:]) for t in children.transactions],
+                children.loan,
+                children.locations,
+            ),
+            2,
+        )
+    except ValueError:  # a value marshal cannot encode (e.g. a date in extras): its repr
+        encoded = repr((values, children.content())).encode("utf-8")
+    return f"{HASH_VERSION}:{hashlib.blake2b(encoded, digest_size=16).hexdigest()}"
+
+
+def content_hash(record: ProjectRecord) -> str:
+    """A fingerprint of what :func:`write_projects` stores for ``record``: its ``projects`` row
+    and child rows (organisations by key). Equal stored content gives an equal hash, so a
+    re-import of an unchanged project touches nothing.
+
+    >>> content_hash(ProjectRecord("XM-1", "A road", Provenance("demo")))[:3]
+    'v2:'
+    """
+    return _digest(_project_values(record), _children(record))
+
+
+def legacy_content_hash(record: object) -> str:
+    """The hash written before :data:`HASH_VERSION` ``v2``: SHA-256 of the record's repr.
+
+    Databases written by earlier versions hold it; :func:`write_projects` still recognises it,
+    so re-importing unchanged records there rewrites nothing either.
+    """
+    return hashlib.sha256(repr(record).encode("utf-8")).hexdigest()
+
+
+def _unchanged(stored: str | None, digest: str, record: ProjectRecord) -> bool:
+    if stored == digest:
+        return True
+    # A 64-digit hash without a version prefix is a legacy one (see legacy_content_hash).
+    return stored is not None and len(stored) == 64 and stored == legacy_content_hash(record)
+
+
+def write_projects(connection: Connection, records: Sequence[ProjectRecord]) -> WriteCounts:
+    """Upsert projects with their splits, participations, transactions, loan terms, locations."""
+    counts = WriteCounts()
+    project = table(models.Project)
+    prepared = []
+    for record in records:
+        values, children = _project_values(record), _children(record)
+        prepared.append((record, values, children, _digest(values, children)))
+    existing: dict[str, tuple[int, str | None]] = {}
+    for part in _chunks([r.identifier for r in records]):
+        found = connection.execute(
+            select(project.c.identifier, project.c.id, project.c.content_hash).where(
+                project.c.identifier.in_(part)
+            )
+        )
+        existing.update({ident: (int(id_), h) for ident, id_, h in found})
+    changed = [
+        item
+        for item in prepared
+        if not _unchanged(existing.get(item[0].identifier, (0, None))[1], item[3], item[0])
+    ]
+    counts.unchanged = len(records) - len(changed)
+    if not changed:
+        return counts
+    new = [item for item in changed if item[0].identifier not in existing]
+    old = [item for item in changed if item[0].identifier in existing]
+    counts.inserted, counts.updated = len(new), len(old)
+
+    if new:
+        _insert_table(
+            connection,
+            models.Project,
+            _PROJECT_COLUMNS,
+            [(*values, digest) for _, values, _, digest in new],
+        )
+    if old:
+        rows = [
+            {"b_id": existing[r.identifier][0], **_project_row(r, digest)}
+            for r, _, _, digest in old
+        ]
+        statement = (
+            update(project)
+            .where(project.c.id == bindparam("b_id"))
+            .values({name: bindparam(name) for name in _PROJECT_COLUMNS})
+        )
+        connection.execute(statement, rows)
+        old_ids = [existing[item[0].identifier][0] for item in old]
+        for child in (
+            models.ProjectCountry,
+            models.ProjectRegion,
+            models.ProjectSector,
+            models.Participation,
+            models.Transaction,
+            models.LoanTerms,
+            models.Location,
+        ):
+            child_table = table(child)
+            for part in _chunks(old_ids):
+                connection.execute(delete(child_table).where(child_table.c.project_id.in_(part)))
+
+    ids: dict[str, int] = {}
+    for part in _chunks([item[0].identifier for item in changed]):
+        rows_ = connection.execute(
+            select(project.c.identifier, project.c.id).where(project.c.identifier.in_(part))
+        )
+        ids.update({ident: int(id_) for ident, id_ in rows_})
+    changed_records = [item[0] for item in changed]
+    org_ids = upsert_organisations(
+        connection,
+        [p.org for r in changed_records for p in r.participations]
+        + [
+            o
+            for r in changed_records
+            for t in r.transactions
+            for o in (t.provider, t.receiver)
+            if o
+        ],
+        dataset=changed_records[0].provenance.dataset,
+    )
+    _write_children(connection, [(ids[item[0].identifier], item[2]) for item in changed], org_ids)
+    return counts
 
 
 def _write_children(
-    connection: Connection,
-    records: Sequence[ProjectRecord],
-    ids: dict[str, int],
-    org_ids: dict[str, int],
+    connection: Connection, projects: Sequence[tuple[int, _Children]], org_ids: dict[str, int]
 ) -> None:
-    """Insert the child rows of ``records``: one driver-level insert per table."""
+    """Insert the child rows of the projects ``(id, children)``: one insert per table."""
     countries: list[tuple[Any, ...]] = []
     regions: list[tuple[Any, ...]] = []
     sectors: list[tuple[Any, ...]] = []
     participations: list[tuple[Any, ...]] = []
     transactions: list[tuple[Any, ...]] = []
     loans: list[tuple[Any, ...]] = []
-    loan_names: list[str] = []
     locations: list[tuple[Any, ...]] = []
-    location_names: list[str] = []
-    for record in records:
-        pid = ids[record.identifier]
-        if record.countries:
-            split: dict[str, float] = {}
-            for c in record.countries:
-                split[c.iso3] = split.get(c.iso3, 0.0) + c.percentage
-            countries += [(pid, k, v) for k, v in split.items()]
-        if record.regions:
-            region_split: dict[tuple[str, str], float] = {}
-            for g in record.regions:
-                region_key = (g.vocabulary, g.code)
-                region_split[region_key] = region_split.get(region_key, 0.0) + g.percentage
-            regions += [(pid, v, c, pct) for (v, c), pct in region_split.items()]
-        if record.sectors:
-            sector_split: dict[tuple[str, str], float] = {}
-            for s in record.sectors:
-                key = (s.vocabulary, s.code)
-                sector_split[key] = sector_split.get(key, 0.0) + s.percentage
-            sectors += [(pid, v, c, pct) for (v, c), pct in sector_split.items()]
-        seen: set[tuple[int, str]] = set()
-        for p in record.participations:
-            key2 = (org_ids[p.org.key], p.role)
-            if key2 not in seen:
-                seen.add(key2)
-                participations.append((pid, key2[0], key2[1]))
-        synthetic = record.provenance.is_synthetic
-        for t in record.transactions:
-            money = t.money
+    # Dates go to the driver as it stores them (see driver_adapters): only transactions have one.
+    (adapt_date,) = driver_adapters(connection, table(models.Transaction), ("date",))
+    for pid, children in projects:
+        countries += [(pid, *row) for row in children.countries]
+        regions += [(pid, *row) for row in children.regions]
+        sectors += [(pid, *row) for row in children.sectors]
+        participations += [(pid, org_ids[key], role) for key, role in children.participations]
+        for t in children.transactions:  # as built by _children: keys at 7 and 8
+            provider, receiver = t[7], t[8]
             transactions.append(
                 (
                     pid,
-                    t.type,
-                    t.date,
-                    money.currency,
-                    money.original,
-                    money.usd_nominal,
-                    money.usd_constant,
-                    money.base_year,
-                    org_ids[t.provider.key] if t.provider else None,
-                    org_ids[t.receiver.key] if t.receiver else None,
-                    synthetic,
+                    t[0],
+                    t[1] if adapt_date is None else adapt_date(t[1]),
+                    t[2],
+                    t[3],
+                    t[4],
+                    t[5],
+                    t[6],
+                    None if provider is None else org_ids[provider],
+                    None if receiver is None else org_ids[receiver],
+                    t[9],
                 )
             )
-        if record.loan_terms is not None:
-            fields = record.loan_terms.__dict__
-            loan_names = loan_names or ["project_id", *fields]
-            loans.append((pid, *(fields[name] for name in loan_names[1:])))
-        for loc in record.locations:
-            fields = loc.__dict__
-            location_names = location_names or ["project_id", *fields]
-            locations.append((pid, *(fields[name] for name in location_names[1:])))
-    for model, names, rows in (
-        (models.ProjectCountry, _COUNTRY, countries),
-        (models.ProjectRegion, _SPLIT, regions),
-        (models.ProjectSector, _SPLIT, sectors),
-        (models.Participation, _PARTICIPATION, participations),
-        (models.Transaction, _TRANSACTION, transactions),
-        (models.LoanTerms, loan_names, loans),
-        (models.Location, location_names, locations),
-    ):
-        _insert_table(connection, model, names, rows)
+        if children.loan is not None:
+            loans.append((pid, *children.loan))
+        locations += [(pid, *row) for row in children.locations]
+    _insert_table(connection, models.ProjectCountry, _COUNTRY, countries)
+    _insert_table(connection, models.ProjectRegion, _SPLIT, regions)
+    _insert_table(connection, models.ProjectSector, _SPLIT, sectors)
+    _insert_table(connection, models.Participation, _PARTICIPATION, participations)
+    if transactions:  # dates adapted above; the rest needs no adapting
+        insert_rows(connection, table(models.Transaction).name, _TRANSACTION, transactions)
+    _insert_table(connection, models.LoanTerms, _LOAN, loans)
+    _insert_table(connection, models.Location, _LOCATION, locations)
 
 
 def link_parents(connection: Connection, dataset: str) -> int:
-    """Point each project's parent_id at the project named by its parent_identifier."""
+    """Point each project's parent_id at the project named by its parent_identifier.
+
+    Only rows whose link changes are written (none on a re-import), so the analytics triggers
+    do not fire for the rest; a parent_identifier that names no project leaves parent_id empty.
+    """
     project = table(models.Project)
     parent = project.alias("parent")
+    linked = (
+        select(parent.c.id)
+        .where(parent.c.identifier == project.c.parent_identifier)
+        .scalar_subquery()
+    )
     statement = (
         update(project)
-        .where(project.c.dataset == dataset, project.c.parent_identifier.is_not(None))
-        .values(
-            parent_id=select(parent.c.id)
-            .where(parent.c.identifier == project.c.parent_identifier)
-            .scalar_subquery()
+        .where(
+            project.c.dataset == dataset,
+            project.c.parent_identifier.is_not(None),
+            project.c.parent_id.is_distinct_from(linked),
         )
+        .values(parent_id=linked)
     )
     return int(connection.execute(statement).rowcount or 0)
 
