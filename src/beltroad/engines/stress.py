@@ -12,8 +12,9 @@ The model (standards.md §4.5, multi-factor extension):
   region's or country's factor mean to ``−s``.
 * Exposures are grouped into cells of exchangeable exposures: same country, rating (PD),
   sector, instrument (LGD), corridor and financiers, chokepoint dependence, currency kind and
-  exposure-size bucket. Given the factors, a group's defaults are ``Binomial(n, p(Y_c))``
-  (:mod:`beltroad.engines.stress_sampling`); no exposure is drawn on its own.
+  exposure-size bucket. Given the factors, a group's defaults are ``Binomial(n, p(Y_c))``, drawn
+  exactly by geometric gaps or by inversion (:mod:`beltroad.engines.stress_sampling`); no
+  exposure is drawn on its own.
 * A group's loss is ``defaults × average EAD × LGD``. The expected loss is exact whatever the
   EAD spread; the tails treat the EADs within a size bucket as equal (the test suite measures
   that error against a one-group-per-exposure run).
@@ -110,6 +111,7 @@ class StressParameters:
     size_buckets_per_decade: int = 0
     fx_pd_elasticity: float = 1.0
     delay_shock_sd: float = 1.0
+    gap_mean: float = 30.0
     config_version: str = ""
 
     def normalised_loadings(self) -> tuple[float, float, float]:
@@ -389,6 +391,7 @@ def build_plan(
         group_unit_loss=unit_loss,
         deterministic_loss=float(deterministic.sum()),
         columns=matrix,
+        gap_mean=params.gap_mean,
     )
     return plan, names, deterministic
 
@@ -408,6 +411,7 @@ def with_overrides(params: StressParameters, scenario: Scenario) -> StressParame
         size_buckets_per_decade=params.size_buckets_per_decade,
         fx_pd_elasticity=params.fx_pd_elasticity,
         delay_shock_sd=params.delay_shock_sd,
+        gap_mean=params.gap_mean,
         config_version=params.config_version,
     )
 
@@ -560,6 +564,7 @@ def run_stress(
             "size_buckets_per_decade": params.size_buckets_per_decade,
             "fx_pd_elasticity": params.fx_pd_elasticity,
             "delay_shock_sd": params.delay_shock_sd,
+            "gap_mean": params.gap_mean,
             "config_version": params.config_version,
             "var_allocation": "VaR by column = ES contribution × VaR / ES (Euler ES shares)",
         },

@@ -6,12 +6,17 @@ pickles cheaply to a process pool or a Dask worker. Chunk ``i`` draws from
 on the seed alone, not on the executor, the worker count or the order chunks finish in.
 
 Per scenario: draw the global, region and country factors; each cell (a country and a PD) gets
-its conditional PD ``p = Φ((Φ⁻¹(PD) − √ρ·Y_c)/√(1−ρ))``; each group of ``n`` exchangeable
-exposures then gets ``K ~ Binomial(n, p)`` defaults by **inversion** of one uniform ``u``:
-``K = min{k : F(k; n, p) ≥ u}``. Inversion is exact and monotone in ``p`` for a fixed ``u``, which
-is what makes "more stress never lowers a loss" hold scenario by scenario, not only on average.
-``K = 0`` (the common case) is the cheap test ``u ≤ (1−p)^n``; only the few groups with defaults
-go on to the (vectorised) inversion.
+its conditional PD ``p = Φ((Φ⁻¹(PD) − √ρ·Y_c)/√(1−ρ))``; given ``p`` the cell's exposures default
+independently, so each group of ``n`` exchangeable exposures has ``K ~ Binomial(n, p)`` defaults.
+Two exact ways to draw them, chosen per cell and scenario:
+
+* **Gaps** (cells expecting at most ``gap_mean`` defaults, the common case): walk the cell's
+  exposures from one default to the next with geometric gaps ``floor(log u / log(1 − p)) + 1``;
+  the cost is the number of defaults, not the number of groups.
+* **Inversion** (heavier cells, or everywhere with ``gap_mean = 0``): one uniform ``u`` per group,
+  ``K = min{k : F(k; n, p) ≥ u}``. Inversion is monotone in ``p`` for a fixed ``u``; with
+  ``gap_mean = 0`` two runs with the same seed use the same uniforms (common random numbers), so
+  "more stress never lowers a loss" holds draw by draw, which the property tests use.
 
 >>> plan = toy_plan()  # doctest: +SKIP
 >>> simulate_chunk(plan, 0).totals.shape  # doctest: +SKIP
@@ -61,6 +66,9 @@ class SimulationPlan:
     group_unit_loss: FloatArray  # (G,) loss of one default: average EAD × LGD (after shocks)
     deterministic_loss: float  # sanctions and currency translation, the same in every scenario
     columns: sparse.csr_matrix  # (G, D) share of a group's loss in each breakdown column
+    #: Cells whose expected defaults n·p in a scenario are at most this are drawn by gaps (see
+    #: simulate_chunk); 0 draws every group by inversion (common random numbers, slower).
+    gap_mean: float = 30.0
 
     @property
     def chunks(self) -> int:
@@ -206,6 +214,18 @@ def simulate_chunk(
     n_countries = plan.country_shift.shape[0]
     factors = rng.standard_normal((m, 1 + plan.n_regions + n_countries))
     p_cell = conditional_pd(plan, factors)
+    if plan.gap_mean > 0:
+        scen, group, k = _defaults_by_gaps(plan, rng, p_cell)
+    else:
+        scen, group, k = _defaults_by_inversion(plan, rng, p_cell, m)
+    loss = k * plan.group_unit_loss[group]
+    return _summarise(plan, index, start, m, scen, group, k, loss, keep_above)
+
+
+def _defaults_by_inversion(
+    plan: SimulationPlan, rng: np.random.Generator, p_cell: FloatArray, m: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """One uniform per group and scenario, inverted: (scenario, group, defaults) where > 0."""
     n_groups = plan.group_n.shape[0]
     group_n = plan.group_n.astype(np.float64)
     # F(0) = (1-p)^n is the same for every group of a cell with the same n: compute it per
@@ -264,7 +284,93 @@ def simulate_chunk(
     )
     scen, group = np.divmod(np.concatenate([singles, multis]), n_groups)
     k = np.concatenate([np.ones(singles.size), k_multi])
-    loss = k * plan.group_unit_loss[group]
+    return scen, group, k
+
+
+def _layout(plan: SimulationPlan) -> tuple[IntArray, IntArray, FloatArray, IntArray, IntArray]:
+    """Groups ordered by cell, each cell's first group, exposures per cell, each cell's first
+    exposure, and the group of every exposure in that order."""
+    n_cells = plan.cell_threshold.shape[0]
+    order = np.argsort(plan.group_cell, kind="stable")
+    first_group = np.searchsorted(plan.group_cell[order], np.arange(n_cells + 1))
+    exposures = np.bincount(plan.group_cell, weights=plan.group_n, minlength=n_cells)
+    first_exposure = np.concatenate([[0], np.cumsum(plan.group_n[order])]).astype(np.int64)
+    group_of = np.repeat(order, plan.group_n[order])
+    starts = first_exposure[first_group[:-1]]
+    return order, first_group, exposures.astype(np.float64), starts, group_of
+
+
+def _defaults_by_gaps(
+    plan: SimulationPlan, rng: np.random.Generator, p_cell: FloatArray
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """(scenario, group, defaults) by walking each cell's exposures from default to default.
+
+    Given the factors, a cell's exposures are independent Bernoulli(p): the gaps between
+    defaults are geometric, ``floor(log u / log(1 − p)) + 1``, so a cell with ``D`` defaults
+    costs ``D + 1`` draws however many groups it has. Cells expecting more than ``gap_mean``
+    defaults (and p = 1) are drawn group by group by inversion instead. Both are exact.
+    """
+    order, first_group, cell_n, cell_start, group_of = _layout(plan)
+    n_cells = cell_n.shape[0]
+    mean = p_cell * cell_n
+    some = p_cell > 0
+    light = some & (mean <= plan.gap_mean) & (p_cell < 1)
+    parts_s: list[IntArray] = []
+    parts_g: list[IntArray] = []
+    parts_k: list[FloatArray] = []
+
+    pairs = np.flatnonzero(light)
+    pair_scen, pair_cell = np.divmod(pairs, n_cells)
+    with np.errstate(divide="ignore"):
+        scale = 1.0 / np.log1p(-p_cell.ravel()[pairs])  # negative
+    limit = cell_n[pair_cell]
+    position = np.full(pairs.size, -1.0)
+    live = np.arange(pairs.size)
+    while live.size:
+        u = rng.random(live.size)
+        with np.errstate(divide="ignore"):  # u = 0: log = -inf, an infinite gap: no more
+            position[live] += np.floor(np.log(u) * scale[live]) + 1.0
+        live = live[position[live] < limit[live]]
+        where = cell_start[pair_cell[live]] + position[live].astype(np.int64)
+        parts_s.append(pair_scen[live])
+        parts_g.append(group_of[where])
+        parts_k.append(np.ones(live.size))
+
+    heavy = np.flatnonzero(some & ~light)
+    if heavy.size:
+        h_scen, h_cell = np.divmod(heavy, n_cells)
+        counts = first_group[h_cell + 1] - first_group[h_cell]
+        total = int(counts.sum())
+        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        e_scen = np.repeat(h_scen, counts)
+        e_group = order[np.repeat(first_group[h_cell], counts) + offsets]
+        u = rng.random(total)
+        n = plan.group_n[e_group].astype(np.float64)
+        p = np.repeat(p_cell.ravel()[heavy], counts)
+        with np.errstate(divide="ignore"):
+            zero = np.exp(n * np.log1p(-p))
+        hit = u > zero  # K = 0 exactly when u <= F(0)
+        parts_s.append(e_scen[hit])
+        parts_g.append(e_group[hit])
+        parts_k.append(binomial_inverse(u[hit], n[hit], p[hit], zero[hit]))
+    if not parts_s:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    return np.concatenate(parts_s), np.concatenate(parts_g), np.concatenate(parts_k)
+
+
+def _summarise(
+    plan: SimulationPlan,
+    index: int,
+    start: int,
+    m: int,
+    scen: IntArray,
+    group: IntArray,
+    k: FloatArray,
+    loss: FloatArray,
+    keep_above: float | None,
+) -> ChunkResult:
+    n_groups = plan.group_n.shape[0]
     totals = np.asarray(
         np.bincount(scen, weights=loss, minlength=m) + plan.deterministic_loss, dtype=np.float64
     )

@@ -63,7 +63,14 @@ MAX_SEED = 2**31 - 1  # scenario_runs.seed is a 32-bit integer
 RULES = ("aiddata", "all")
 
 _CONFIG_KEYS: dict[str, tuple[str, ...]] = {
-    "model": ("correlation", "loadings", "chunk_size", "size_buckets_per_decade", "tags"),
+    "model": (
+        "correlation",
+        "loadings",
+        "chunk_size",
+        "size_buckets_per_decade",
+        "gap_mean",
+        "tags",
+    ),
     "pd": ("default", "tags"),
     "lgd": (
         "loan",
@@ -146,6 +153,7 @@ def load_config(path: Path | None = None) -> StressConfig:
         size_buckets_per_decade=int(number("model", "size_buckets_per_decade", 0, 100)),
         fx_pd_elasticity=number("currency", "fx_pd_elasticity", 0.0, 10.0),
         delay_shock_sd=number("delay", "shock_sd", 0.0, 10.0),
+        gap_mean=number("model", "gap_mean", 0.0, 1e9),
         config_version=str(data.get("version", "unversioned")),
     )
     return StressConfig(
@@ -277,7 +285,7 @@ def _country_pds(
 def _dependence(
     workspace: Workspace, scenario: Scenario, notes: list[str]
 ) -> dict[int, frozenset[str]]:
-    """Chunk-point dependence per project (issue #6), needed only when passages are closed."""
+    """Chokepoint dependence per project (issue #6), needed only when passages are closed."""
     if not scenario.closures:
         return {}
     try:
