@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from beltroad.engines.synthetic import default_calibration
 from beltroad.engines.synthetic_registry import generate_registry
@@ -141,3 +141,42 @@ def test_a_portfolio_stored_before_the_registry_existed_is_rebuilt(workspace: Wo
     assert (
         registry_counts(workspace)["overseas_enterprises"] == report.written["overseas_enterprises"]
     )
+
+
+def test_enterprise_figures_over_several_datasets_and_base_years(workspace: Workspace) -> None:
+    # The headline's one-pass enterprise query: per-dataset counts, a dataset whose enterprises
+    # are all closed left out, enterprises without stock noted, every base year listed.
+    def firm(name: str, dataset: str, **values: object) -> dict[str, object]:
+        return {
+            "name": name,
+            "host_iso3": "KEN",
+            "established_on": dt.date(2015, 1, 1),
+            "closed_on": None,  # every row names every column: executemany takes the first's
+            "stock_usd_constant": 1e9,
+            "stock_base_year": 2021,
+            "dataset": dataset,
+            "is_synthetic": False,
+            **values,
+        }
+
+    with workspace.writing() as connection:
+        connection.execute(
+            insert(models.OverseasEnterprise),
+            [
+                firm("A", "one"),
+                firm("B", "one", stock_usd_constant=None, stock_base_year=None),
+                firm("C", "two", stock_base_year=2017, is_synthetic=True),
+                firm("D", "gone", closed_on=dt.date(2020, 1, 1)),
+                firm("E", "one", established_on=dt.date(2024, 1, 1)),
+            ],
+        )
+    result = headline(workspace, AS_OF - dt.timedelta(days=400), today=AS_OF)
+    assert result.figures["overseas_enterprises"] == 3
+    assert result.figures["investment_stock_usd"] == 2e9
+    assert result.base_years == (2017, 2021)
+    assert result.sources["overseas_enterprises"]["datasets"] == {"one": 2, "two": 1}
+    assert result.sources["overseas_enterprises"]["synthetic_records"] == 1
+    stock = result.sources["investment_stock_usd"]
+    assert stock["datasets"] == {"one": 1, "two": 1}
+    assert stock["records"] == 2
+    assert stock["notes"] == ["1 enterprises have no constant-USD stock"]
