@@ -203,6 +203,11 @@ def test_portfolio_output_is_unchanged(golden_portfolio: Workspace, case: str) -
     assert _digest(output) == digest
 
 
+def test_empty_registry_output_is_unchanged(workspace: Workspace) -> None:
+    output = _output(workspace)
+    assert _digest(output) == "e12bc8e9ff32b34b43a351b12d7dab87d5c1f53ccdb80be17f5ae691a045db54"
+
+
 @pytest.fixture
 def real_workspace(workspace: Workspace) -> Workspace:
     """GeoGCDF 3.0 (AidData's geocoded projects) beside the GCDF 3.0 ≥ $10M subset."""

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from beltroad.engines.funnel import LADDER, OFF_LADDER, Funnel, FunnelProject, build_funnel
+from beltroad.engines.funnel import LADDER, OFF_LADDER, STAGES, Funnel, FunnelColumns, funnel_of
 from beltroad.errors import InvalidInput
 from beltroad.services.headline import parse_as_of
 from beltroad.services.summary import SYNTHETIC_LABEL
@@ -98,10 +98,16 @@ def funnel(
     if worst < 0:
         raise InvalidInput(f"--worst {worst} must be 0 or more")
     day = parse_as_of(as_of, today=today or dt.date.today())
-    with workspace.reading() as connection:
-        projects = [FunnelProject(**row) for row in queries.funnel_projects(connection, rule=rule)]
+    with workspace.reading() as connection, queries.snapshot(connection):
+        columns = FunnelColumns(**queries.funnel_columns(connection, stages=STAGES, rule=rule))
+        result = funnel_of(
+            columns,
+            lambda keys: queries.project_labels(connection, keys.tolist()),
+            as_of=day,
+            stalled_months=stalled_months,
+            worst=worst,
+        )
         synthetic = inventory.synthetic_counts(connection)["projects"] > 0
-    result = build_funnel(projects, as_of=day, stalled_months=stalled_months, worst=worst)
     return FunnelResult(result, rule, synthetic)
 
 
