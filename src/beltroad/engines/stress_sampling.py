@@ -11,7 +11,7 @@ independently, so each group of ``n`` exchangeable exposures has ``K ~ Binomial(
 Two exact ways to draw them, chosen per cell and scenario:
 
 * **Gaps** (cells expecting at most ``gap_mean`` defaults, the common case): walk the cell's
-  exposures from one default to the next with geometric gaps ``floor(log u / log(1 − p)) + 1``;
+  exposures from one default to the next with geometric gaps ``floor(E / −log(1 − p)) + 1``;
   the cost is the number of defaults, not the number of groups.
 * **Inversion** (heavier cells, or everywhere with ``gap_mean = 0``): one uniform ``u`` per group,
   ``K = min{k : F(k; n, p) ≥ u}``. Inversion is monotone in ``p`` for a fixed ``u``; with
@@ -306,9 +306,10 @@ def _defaults_by_gaps(
     """(scenario, group, defaults) by walking each cell's exposures from default to default.
 
     Given the factors, a cell's exposures are independent Bernoulli(p): the gaps between
-    defaults are geometric, ``floor(log u / log(1 − p)) + 1``, so a cell with ``D`` defaults
-    costs ``D + 1`` draws however many groups it has. Cells expecting more than ``gap_mean``
-    defaults (and p = 1) are drawn group by group by inversion instead. Both are exact.
+    defaults are geometric, ``floor(E / λ) + 1`` with ``E`` exponential and ``λ = −log(1 − p)``,
+    so a cell with ``D`` defaults costs ``D + 1`` draws however many groups it has. Cells
+    expecting more than ``gap_mean`` defaults (and p = 1) are drawn group by group by inversion
+    instead. Both are exact.
     """
     order, first_group, cell_n, cell_start, group_of = _layout(plan)
     n_cells = cell_n.shape[0]
@@ -321,20 +322,25 @@ def _defaults_by_gaps(
 
     pairs = np.flatnonzero(light)
     pair_scen, pair_cell = np.divmod(pairs, n_cells)
-    with np.errstate(divide="ignore"):
-        scale = 1.0 / np.log1p(-p_cell.ravel()[pairs])  # negative
+    scale = -1.0 / np.log1p(-p_cell.ravel()[pairs])  # 1/λ with P(gap > k) = exp(-kλ) = (1-p)^k
     limit = cell_n[pair_cell]
+    start = cell_start[pair_cell]
     position = np.full(pairs.size, -1.0)
-    live = np.arange(pairs.size)
-    while live.size:
-        u = rng.random(live.size)
-        with np.errstate(divide="ignore"):  # u = 0: log = -inf, an infinite gap: no more
-            position[live] += np.floor(np.log(u) * scale[live]) + 1.0
-        live = live[position[live] < limit[live]]
-        where = cell_start[pair_cell[live]] + position[live].astype(np.int64)
-        parts_s.append(pair_scen[live])
-        parts_g.append(group_of[where])
-        parts_k.append(np.ones(live.size))
+    # The walks still going, compacted as they leave their cell (most stop after a few steps).
+    while pair_scen.size:
+        # An exponential E is -log of a uniform: the gap floor(E/λ) + 1 is geometric(p).
+        position += np.floor(rng.standard_exponential(pair_scen.size) * scale) + 1.0
+        inside = position < limit
+        pair_scen, scale, limit, start, position = (
+            pair_scen[inside],
+            scale[inside],
+            limit[inside],
+            start[inside],
+            position[inside],
+        )
+        parts_s.append(pair_scen)
+        parts_g.append(group_of[start + position.astype(np.int64)])
+        parts_k.append(np.ones(pair_scen.size))
 
     heavy = np.flatnonzero(some & ~light)
     if heavy.size:
