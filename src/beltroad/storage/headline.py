@@ -165,12 +165,16 @@ def _enterprise_totals(connection: Connection, active: Any) -> list[Any]:
         return []
     columns: list[Any] = []
     for name in names:
-        mine = e.dataset == name
+        # With one dataset (the usual case) every active row is its own: no CASE per row,
+        # which would double the scan's cost.
+        def of(value: Any, name: str = name) -> Any:
+            return value if len(names) == 1 else case((e.dataset == name, value))
+
         columns += [
-            func.count(case((mine, 1))),
-            func.sum(case((mine, cast(e.is_synthetic, Integer)))),
-            func.count(case((mine, e.stock_usd_constant))),
-            func.coalesce(func.sum(case((mine, e.stock_usd_constant))), 0.0),
+            func.count() if len(names) == 1 else func.count(of(1)),
+            func.sum(of(cast(e.is_synthetic, Integer))),
+            func.count(of(e.stock_usd_constant)),
+            func.coalesce(func.sum(of(e.stock_usd_constant)), 0.0),
         ]
     row = connection.execute(select(*columns, *years).where(active)).one()
     low, high = row[-2], row[-1]
