@@ -143,3 +143,20 @@ def test_cli_json(
     assert main(["--db", db, "funnel", "-f", "csv"]) == 0
     assert capsys.readouterr()[0].startswith("stage,projects,amount,reached,conversion")
     assert main(["--db", db, "funnel", "--rule", "none"]) == 2
+
+
+def test_a_synthetic_project_labels_the_result(workspace: Workspace) -> None:
+    real = project("real", status=2)
+    with workspace.writing() as connection:
+        write_projects(connection, [real])
+    assert funnel(workspace, today=TODAY).as_dict()["synthetic"] is False
+    fake = ProjectRecord(
+        identifier="fake",
+        title="fake",
+        provenance=Provenance(dataset="synthetic", source_record_id="fake", is_synthetic=True),
+    )
+    with workspace.writing() as connection:
+        write_projects(connection, [fake])
+    result = funnel(workspace, today=TODAY)
+    assert result.as_dict()["synthetic"] is True
+    assert result.as_dict()["label"]

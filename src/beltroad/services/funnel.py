@@ -12,7 +12,6 @@ from beltroad.services.headline import parse_as_of
 from beltroad.services.summary import SYNTHETIC_LABEL
 from beltroad.services.workspace import Workspace
 from beltroad.storage import funnel as queries
-from beltroad.storage import inventory
 
 RULES = {
     "aiddata": "aiddata: records recommended for aggregates, umbrella records excluded",
@@ -107,7 +106,7 @@ def funnel(
             stalled_months=stalled_months,
             worst=worst,
         )
-        synthetic = inventory.synthetic_counts(connection)["projects"] > 0
+        synthetic = queries.any_synthetic(connection)
     return FunnelResult(result, rule, synthetic)
 
 

@@ -17,7 +17,7 @@ from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, exists, select
 
 from beltroad.reference.iati import TransactionType
 from beltroad.storage import models
@@ -190,3 +190,10 @@ def project_labels(connection: Connection, keys: Sequence[int]) -> dict[int, tup
         rows = connection.execute(select(p.id, p.identifier, p.title).where(p.id.in_(batch)))
         labels.update((key, (identifier, title)) for key, identifier, title in rows)
     return labels
+
+
+def any_synthetic(connection: Connection) -> bool:
+    """Whether any project is synthetic: stops at the first one, where counting them (and the
+    synthetic transactions) reads every row."""
+    query = select(exists().where(models.Project.is_synthetic.is_(True)))
+    return bool(connection.execute(query).scalar_one())
