@@ -23,7 +23,7 @@ from beltroad.records import (
     SectorSplit,
     TransactionRecord,
 )
-from beltroad.storage import models
+from beltroad.storage import models, writes
 from beltroad.storage.database import make_engine, migrate
 from beltroad.storage.models import table
 from beltroad.storage.reference import load_reference_facts
@@ -195,7 +195,13 @@ def test_values_read_back_through_sqlalchemy(engine: Engine) -> None:
         assert location == dataclasses.asdict(full().locations[0])
 
 
-def test_rewrite_changes_nothing_and_update_replaces_children(engine: Engine) -> None:
+@pytest.mark.parametrize("sql", ["driver", "core"])
+def test_rewrite_changes_nothing_and_update_replaces_children(
+    engine: Engine, sql: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also with SQLAlchemy Core in place of the plain SQL (a DB-API with named parameters)."""
+    if sql == "core":
+        monkeypatch.setattr(writes, "_mark", lambda connection: None)
     records = [full(), bare()]
     with engine.begin() as connection:
         write_projects(connection, records)
@@ -218,6 +224,17 @@ def test_rewrite_changes_nothing_and_update_replaces_children(engine: Engine) ->
             select(project.c.extras).where(project.c.identifier == "XM-1")
         ).scalar_one()
     assert extras is None
+
+    parent = bare("XM-0")  # the parent full() names
+    with engine.begin() as connection:
+        write_projects(connection, [parent])
+        assert writes.link_parents(connection, "test") == 1
+        assert writes.link_parents(connection, "test") == 0  # unchanged links are not rewritten
+    with engine.connect() as connection:
+        rows = connection.execute(select(project.c.identifier, project.c.id, project.c.parent_id))
+        links = {identifier: (id_, parent_id) for identifier, id_, parent_id in rows}
+    assert links["XM-1"][1] == links["XM-0"][0]
+    assert links["XM-2"][1] is None
 
 
 def test_content_hash_follows_the_stored_values() -> None:

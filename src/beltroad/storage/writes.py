@@ -159,6 +159,49 @@ def _insert_table(
         insert_rows(connection, target.name, names, rows)
 
 
+def _mark(connection: Connection) -> str | None:
+    """The DB-API's positional parameter marker, or None when SQLAlchemy Core must bind."""
+    style = connection.dialect.paramstyle
+    return "?" if style == "qmark" else "%s" if style in ("format", "pyformat") else None
+
+
+def select_in(
+    connection: Connection, target: Table, columns: Sequence[str], key: str, values: Sequence[Any]
+) -> list[tuple[Any, ...]]:
+    """``columns`` of the rows of ``target`` whose ``key`` is one of ``values``, as tuples.
+
+    Plain SQL to the driver where it can take it: SQLAlchemy would compile each statement once
+    per engine (a few per import, ~1 ms each), and a one-off import opens a new engine.
+    """
+    found: list[tuple[Any, ...]] = []
+    mark = _mark(connection)
+    quote = connection.dialect.identifier_preparer.quote
+    for part in _chunks(values):
+        if mark is None:
+            query = select(*(target.c[name] for name in columns)).where(target.c[key].in_(part))
+            found += [tuple(row) for row in connection.execute(query)]
+            continue
+        sql = (
+            f"SELECT {', '.join(quote(name) for name in columns)} FROM {quote(target.name)} "  # noqa: S608 - names are ours
+            f"WHERE {quote(key)} IN ({', '.join(mark for _ in part)})"
+        )
+        found += connection.exec_driver_sql(sql, tuple(part)).fetchall()
+    return found
+
+
+_ORGANISATION = (
+    "key",
+    "ref",
+    "name",
+    "name_zh",
+    "org_type",
+    "country_iso3",
+    "is_international",
+    "dataset",
+    "is_synthetic",
+)
+
+
 def upsert_organisations(
     connection: Connection, orgs: Iterable[OrgRef], *, dataset: str
 ) -> dict[str, int]:
@@ -167,29 +210,38 @@ def upsert_organisations(
     for org in orgs:
         unique.setdefault(org.key, org)
     rows = [
-        {
-            "key": key,
-            "ref": org.ref,
-            "name": org.name[:256],
-            "name_zh": org.name_zh,
-            "org_type": org.org_type,
-            "country_iso3": org.country_iso3,
-            "is_international": org.is_international,
-            "dataset": dataset,
-            "is_synthetic": False,
-        }
+        (
+            key,
+            org.ref,
+            org.name[:256],
+            org.name_zh,
+            org.org_type,
+            org.country_iso3,
+            org.is_international,
+            dataset,
+            False,
+        )
         for key, org in unique.items()
     ]
-    for part in _chunks(rows):
-        upsert(connection, table(models.Organisation), part, ["key"], update=False)
-    ids: dict[str, int] = {}
     organisation = table(models.Organisation)
-    for part in _chunks(list(unique)):
-        found = connection.execute(
-            select(organisation.c.key, organisation.c.id).where(organisation.c.key.in_(part))
+    mark = _mark(connection)
+    if mark is None:
+        for part in _chunks(rows):
+            records = [dict(zip(_ORGANISATION, row, strict=True)) for row in part]
+            upsert(connection, organisation, records, ["key"], update=False)
+    elif rows:
+        # ON CONFLICT ... DO NOTHING is the same SQL on SQLite and PostgreSQL; plain SQL saves
+        # compiling it (no value here needs SQLAlchemy's type processing).
+        quote = connection.dialect.identifier_preparer.quote
+        sql = (
+            f"INSERT INTO {quote(organisation.name)} "  # noqa: S608 - names are ours
+            f"({', '.join(quote(name) for name in _ORGANISATION)}) "
+            f"VALUES ({', '.join(mark for _ in _ORGANISATION)}) "
+            f"ON CONFLICT ({quote('key')}) DO NOTHING"
         )
-        ids.update({key: int(id_) for key, id_ in found})
-    return ids
+        connection.exec_driver_sql(sql, rows)
+    found = select_in(connection, organisation, ("key", "id"), "key", list(unique))
+    return {key: int(id_) for key, id_ in found}
 
 
 # The project columns an import writes, in the order of :func:`_project_values`; the content hash
@@ -449,14 +501,14 @@ def write_projects(connection: Connection, records: Sequence[ProjectRecord]) -> 
     for record in records:
         values, children = _project_values(record), _children(record)
         prepared.append((record, values, children, _digest(values, children)))
-    existing: dict[str, tuple[int, str | None]] = {}
-    for part in _chunks([r.identifier for r in records]):
-        found = connection.execute(
-            select(project.c.identifier, project.c.id, project.c.content_hash).where(
-                project.c.identifier.in_(part)
-            )
-        )
-        existing.update({ident: (int(id_), h) for ident, id_, h in found})
+    found = select_in(
+        connection,
+        project,
+        ("identifier", "id", "content_hash"),
+        "identifier",
+        [r.identifier for r in records],
+    )
+    existing = {ident: (int(id_), h) for ident, id_, h in found}
     changed = [
         item
         for item in prepared
@@ -501,12 +553,10 @@ def write_projects(connection: Connection, records: Sequence[ProjectRecord]) -> 
             for part in _chunks(old_ids):
                 connection.execute(delete(child_table).where(child_table.c.project_id.in_(part)))
 
-    ids: dict[str, int] = {}
-    for part in _chunks([item[0].identifier for item in changed]):
-        rows_ = connection.execute(
-            select(project.c.identifier, project.c.id).where(project.c.identifier.in_(part))
-        )
-        ids.update({ident: int(id_) for ident, id_ in rows_})
+    found = select_in(
+        connection, project, ("identifier", "id"), "identifier", [r.identifier for r, *_ in changed]
+    )
+    ids = {ident: int(id_) for ident, id_ in found}
     changed_records = [item[0] for item in changed]
     org_ids = upsert_organisations(
         connection,
@@ -579,8 +629,20 @@ def link_parents(connection: Connection, dataset: str) -> int:
     do not fire for the rest; a parent_identifier that names no project leaves parent_id empty.
     """
     project = table(models.Project)
+    mark = _mark(connection)
+    if mark is not None:  # the same statement as below, without compiling it (see select_in)
+        distinct = "IS NOT" if connection.dialect.name == "sqlite" else "IS DISTINCT FROM"
+        linked = (
+            "(SELECT parent.id FROM projects AS parent "
+            "WHERE parent.identifier = projects.parent_identifier)"
+        )
+        sql = (
+            f"UPDATE projects SET parent_id = {linked} WHERE dataset = {mark} "  # noqa: S608 - ours
+            f"AND parent_identifier IS NOT NULL AND parent_id {distinct} {linked}"
+        )
+        return int(connection.exec_driver_sql(sql, (dataset,)).rowcount or 0)
     parent = project.alias("parent")
-    linked = (
+    linked_id = (
         select(parent.c.id)
         .where(parent.c.identifier == project.c.parent_identifier)
         .scalar_subquery()
@@ -590,9 +652,9 @@ def link_parents(connection: Connection, dataset: str) -> int:
         .where(
             project.c.dataset == dataset,
             project.c.parent_identifier.is_not(None),
-            project.c.parent_id.is_distinct_from(linked),
+            project.c.parent_id.is_distinct_from(linked_id),
         )
-        .values(parent_id=linked)
+        .values(parent_id=linked_id)
     )
     return int(connection.execute(statement).rowcount or 0)
 
