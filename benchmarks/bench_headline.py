@@ -5,7 +5,7 @@
 
 Builds (or, with ``--workdir``, reuses) a synthetic portfolio of ``--projects`` projects with
 the registry around it (partnerships, international organisations with cooperation documents,
-overseas enterprises, cooperation zones; ~55,000 enterprises and ~390 zones at 1,000,000
+overseas enterprises, cooperation zones; ~60,000 enterprises and ~390 zones at 1,000,000
 projects), in SQLite (default), at ``--db`` (a PostgreSQL URL), or in a throwaway PostgreSQL
 cluster (``--postgres-cluster``, the one the tests start: tests/support/pgcluster.py). Then it
 times, best of ``--repeat``, in the same run:

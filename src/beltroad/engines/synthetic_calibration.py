@@ -293,7 +293,7 @@ class RegistryCalibration:
 
     Scaling rule: enterprises and zones grow as ``(projects / reference_projects) **
     scale_exponent``, so a portfolio 50 times the reference (1,000,000 projects) holds about
-    ``50 ** 0.3`` = 3.2 times as many (~55,000 enterprises, ~390 zones): more projects mean more
+    ``50 ** 0.3`` = 3.2 times as many (~60,000 enterprises, ~390 zones): more projects mean more
     firms, but far fewer than one per project. Stock and jobs are per enterprise and per zone, so
     they scale the same way. Partner countries and organisations do not scale: there are only so
     many countries. ``min_enterprises`` and ``min_zones`` keep a tiny portfolio's registry
