@@ -138,35 +138,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     rows = []
-    base_rate = None
+    base_rate: tuple[float, float] | None = None
     for n in args.scenarios:
         mine = measure("beltroad", n, args.seed)
         if n <= args.baseline_max:
             theirs = measure("baseline", n, args.seed)
-            base_rate = theirs["seconds"] / n
+            base_rate = (theirs["seconds"] / n, theirs["cpu_seconds"] / n)
             extrapolated = False
         else:
             assert base_rate is not None, "run a smaller count first to extrapolate from"
-            theirs = {"seconds": base_rate * n}
+            theirs = {"seconds": base_rate[0] * n, "cpu_seconds": base_rate[1] * n}
             extrapolated = True
         row = {"scenarios": n, "beltroad": mine, "baseline": theirs,
                "baseline_extrapolated": extrapolated,
-               "ratio": theirs["seconds"] / mine["seconds"]}  # fmt: skip
+               "ratio": theirs["seconds"] / mine["seconds"],
+               "cpu_ratio": theirs["cpu_seconds"] / mine["cpu_seconds"]}  # fmt: skip
         rows.append(row)
         b = theirs
         print(
-            f"{n:>9,} scenarios | beltroad {mine['seconds']:8.2f} s "
-            f"(cpu {mine['cpu_seconds']:.2f}), "
-            f"peak RSS {mine['peak_rss_mib']:.0f} MiB, {mine['groups']} groups, "
-            f"EL {mine['expected_loss']:.4g}, VaR99.9 {mine['var_999']:.4g} | baseline "
-            f"{b['seconds']:8.2f} s{' (extrapolated)' if extrapolated else ''}"
+            f"{n:>9,} scenarios | beltroad {mine['seconds']:7.2f} s wall, "
+            f"{mine['cpu_seconds']:7.2f} s cpu, peak RSS {mine['peak_rss_mib']:.0f} MiB, "
+            f"{mine['groups']} groups, EL {mine['expected_loss']:.4g}, "
+            f"VaR99.9 {mine['var_999']:.4g} | baseline{' (extrapolated)' if extrapolated else ''} "
+            f"{b['seconds']:7.2f} s wall, {b['cpu_seconds']:7.2f} s cpu"
             + (
                 f", peak RSS {b['peak_rss_mib']:.0f} MiB, EL {b['expected_loss']:.4g}, "
                 f"VaR99.9 {b['var_999']:.4g}"
                 if not extrapolated
                 else ""
             )
-            + f" | {row['ratio']:.1f}x",
+            + f" | {row['ratio']:.1f}x wall, {row['cpu_ratio']:.1f}x cpu",
             flush=True,
         )
     json.dump(rows, sys.stderr, indent=1)
