@@ -214,3 +214,44 @@ def test_regional_conflict_on_geogcdf(geo_workspace: Workspace) -> None:
     )
     assert result["delayed_by"].get("conflict", 0) > 0
     assert result["data"][0]["name"] in {"aiddata-geogcdf3", "naturalearth-110m"}
+
+
+def test_dask_and_process_pool_runs_equal_the_local_run(
+    portfolio: Workspace, tmp_path: Path
+) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    from beltroad.executors import DaskExecutor
+
+    path = scenario_file(tmp_path)
+    local = run_stress_test(portfolio, path, scenarios=3000, seed=8, store_run=False)
+    pool = run_stress_test(
+        portfolio, path, scenarios=3000, seed=8, executor_kind="process", workers=2,
+        store_run=False,
+    )  # fmt: skip
+    with (
+        distributed.LocalCluster(
+            processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster, set_as_default=False) as client,
+    ):
+        dask = run_stress_test(
+            portfolio, path, scenarios=3000, seed=8, executor=DaskExecutor(client=client),
+            store_run=False,
+        )  # fmt: skip
+    for run in (pool, dask):
+        assert run.result.var == local.result.var
+        assert run.result.es == local.result.es
+        assert run.result.breakdowns == local.result.breakdowns
+    assert pool.executor == "process pool of 2"
+    assert dask.executor.startswith("dask ")
+
+
+def test_an_unreachable_scheduler_is_an_error_naming_it(
+    portfolio: Workspace, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("dask.distributed")
+    path = str(scenario_file(tmp_path))
+    args = ["--db", str(settings.db), "risk", "stress", path, "--scenarios", "100"]
+    assert main([*args, "--scheduler", "tcp://127.0.0.1:9", "--timeout", "1"]) == 1
+    assert "tcp://127.0.0.1:9 did not answer within 1 s" in capsys.readouterr().err
+    assert main([*args, "--scheduler", "127.0.0.1:9"]) == 2
