@@ -373,9 +373,10 @@ def _stalled(
     cutoff = months_before(as_of, months)
     open_projects = codes < COMPLETION  # the ladder's stages before completion
     last = columns.last_event
+    last_days = last.view(np.int64)  # days since 1970, for the projects that have one
     recorded = ~np.isnat(last)
     stalled = np.flatnonzero(open_projects & recorded & (last < np.datetime64(cutoff, "D")))
-    listed = _first(last[stalled].astype(np.int64), stalled, columns.key, labels, worst)
+    listed = _first(last_days[stalled], stalled, columns.key, labels, worst)
     today = (as_of - EPOCH).days
     return {
         "months": months,
@@ -389,10 +390,9 @@ def _stalled(
                 "identifier": identifier,
                 "title": title,
                 "stage": STAGES[int(codes[i])],
-                "last_event": _day(day).isoformat(),
-                "days_since": today - day,
+                "last_event": _day(int(last_days[i])).isoformat(),
+                "days_since": today - int(last_days[i]),
             }
             for i, identifier, title in listed
-            for day in (int(last[i].astype(np.int64)),)
         ],
     }
