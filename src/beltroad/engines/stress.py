@@ -108,7 +108,7 @@ class StressParameters:
     correlation: float
     loadings: tuple[float, float, float] = (0.5, 0.5, 0.7071067811865476)
     chunk_size: int = 1024
-    size_buckets_per_decade: int = 0
+    size_buckets_per_decade: int = 2
     fx_pd_elasticity: float = 1.0
     delay_shock_sd: float = 1.0
     gap_mean: float = 30.0
