@@ -19,13 +19,14 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, Table, delete, select
+from sqlalchemy import Connection, Table, select
 
 from beltroad.engines.synthetic import SYNTHETIC_FINANCIERS, SyntheticBatch, slice_batch
 from beltroad.engines.synthetic_registry import SyntheticRegistry
 from beltroad.errors import InvalidInput
 from beltroad.reference.iati import ParticipationRole, TransactionType
 from beltroad.storage.generation import paused_triggers
+from beltroad.storage.inventory import delete_registry_records
 from beltroad.storage.models import Base
 from beltroad.storage.writes import insert_rows
 
@@ -236,14 +237,6 @@ def _write_part(
 
 #: Keys per ``IN (...)`` lookup: well under SQLite's bound-parameter limit.
 _LOOKUP_CHUNK = 500
-#: Tables of the synthetic registry, in the order a delete must visit them (children first).
-REGISTRY_TABLES = (
-    "overseas_enterprises",
-    "cooperation_zones",
-    "document_parties",
-    "cooperation_documents",
-    "partnerships",
-)
 
 
 def _floats(values: npt.NDArray[np.float64]) -> list[float | None]:
@@ -297,19 +290,8 @@ def _ensure_organisations(
 
 def delete_synthetic_registry(connection: Connection, dataset: str) -> int:
     """Remove the partnerships, documents (with their parties), zones and enterprises of
-    ``dataset``; rows removed. Run it before deleting the dataset's organisations, which
-    these rows point to."""
-    removed = 0
-    documents = _table("cooperation_documents")
-    for name in REGISTRY_TABLES:
-        table = _table(name)
-        if name == "document_parties":
-            ids = select(documents.c.id).where(documents.c.dataset == dataset)
-            statement = delete(table).where(table.c.document_id.in_(ids))
-        else:
-            statement = delete(table).where(table.c.dataset == dataset)
-        removed += int(connection.execute(statement).rowcount or 0)
-    return removed
+    ``dataset``; rows removed (see :func:`beltroad.storage.inventory.delete_registry_records`)."""
+    return delete_registry_records(connection, dataset)
 
 
 def write_synthetic_registry(
@@ -445,7 +427,6 @@ def write_synthetic_registry(
 
 __all__ = [
     "FUNDING_ROLE",
-    "REGISTRY_TABLES",
     "delete_synthetic_registry",
     "ensure_synthetic_financiers",
     "insert_columns",

@@ -133,8 +133,36 @@ def dataset_record_count(connection: Connection, name: str) -> int:
     return total
 
 
+#: Registry rows a dataset can bring besides projects, children before the rows they point at.
+REGISTRY_MODELS: tuple[type[models.Base], ...] = (
+    models.OverseasEnterprise,
+    models.CooperationZone,
+    models.DocumentParty,
+    models.CooperationDocument,
+    models.Partnership,
+)
+
+
+def delete_registry_records(connection: Connection, name: str) -> int:
+    """Remove the enterprises, zones, documents (with their parties) and partnerships of a
+    dataset; rows removed. They point at organisations, so they go before those."""
+    removed = 0
+    documents = select(models.CooperationDocument.id).where(
+        models.CooperationDocument.dataset == name
+    )
+    for model in REGISTRY_MODELS:
+        if model is models.DocumentParty:
+            statement = delete(model).where(models.DocumentParty.document_id.in_(documents))
+        else:
+            statement = delete(model).where(model.dataset == name)  # type: ignore[attr-defined]
+        removed += int(connection.execute(statement).rowcount or 0)
+    return removed
+
+
 def delete_dataset_records(connection: Connection, name: str) -> int:
-    """Remove every project (with its children) and organisation a dataset brought in."""
+    """Remove every record a dataset brought in: projects (with their children), registry rows
+    (partnerships, documents, zones, enterprises) and organisations; returns projects removed."""
+    delete_registry_records(connection, name)
     project_ids = select(models.Project.id).where(models.Project.dataset == name)
     for child in (
         models.Transaction,
