@@ -180,3 +180,10 @@ def test_enterprise_figures_over_several_datasets_and_base_years(workspace: Work
     assert stock["datasets"] == {"one": 1, "two": 1}
     assert stock["records"] == 2
     assert stock["notes"] == ["1 enterprises have no constant-USD stock"]
+
+
+def test_deleting_the_dataset_leaves_no_registry_rows(workspace: Workspace) -> None:
+    build(workspace)
+    with workspace.writing() as connection:
+        inventory.delete_dataset_records(connection, DATASET)
+    assert set(registry_counts(workspace).values()) == {0}
