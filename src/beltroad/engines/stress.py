@@ -111,7 +111,7 @@ class StressParameters:
     size_buckets_per_decade: int = 2
     fx_pd_elasticity: float = 1.0
     delay_shock_sd: float = 1.0
-    gap_mean: float = 30.0
+    gap_mean: float = 100.0
     config_version: str = ""
 
     def normalised_loadings(self) -> tuple[float, float, float]:

@@ -68,7 +68,7 @@ class SimulationPlan:
     columns: sparse.csr_matrix  # (G, D) share of a group's loss in each breakdown column
     #: Cells whose expected defaults n·p in a scenario are at most this are drawn by gaps (see
     #: simulate_chunk); 0 draws every group by inversion (common random numbers, slower).
-    gap_mean: float = 30.0
+    gap_mean: float = 100.0
 
     @property
     def chunks(self) -> int:

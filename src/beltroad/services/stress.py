@@ -466,11 +466,14 @@ def run_stress_test(
 
 
 def _finite(value: Any) -> Any:
-    """JSON-safe copy: non-finite floats become None (JSON has no NaN or infinity)."""
+    """JSON-safe copy: non-finite floats become None (JSON has no NaN or infinity), and values
+    JSON cannot hold (TOML dates and times) their text."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, Mapping):
         return {str(k): _finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
-    return value
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    return str(value)
