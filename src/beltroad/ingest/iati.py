@@ -70,6 +70,7 @@ MAX_IDENTIFIER = 128  # projects.source_record_id
 MAX_ORG_REF = 128
 MAX_NAME = 256
 MAX_CACHED_ORGS = 10_000  # distinct organisations remembered while reading one file
+MAX_CACHED_VALUES = 10_000  # distinct currency attributes remembered while reading one file
 KEEP_TREE_BELOW = 4 << 20  # bytes: a smaller file's parsed tree (at most ~40 MB) is kept whole
 LOW_DATE, HIGH_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)  # as ingest.base.date
 
@@ -585,7 +586,8 @@ class _Memo:
 
     A file names the same few organisations and currencies thousands of times. Only values that
     were read without a problem are kept (a bad one is reported again wherever it occurs), and
-    the organisations are capped at :data:`MAX_CACHED_ORGS` so memory stays flat on any file.
+    each memo is capped (:data:`MAX_CACHED_ORGS`, :data:`MAX_CACHED_VALUES`) so memory stays
+    flat on any file.
     """
 
     __slots__ = ("currencies", "orgs", "plain_orgs")
@@ -939,7 +941,7 @@ class _Activity:
             currency = currency.upper()
             if len(currency) != 3 or not currency.isalpha():
                 raise _Problem(field, currency, "not an ISO 4217 currency code")
-        if len(currencies) < MAX_CACHED_ORGS:
+        if len(currencies) < MAX_CACHED_VALUES:
             currencies[key] = currency
         return currency
 
