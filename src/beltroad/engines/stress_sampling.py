@@ -323,24 +323,25 @@ def _defaults_by_gaps(
     pairs = np.flatnonzero(light)
     pair_scen, pair_cell = np.divmod(pairs, n_cells)
     scale = -1.0 / np.log1p(-p_cell.ravel()[pairs])  # 1/λ with P(gap > k) = exp(-kλ) = (1-p)^k
-    limit = cell_n[pair_cell]
-    start = cell_start[pair_cell]
-    position = np.full(pairs.size, -1.0)
+    # Positions are indices into all exposures (cell by cell): a walk ends past its cell's end.
+    position = cell_start[pair_cell] - 1.0
+    end = cell_start[pair_cell] + cell_n[pair_cell]
+    walked = 0
     # The walks still going, compacted as they leave their cell (most stop after a few steps).
     while pair_scen.size:
         # An exponential E is -log of a uniform: the gap floor(E/λ) + 1 is geometric(p).
         position += np.floor(rng.standard_exponential(pair_scen.size) * scale) + 1.0
-        inside = position < limit
-        pair_scen, scale, limit, start, position = (
+        inside = position < end
+        pair_scen, scale, end, position = (
             pair_scen[inside],
             scale[inside],
-            limit[inside],
-            start[inside],
+            end[inside],
             position[inside],
         )
         parts_s.append(pair_scen)
-        parts_g.append(group_of[start + position.astype(np.int64)])
-        parts_k.append(np.ones(pair_scen.size))
+        parts_g.append(group_of[position.astype(np.int64)])
+        walked += pair_scen.size
+    parts_k.append(np.ones(walked))
 
     heavy = np.flatnonzero(some & ~light)
     if heavy.size:
@@ -383,7 +384,8 @@ def _summarise(
     group_defaults = np.bincount(group, weights=k, minlength=n_groups).astype(np.float64)
 
     if keep_above is None:
-        size = min(m, int(np.ceil(m * TAIL_SHARE * 2)) + 16)
+        # 1.5x the expected tail plus 16 is ~6 sd above it: a chunk rarely needs a replay.
+        size = min(m, int(np.ceil(m * TAIL_SHARE * 1.5)) + 16)
         local = np.argpartition(-totals, size - 1)[:size] if size < m else np.arange(m)
         rest = np.ones(m, dtype=bool)
         rest[local] = False
