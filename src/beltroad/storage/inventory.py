@@ -118,19 +118,22 @@ def record_dataset(
     )
 
 
+#: Tables whose rows carry the dataset they came from, for :func:`dataset_record_count`.
+_COUNTED = ("projects", "partnerships", "ports", "organisations", "country_indicators")
+
+
 def dataset_record_count(connection: Connection, name: str) -> int:
-    """Records of every kind that came from dataset ``name``."""
-    total = 0
-    for model in (models.Project, models.Partnership, models.Port, models.Organisation):
-        total += int(
-            connection.execute(select(func.count()).where(model.dataset == name)).scalar_one()
-        )
-    total += int(
-        connection.execute(
-            select(func.count()).where(models.CountryIndicator.dataset == name)
-        ).scalar_one()
+    """Records of every kind that came from dataset ``name``.
+
+    One statement through the driver: it runs after every import, and five compiled SQLAlchemy
+    counts cost a small import more than its inserts into these tables.
+    """
+    marker = "%s" if connection.dialect.paramstyle in ("format", "pyformat") else "?"
+    sql = " + ".join(
+        f"(SELECT COUNT(*) FROM {t} WHERE dataset = {marker})"  # noqa: S608 - fixed names
+        for t in _COUNTED
     )
-    return total
+    return int(connection.exec_driver_sql(f"SELECT {sql}", (name,) * len(_COUNTED)).scalar_one())
 
 
 #: Registry rows a dataset can bring besides projects, children before the rows they point at.
