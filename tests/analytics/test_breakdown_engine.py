@@ -17,7 +17,7 @@ from beltroad.analytics.breakdown import (
     breakdown,
 )
 from beltroad.analytics.snapshot import build
-from beltroad.storage.facts import FactRows
+from beltroad.storage.facts import NO_DAY, FactRows
 from beltroad.storage.generation import Generation
 
 REGIONS = {"AAA": "Asia", "BBB": "Asia", "CCC": None}
@@ -46,6 +46,11 @@ def portfolios(draw: st.DrawFn) -> FactRows:
             "amount_usd_nominal",
             "amount_base_year",
             "is_synthetic",
+            "stage",
+            "planned_start",
+            "actual_start",
+            "planned_end",
+            "actual_end",
         )
     }
     countries: dict[str, list[Any]] = {
@@ -71,6 +76,12 @@ def portfolios(draw: st.DrawFn) -> FactRows:
             ("amount_usd_nominal", None if amount is None else amount * 0.9),
             ("amount_base_year", draw(st.sampled_from([2017, 2021]))),
             ("is_synthetic", draw(st.booleans())),
+            # The funnel's facts, which breakdowns never read.
+            ("stage", None),
+            ("planned_start", NO_DAY),
+            ("actual_start", NO_DAY),
+            ("planned_end", NO_DAY),
+            ("actual_end", NO_DAY),
         ):
             projects[key].append(value)
         for iso3 in draw(st.lists(st.sampled_from(list(REGIONS)), max_size=2, unique=True)):
@@ -111,6 +122,8 @@ def portfolios(draw: st.DrawFn) -> FactRows:
         countries=cols(countries),
         sectors=cols(sectors),
         financiers=cols(financiers),
+        transactions={"project_id": (), "last": (), "committed": ()},
+        milestones={"project_id": (), "last": ()},
     )
 
 
@@ -238,12 +251,19 @@ def test_an_empty_registry_gives_empty_rows() -> None:
                 "amount_usd_nominal",
                 "amount_base_year",
                 "is_synthetic",
+                "stage",
+                "planned_start",
+                "actual_start",
+                "planned_end",
+                "actual_end",
             )
         },
         {"project_id": (), "amount": (), "base_year": ()},
         {"project_id": (), "iso3": (), "region": (), "income": (), "percentage": ()},
         {"project_id": (), "vocabulary": (), "code": (), "percentage": ()},
         {"project_id": (), "name": ()},
+        {"project_id": (), "last": (), "committed": ()},
+        {"project_id": (), "last": ()},
     )
     result = breakdown(build(empty), BreakdownQuery(by=("country", "sector")))
     assert result.rows == []

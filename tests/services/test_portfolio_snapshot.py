@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, insert, text
 
 from beltroad.analytics import snapshot as snapshots
 from beltroad.records import CountrySplit, Money, ProjectRecord, Provenance
 from beltroad.services.breakdown import breakdown
+from beltroad.services.funnel import funnel
 from beltroad.services.portfolio import portfolio_snapshot
 from beltroad.services.workspace import Workspace
-from beltroad.storage import facts
+from beltroad.storage import facts, models
 from beltroad.storage.writes import write_projects
 
 
@@ -140,3 +142,27 @@ def test_the_facts_are_read_in_one_transaction(workspace: Workspace) -> None:
         rows = facts.read_facts(connection)
     assert rows.projects["id"] == ()
     assert rows.generation.instance_id
+
+
+def test_a_new_milestone_changes_the_next_funnel(workspace: Workspace) -> None:
+    as_of = dt.date(2025, 1, 31)
+    with workspace.writing() as connection:
+        write_projects(connection, [project("XE-1", 100.0, "PAK")])
+        connection.execute(
+            insert(models.Milestone).values(
+                project_id=1, name="signed", actual_on=dt.date(2020, 1, 1), status="done"
+            )
+        )
+
+    def stalled_since() -> list[str]:
+        longest = funnel(workspace, as_of=as_of, today=as_of).funnel.stalled["longest"]
+        return [s["last_event"] for s in longest]
+
+    assert stalled_since() == ["2020-01-01"]
+    with workspace.writing() as connection:  # a milestone alone: no other table changes
+        connection.execute(
+            insert(models.Milestone).values(
+                project_id=1, name="foundations", actual_on=dt.date(2024, 12, 1), status="done"
+            )
+        )
+    assert stalled_since() == []  # progress within the last 12 months: no longer stalled

@@ -5,6 +5,8 @@ transactions). Grouping it in SQL costs joins and a sort for every question; a p
 questions of one state. So the facts the breakdowns need are read once into numpy arrays with
 every dimension dictionary-encoded, and every split table already expanded so that each project
 has at least one row in it (share 1, null group), which is what the aggregation rule asks for.
+The funnel's per-project facts (stage, status, dates, commitment, last progress) are kept beside
+them, so ``beltroad funnel`` runs on the same snapshot.
 
 **Freshness.** A snapshot is stamped with the database's ``(instance_id, generation)``; triggers
 bump the generation on every write to the tables it reads (migration 0002). Each use checks the
@@ -29,11 +31,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from beltroad.storage.facts import FactRows, read_facts, read_generation
+from beltroad.storage.facts import DATE_COLUMNS, NO_DAY, FactRows, read_facts, read_generation
 from beltroad.storage.generation import Generation
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 Ints = npt.NDArray[np.int32]
+#: Whole days since 1970-01-01, :data:`NO_DAY` when unknown (int32: half the memory of
+#: ``datetime64[D]``, and no date is ever parsed in Python).
+DayNumbers = npt.NDArray[np.int32]
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 
@@ -85,7 +90,15 @@ class Snapshot:
     base_year: Floats
     disbursed: Floats
     disbursed_base_year: Floats
-    project_columns: dict[str, Coded]  # year, flow-class, status, corridor, dataset
+    # The funnel's facts: project dates, the latest progress (actual start or end, dated
+    # transaction, milestone reached), and whether any commitment transaction was made.
+    planned_start: DayNumbers
+    actual_start: DayNumbers
+    planned_end: DayNumbers
+    actual_end: DayNumbers
+    last_event: DayNumbers
+    has_commitment: Bools
+    project_columns: dict[str, Coded]  # year, flow-class, status, corridor, dataset, stage
     splits: dict[str, Split]  # country, sector, financier
 
     def __len__(self) -> int:
@@ -109,6 +122,20 @@ def _shares(percentages: tuple[Any, ...]) -> Floats:
 
 def _positions(ids: npt.NDArray[np.int64], project_ids: tuple[Any, ...]) -> Ints:
     return np.searchsorted(ids, np.array(project_ids, dtype=np.int64)).astype(np.int32)
+
+
+def _days(column: tuple[Any, ...]) -> DayNumbers:
+    return np.fromiter(column, dtype=np.int32, count=len(column))
+
+
+def _per_project(
+    ids: npt.NDArray[np.int64], project_ids: tuple[Any, ...], values: tuple[Any, ...], fill: int
+) -> DayNumbers:
+    """``values`` (one per project id listed) on the project rows; ``fill`` where none."""
+    out = np.full(len(ids), fill, dtype=np.int32)
+    if project_ids:
+        out[_positions(ids, project_ids)] = _days(values)
+    return out
 
 
 def _complete(prow: Ints, share: Floats, columns: dict[str, Coded], n: int) -> Split:
@@ -175,6 +202,17 @@ def build(rows: FactRows) -> Snapshot:
         {"financier": Coded.of(f["name"])},
         n,
     )
+    dates = {name: _days(p[name]) for name in DATE_COLUMNS}
+    t, m = rows.transactions, rows.milestones
+    # NO_DAY is the smallest int32, so an unknown date never wins the maximum.
+    last_event = np.maximum.reduce(
+        [
+            dates["actual_start"],
+            dates["actual_end"],
+            _per_project(ids, t["project_id"], t["last"], NO_DAY),
+            _per_project(ids, m["project_id"], m["last"], NO_DAY),
+        ]
+    )
     return Snapshot(
         generation=rows.generation,
         project_ids=ids,
@@ -185,12 +223,19 @@ def build(rows: FactRows) -> Snapshot:
         base_year=_floats(p["amount_base_year"]),
         disbursed=disbursed,
         disbursed_base_year=disbursed_year,
+        planned_start=dates["planned_start"],
+        actual_start=dates["actual_start"],
+        planned_end=dates["planned_end"],
+        actual_end=dates["actual_end"],
+        last_event=last_event,
+        has_commitment=_per_project(ids, t["project_id"], t["committed"], 0).astype(bool),
         project_columns={
             "year": Coded.of(p["commitment_year"]),
             "flow-class": Coded.of(p["flow_class"]),
             "status": Coded.of(p["status"]),
             "corridor": Coded.of(p["corridor_id"]),
             "dataset": Coded.of(p["dataset"]),
+            "stage": Coded.of(p["stage"]),
         },
         splits={"country": country, "sector": sector, "financier": financier},
     )
@@ -207,6 +252,9 @@ _ARRAYS = (
     "base_year",
     "disbursed",
     "disbursed_base_year",
+    *DATE_COLUMNS,
+    "last_event",
+    "has_commitment",
 )
 
 
@@ -312,4 +360,14 @@ def clear_memory() -> None:
         _memory.clear()
 
 
-__all__ = ["Coded", "Snapshot", "Split", "build", "clear_memory", "current", "load", "save"]
+__all__ = [
+    "NO_DAY",
+    "Coded",
+    "Snapshot",
+    "Split",
+    "build",
+    "clear_memory",
+    "current",
+    "load",
+    "save",
+]

@@ -1,4 +1,9 @@
-"""Blueprint to reality: the funnel of the registry's projects, for ``beltroad funnel``."""
+"""Blueprint to reality: the funnel of the registry's projects, for ``beltroad funnel``.
+
+It runs on the analytics snapshot (:func:`beltroad.services.portfolio.portfolio_snapshot`), which
+holds every per-project fact the funnel needs; only the identifiers and titles of the listed
+projects are read from the database, in the transaction the snapshot was checked in.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,27 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from beltroad.engines.funnel import LADDER, OFF_LADDER, STAGES, Funnel, FunnelColumns, funnel_of
+import numpy as np
+import numpy.typing as npt
+
+from beltroad.analytics.snapshot import NO_DAY, Coded, Snapshot
+from beltroad.engines.funnel import (
+    LADDER,
+    NO_STAGE,
+    OFF_LADDER,
+    STAGES,
+    Days,
+    Funnel,
+    FunnelColumns,
+    funnel_of,
+)
 from beltroad.errors import InvalidInput
 from beltroad.services.headline import parse_as_of
+from beltroad.services.portfolio import portfolio_snapshot
 from beltroad.services.summary import SYNTHETIC_LABEL
 from beltroad.services.workspace import Workspace
 from beltroad.storage import funnel as queries
+from beltroad.storage.facts import consistent
 
 RULES = {
     "aiddata": "aiddata: records recommended for aggregates, umbrella records excluded",
@@ -97,17 +117,54 @@ def funnel(
     if worst < 0:
         raise InvalidInput(f"--worst {worst} must be 0 or more")
     day = parse_as_of(as_of, today=today or dt.date.today())
-    with workspace.reading() as connection, queries.snapshot(connection):
-        columns = FunnelColumns(**queries.funnel_columns(connection, stages=STAGES, rule=rule))
+    # One transaction for the snapshot's generation check and the labels, so a project listed is
+    # never one deleted or renamed since the snapshot's state.
+    with workspace.reading() as connection, consistent(connection):
+        snapshot = portfolio_snapshot(workspace, connection)
         result = funnel_of(
-            columns,
+            funnel_columns(snapshot, rule=rule),
             lambda keys: queries.project_labels(connection, keys.tolist()),
             as_of=day,
             stalled_months=stalled_months,
             worst=worst,
         )
-        synthetic = queries.any_synthetic(connection)
-    return FunnelResult(result, rule, synthetic)
+    return FunnelResult(result, rule, bool(np.asarray(snapshot.synthetic).any()))
 
 
-__all__ = ["LADDER", "OFF_LADDER", "FunnelResult", "funnel"]
+def funnel_columns(snapshot: Snapshot, *, rule: str = "aiddata") -> FunnelColumns:
+    """The funnel's columns of the projects counted under ``rule``, in id order (the order that
+    makes amount totals the same floats on every run and back end), keyed by project id."""
+    keep: npt.NDArray[np.bool_] | slice = (
+        np.asarray(snapshot.keep_aiddata) if rule == "aiddata" else slice(None)
+    )
+
+    def days(values: npt.NDArray[np.int32]) -> Days:
+        chosen = np.asarray(values)[keep]
+        wide = chosen.astype(np.int64)
+        wide[chosen == NO_DAY] = np.iinfo(np.int64).min  # NaT
+        return wide.view("datetime64[D]")
+
+    stage, status = snapshot.project_columns["stage"], snapshot.project_columns["status"]
+    stages = [STAGES.index(v) if v in STAGES else NO_STAGE for v in stage.values]
+    amount = np.asarray(snapshot.amount_constant)[keep]
+    return FunnelColumns(
+        key=np.asarray(snapshot.project_ids)[keep],
+        stage=_decoded(stage, stages, NO_STAGE)[keep],
+        status=_decoded(status, [int(v) for v in status.values], 0)[keep],
+        planned_start=days(snapshot.planned_start),
+        actual_start=days(snapshot.actual_start),
+        planned_end=days(snapshot.planned_end),
+        actual_end=days(snapshot.actual_end),
+        amount=np.where(np.isnan(amount), 0.0, amount),  # unknown adds nothing to a total
+        has_commitment=np.asarray(snapshot.has_commitment)[keep],
+        last_event=days(snapshot.last_event),
+    )
+
+
+def _decoded(column: Coded, numbers: list[int], unknown: int) -> npt.NDArray[np.int8]:
+    """A dictionary-encoded column as small numbers: ``numbers[code]``, ``unknown`` for null."""
+    table = np.array([*numbers, unknown], dtype=np.int8)
+    return table[np.asarray(column.codes)]  # the null code -1 picks the last entry, unknown
+
+
+__all__ = ["LADDER", "OFF_LADDER", "FunnelResult", "funnel", "funnel_columns"]

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Connection
+
 from beltroad.analytics import snapshot as snapshots
 from beltroad.analytics.snapshot import Snapshot
 from beltroad.services.workspace import Workspace
 
 
-def portfolio_snapshot(workspace: Workspace) -> Snapshot:
+def portfolio_snapshot(workspace: Workspace, connection: Connection | None = None) -> Snapshot:
     """The current snapshot: cached in memory and under ``DATA_DIR/analytics``, rebuilt on change.
+
+    Given a ``connection`` inside a transaction, the snapshot is of the state that transaction
+    sees, so further reads in it (the labels of listed projects) match the snapshot exactly.
 
     >>> portfolio_snapshot(workspace).generation  # doctest: +SKIP
     Generation(instance_id='6f1c…', generation=42)
     """
-    with workspace.reading() as connection:
-        return snapshots.current(
-            connection,
-            cache_key=workspace.database_label,
-            root=workspace.settings.data_dir / "analytics",
-        )
+    if connection is None:
+        with workspace.reading() as reading:
+            return portfolio_snapshot(workspace, reading)
+    return snapshots.current(
+        connection,
+        cache_key=workspace.database_label,
+        root=workspace.settings.data_dir / "analytics",
+    )

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-#: The tables the analytics snapshot reads (the same list as migration 0002).
+#: The tables the analytics snapshot reads, the funnel's milestones included (the same list as
+#: migration 0002).
 WATCHED: tuple[str, ...] = (
     "projects",
     "project_countries",
@@ -23,6 +24,7 @@ WATCHED: tuple[str, ...] = (
     "organisations",
     "transactions",
     "countries",
+    "milestones",
 )
 _EVENTS = ("insert", "update", "delete")
 _BUMP = "UPDATE analytics_state SET generation = generation + 1 WHERE id = 1"

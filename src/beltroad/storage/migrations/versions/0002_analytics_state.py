@@ -38,6 +38,7 @@ WATCHED: tuple[str, ...] = (
     "organisations",
     "transactions",
     "countries",
+    "milestones",
 )
 EVENTS: tuple[str, ...] = ("insert", "update", "delete")
 
