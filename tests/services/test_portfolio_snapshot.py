@@ -166,3 +166,17 @@ def test_a_new_milestone_changes_the_next_funnel(workspace: Workspace) -> None:
             )
         )
     assert stalled_since() == []  # progress within the last 12 months: no longer stalled
+
+
+def test_the_funnel_is_the_same_on_a_snapshot_loaded_from_disk(workspace: Workspace) -> None:
+    as_of = dt.date(2025, 1, 31)
+    with workspace.writing() as connection:
+        write_projects(connection, [project(f"XE-{i}", 10.0 * i, "PAK") for i in range(1, 4)])
+        connection.execute(
+            insert(models.Milestone).values(
+                project_id=2, name="signed", actual_on=dt.date(2021, 5, 1), status="done"
+            )
+        )
+    built = funnel(workspace, as_of=as_of, today=as_of).as_dict()
+    snapshots.clear_memory()  # the next funnel memory-maps the saved arrays
+    assert funnel(workspace, as_of=as_of, today=as_of).as_dict() == built
