@@ -52,6 +52,7 @@ def test_routes_table_and_csv(capsys: pytest.CaptureFixture[str], data_dir: str)
         (("routes", "CNSHA", "NLRTM", "--close", "suze"), "did you mean suez"),
         (("routes", "CNSHA", "91,0"), "latitude out of range"),
         (("exposure", "--close", "panamax"), "expected one of"),
+        (("exposure", "--pairs", "lots"), "--pairs: 'lots': expected a whole number of pairs"),
     ],
 )
 def test_bad_input_is_one_clear_message(
@@ -77,6 +78,25 @@ def test_exposure_json_and_table(capsys: pytest.CaptureFixture[str], data_dir: s
                        "--close", "ormuz", "-f", "csv")  # fmt: skip
     assert code == 0
     assert out.splitlines()[0].startswith("scenario,pairs,using,longer,unreachable")
+
+
+def test_exposure_lists_pairs_in_the_json(
+    capsys: pytest.CaptureFixture[str], data_dir: str
+) -> None:
+    base = ("--data-dir", data_dir, "exposure", "--ports", "QADOH", "--close", "ormuz",
+            "-f", "json")  # fmt: skip
+    code, out, _ = run(capsys, *base, "--pairs", "2")
+    assert code == 0
+    (scenario,) = json.loads(out)["scenarios"]
+    assert scenario["pairs_unreachable"] == 6  # the counts stay as they were
+    lost = scenario["pair_lists"]["pairs_unreachable"]
+    assert [set(p) for p in lost] == [{"from", "to", "open_km"}] * 2
+    assert all("QADOH" in (p["from"], p["to"]) for p in lost)
+    code, out, _ = run(capsys, *base, "--pairs", "0")
+    lists = json.loads(out)["scenarios"][0]["pair_lists"]
+    assert (lists["pairs_using"], lists["pairs_longer"], lists["pairs_unreachable"]) == ([], [], [])
+    code, out, _ = run(capsys, *base, "--pairs", "-1")
+    assert len(json.loads(out)["scenarios"][0]["pair_lists"]["pairs_unreachable"]) == 6
 
 
 @pytest.mark.skipif(

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from beltroad.engines.sea_exposure import impact, od_matrix
@@ -182,6 +182,68 @@ def test_impact_counts_longer_and_lost_pairs() -> None:
     assert lost.pairs_unreachable == 2  # 0-3 and 4-3: node 3 is cut off
     assert dict(lost.single_points_of_failure)[1] == 2
     assert lost.ports_losing_pairs == 3
+
+
+@settings(max_examples=40, deadline=None)
+@given(graphs(), st.sampled_from(PASSAGES), st.integers(0, 4))
+def test_listed_pairs_are_the_counted_pairs_sorted_and_truncated(
+    graph: SeaGraph, closing: str, limit: int
+) -> None:
+    # Ports sit on nodes, so each pair's network km is the node-to-node shortest path, computed
+    # here one pair at a time; nodes at (nearly) the same position would make snapping ambiguous.
+    positions = np.round(np.column_stack([graph.lon, graph.lat]), 3)
+    assume(len(np.unique(positions, axis=0)) == graph.nodes)
+    ports = np.arange(graph.nodes)
+    # A port whose node a closure cuts off is snapped elsewhere (tested above): keep them out.
+    assume(usable_nodes(graph, open_edges(graph, [closing]))[ports].all())
+    lon, lat = graph.lon[ports], graph.lat[ports]
+    base = od_matrix(graph, lon, lat, closed=(), passages=True)
+    scen = od_matrix(graph, lon, lat, closed=(closing,), base=base)
+    full = impact(graph, base, scen, Voyage(), limit=None).lists
+    short = impact(graph, base, scen, Voyage(), limit=limit).lists
+    open_km = shortest_paths(graph, ports, closed=(), predecessors=False).km
+    closed_km = shortest_paths(graph, ports, closed=(closing,), predecessors=False).km
+    longer, lost = [], []
+    for a, b in itertools.combinations(range(ports.size), 2):
+        before = open_km[a, ports[b]]
+        after = closed_km[a, ports[b]]
+        if np.isfinite(before) and not np.isfinite(after):
+            lost.append((a, b))
+        elif np.isfinite(before) and after - before > 1e-6:
+            longer.append((a, b))
+    assert sorted(zip(full.longer.i.tolist(), full.longer.j.tolist(), strict=True)) == longer
+    assert list(zip(full.unreachable.i.tolist(), full.unreachable.j.tolist(), strict=True)) == lost
+    extra = full.longer.closed_km - full.longer.open_km
+    assert np.all(np.diff(extra) <= 0)  # extra km descending
+    assert not np.isfinite(full.unreachable.closed_km).any()
+    for kind in ("using", "longer", "unreachable"):
+        whole, cut = getattr(full, kind), getattr(short, kind)
+        assert len(cut) == min(limit, len(whole))
+        assert cut.i.tolist() == whole.i[:limit].tolist()  # a prefix of the full list
+        assert cut.j.tolist() == whole.j[:limit].tolist()
+    assert all(p == (closing,) for p in full.using.passages)
+
+
+def test_pair_rows_carry_extra_km_days_and_fuel() -> None:
+    graph = line()
+    lon, lat = [0.0, 3.0, 1.5], [0.0, 0.0, 20.0]
+    base = od_matrix(graph, lon, lat, closed=(), passages=True)
+    scen = od_matrix(graph, lon, lat, closed=("suez",), base=base)
+    voyage = Voyage()
+    result = impact(graph, base, scen, voyage, limit=20).as_dict(["A", "B", "C"])
+    (row,) = result["pair_lists"]["pairs_longer"]
+    assert (row["from"], row["to"]) == ("A", "B")
+    assert row["extra_km"] == pytest.approx(row["closed_km"] - row["open_km"], abs=0.11)
+    assert row["extra_days"] == pytest.approx(float(voyage.days(row["extra_km"])), abs=0.01)
+    assert row["extra_fuel_usd"] == pytest.approx(
+        float(voyage.fuel_cost_usd(row["extra_km"])), rel=1e-3
+    )
+    assert result["pair_lists"]["pairs_using"][0]["passages"] == ["suez"]
+    assert result["pairs_longer"] == 1  # the counts are unchanged
+    none = impact(graph, base, scen, voyage).as_dict(["A", "B", "C"])["pair_lists"]
+    assert none == {"limit": 0, "pairs_using": [], "pairs_longer": [], "pairs_unreachable": []}
+    with pytest.raises(ValueError, match="limit"):
+        impact(graph, base, scen, voyage, limit=-1)
 
 
 def test_geometry_is_split_at_the_antimeridian() -> None:

@@ -216,3 +216,40 @@ def test_the_demo_sentence_reports_the_red_sea_closure(
     text = red_sea_summary(workspace)
     assert text.startswith("Red Sea closure (babalmandab+suez")
     assert "1 of 2 port-linked projects have a longer lane to China" in text
+
+
+def test_listed_pairs_agree_with_routing_each_pair(workspace: Workspace) -> None:
+    result = exposure(workspace, close=["red_sea", "ormuz"], ports=["QADOH", "NLRTM", "GRPIR"],
+                      pairs=4)  # fmt: skip
+    red_sea, ormuz = result.as_dict()["scenarios"]
+    for scenario, close in ((red_sea, "red_sea"), (ormuz, "ormuz")):
+        lists = scenario["pair_lists"]
+        assert lists["limit"] == 4
+        longer = lists["pairs_longer"]
+        assert len(longer) == min(4, scenario["pairs_longer"])
+        assert [p["extra_km"] for p in longer] == sorted((p["extra_km"] for p in longer),
+                                                         reverse=True)  # fmt: skip
+        for pair in longer:
+            closed = route(workspace, pair["from"], pair["to"], close=close).as_dict()
+            assert closed["distance_km"] == pytest.approx(pair["closed_km"], abs=0.1)
+            assert closed["open_network"]["distance_km"] == pytest.approx(pair["open_km"], abs=0.1)
+            assert closed["extra_days"] == pytest.approx(pair["extra_days"], abs=0.01)
+        for pair in lists["pairs_unreachable"]:
+            closed = route(workspace, pair["from"], pair["to"], close=close).as_dict()
+            assert closed["reachable"] is False
+            assert closed["open_network"]["distance_km"] == pytest.approx(pair["open_km"], abs=0.1)
+        for pair in lists["pairs_using"]:
+            closed = route(workspace, pair["from"], pair["to"], close=close).as_dict()
+            assert set(pair["passages"]) <= set(closed["open_network"]["passages"])
+    assert len(ormuz["pair_lists"]["pairs_unreachable"]) == 4  # Doha loses all 8 others
+    assert ormuz["pairs_unreachable"] == 8
+    everything = exposure(workspace, close=["ormuz"], ports=["QADOH"], pairs="all").as_dict()
+    assert len(everything["scenarios"][0]["pair_lists"]["pairs_unreachable"]) == 6
+    none = exposure(workspace, close=["ormuz"], ports=["QADOH"], pairs=0).as_dict()
+    assert none["scenarios"][0]["pair_lists"]["pairs_using"] == []
+
+
+@pytest.mark.parametrize("bad", ["many", "-2", "1.5", ""])
+def test_a_bad_pairs_value_names_the_option(workspace: Workspace, bad: str) -> None:
+    with pytest.raises(InvalidInput, match=r"--pairs.*whole number of pairs.*'all'"):
+        exposure(workspace, pairs=bad)

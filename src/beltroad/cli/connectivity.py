@@ -128,6 +128,15 @@ def exposure_command(
     matrix: Annotated[
         bool, typer.Option("--matrix", help="Include the full distance matrices (JSON).")
     ] = False,
+    pairs: Annotated[
+        str,
+        typer.Option(
+            "--pairs",
+            metavar="N",
+            help="Pairs of each kind (using, longer, unreachable) listed per scenario in the "
+            "JSON's pair_lists: a number, 0 for none, or all (or -1) [N: 20].",
+        ),
+    ] = "20",
     speed: SpeedOption = 14.0,
     fuel: FuelOption = 60.0,
     bunker: BunkerOption = 600.0,
@@ -149,6 +158,7 @@ def exposure_command(
             max_port_km=max_port_km,
             voyage=voyage,
             include_matrix=matrix,
+            pairs=pairs,
         )
     finally:
         workspace.close()
@@ -156,6 +166,6 @@ def exposure_command(
     note = (
         f"{payload['network']}; {len(result.ports)} ports ({result.port_set}); "
         f"{len(result.projects)} projects linked, {result.unlinked_projects} not; "
-        f"speed {voyage.speed_kn} kn"
+        f"speed {voyage.speed_kn} kn; the pairs themselves are in --format json (pair_lists)"
     )
     emit(payload, result.scenario_rows(), fmt, title="chokepoint exposure", note=note)

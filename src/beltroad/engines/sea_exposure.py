@@ -8,18 +8,20 @@ edge under the *baseline* closures. Under a scenario, a port whose node loses al
 it stays routable where water still connects it; such ports are listed as ``resnapped``.
 
 >>> from beltroad.engines.sea_graph import SeaGraph
->>> g = SeaGraph.from_edges(lon=[0, 1, 2], lat=[0, 0, 0], u=[0, 1], v=[1, 2],
-...                         passage=[-1, 0], passages=("suez",))
->>> base = od_matrix(g, [0.0, 2.0], [0.0, 0.0], closed=(), passages=True)
->>> closed = od_matrix(g, [0.0, 2.0], [0.0, 0.0], closed=("suez",), base=base)
+>>> g = SeaGraph.from_edges(lon=[0, 1, 2, 3], lat=[0, 0, 0, 0], u=[0, 1, 2], v=[1, 2, 3],
+...                         passage=[-1, 0, -1], passages=("suez",))
+>>> base = od_matrix(g, [0.0, 3.0], [0.0, 0.0], closed=(), passages=True)
+>>> closed = od_matrix(g, [0.0, 3.0], [0.0, 0.0], closed=("suez",), base=base)
 >>> impact(g, base, closed, Voyage()).pairs_unreachable
 1
+>>> impact(g, base, closed, Voyage(), limit=5).lists.unreachable.rows(["A", "B"])
+[{'from': 'A', 'to': 'B', 'open_km': 333.6}]
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -34,10 +36,89 @@ from beltroad.engines.sea_graph import (
     snap,
     usable_nodes,
 )
-from beltroad.engines.sea_routes import Voyage, passage_masks, shortest_paths
+from beltroad.engines.sea_routes import Voyage, mask_names, passage_masks, shortest_paths
 
 # Extra distance below this is rounding, not a detour (km).
 LONGER_KM = 1e-6
+
+_NO_INDEX = np.zeros(0, np.int64)
+
+
+def _no_index() -> IntArray:
+    return np.zeros(0, np.int64)
+
+
+def _no_km() -> FloatArray:
+    return np.zeros(0, np.float64)
+
+
+@dataclass(frozen=True, eq=False)
+class PairList:
+    """Some port pairs of one kind, ``i[k] < j[k]`` (port indices), already sorted.
+
+    ``open_km`` / ``closed_km`` are the network km on the baseline and under the scenario
+    (``inf``: unreachable); ``extra_days`` and ``extra_fuel_usd`` follow from ``closed_km -
+    open_km`` (``nan`` when unreachable); ``passages`` names, per pair, the closed passages its
+    open route uses. Only the listed pairs are held: everything here is at most ``limit`` long.
+    """
+
+    kind: str  # "using", "longer" or "unreachable": which fields :meth:`rows` gives
+    i: IntArray = field(default_factory=_no_index)
+    j: IntArray = field(default_factory=_no_index)
+    open_km: FloatArray = field(default_factory=_no_km)
+    closed_km: FloatArray = field(default_factory=_no_km)
+    extra_days: FloatArray = field(default_factory=_no_km)
+    extra_fuel_usd: FloatArray = field(default_factory=_no_km)
+    passages: tuple[tuple[str, ...], ...] = ()
+
+    def __len__(self) -> int:
+        return int(self.i.size)
+
+    def rows(self, labels: Sequence[str]) -> list[dict[str, Any]]:
+        """The listed pairs as JSON-ready dicts (km to 0.1, days to 0.01, USD to 1)."""
+        out: list[dict[str, Any]] = []
+        for k in range(len(self)):
+            row: dict[str, Any] = {
+                "from": labels[int(self.i[k])],
+                "to": labels[int(self.j[k])],
+                "open_km": round(float(self.open_km[k]), 1),
+            }
+            if self.kind != "unreachable":
+                closed = float(self.closed_km[k])
+                reachable = bool(np.isfinite(closed))
+                row["closed_km"] = round(closed, 1) if reachable else None
+                row["extra_km"] = round(closed - float(self.open_km[k]), 1) if reachable else None
+                row["extra_days"] = round(float(self.extra_days[k]), 2) if reachable else None
+                row["extra_fuel_usd"] = round(float(self.extra_fuel_usd[k])) if reachable else None
+            if self.kind == "using":
+                row["passages"] = list(self.passages[k])
+            out.append(row)
+        return out
+
+
+@dataclass(frozen=True)
+class PairLists:
+    """The pairs behind a scenario's counts, at most ``limit`` of each (``None``: all).
+
+    * ``using``: most affected first (unreachable ones, then by extra km descending);
+    * ``longer``: by extra km descending;
+    * ``unreachable``: in port order (by ``i``, then ``j``).
+
+    Ties keep port order, so the lists are reproducible.
+    """
+
+    limit: int | None = 0
+    using: PairList = field(default_factory=lambda: PairList("using"))
+    longer: PairList = field(default_factory=lambda: PairList("longer"))
+    unreachable: PairList = field(default_factory=lambda: PairList("unreachable"))
+
+    def as_dict(self, labels: Sequence[str]) -> dict[str, Any]:
+        return {
+            "limit": self.limit,
+            "pairs_using": self.using.rows(labels),
+            "pairs_longer": self.longer.rows(labels),
+            "pairs_unreachable": self.unreachable.rows(labels),
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,6 +202,7 @@ class Impact:
     unreachable_by_port: IntArray
     extra_days_by_port: FloatArray  # median over the port's longer routes; nan if none
     resnapped: tuple[int, ...]
+    lists: PairLists = field(default_factory=PairLists)
 
     def as_dict(self, labels: Sequence[str]) -> dict[str, Any]:
         return {
@@ -137,6 +219,7 @@ class Impact:
             ],
             "ports_losing_pairs": self.ports_losing_pairs,
             "resnapped_ports": [labels[i] for i in self.resnapped],
+            "pair_lists": self.lists.as_dict(labels),
         }
 
 
@@ -148,7 +231,60 @@ def closed_mask(graph: SeaGraph, names: Sequence[str]) -> int:
     return mask
 
 
-def impact(graph: SeaGraph, base: OdMatrix, scenario: OdMatrix, voyage: Voyage) -> Impact:
+def _top(selected: BoolArray, key: FloatArray, limit: int | None) -> IntArray:
+    """Flat indices of the ``selected`` cells, ``key`` ascending then index ascending, at most
+    ``limit`` of them.
+
+    ``argpartition`` first, so that listing 20 of ten million pairs sorts 20, not ten million.
+    """
+    flat = np.flatnonzero(selected)
+    if limit is not None and limit < flat.size:
+        if limit == 0:
+            return _NO_INDEX
+        values = key.ravel()[flat]
+        # Keep every cell tied with the limit-th value so the final sort breaks ties by index.
+        cut = np.partition(values, limit - 1)[limit - 1]
+        flat = flat[values <= cut]
+    order = np.lexsort((flat, key.ravel()[flat]))
+    return np.asarray(flat[order][: None if limit is None else limit], np.int64)
+
+
+def _pair_list(
+    kind: str,
+    flat: IntArray,
+    base: OdMatrix,
+    scenario: OdMatrix,
+    voyage: Voyage,
+    graph: SeaGraph,
+    closing: int,
+) -> PairList:
+    n = base.km.shape[0]
+    i, j = np.divmod(flat, n) if n else (flat, flat)
+    open_km = base.km[i, j]
+    closed_km = scenario.km[i, j]
+    with np.errstate(invalid="ignore"):
+        extra = np.where(np.isfinite(closed_km), closed_km - open_km, np.nan)
+    masks = base.masks[i, j] if base.masks is not None else np.zeros(flat.size, np.int32)
+    return PairList(
+        kind=kind,
+        i=np.asarray(i, np.int64),
+        j=np.asarray(j, np.int64),
+        open_km=np.asarray(open_km, np.float64),
+        closed_km=np.asarray(closed_km, np.float64),
+        extra_days=voyage.days(extra),
+        extra_fuel_usd=voyage.fuel_cost_usd(extra),
+        passages=tuple(mask_names(graph, int(m) & closing) for m in masks.tolist()),
+    )
+
+
+def impact(
+    graph: SeaGraph,
+    base: OdMatrix,
+    scenario: OdMatrix,
+    voyage: Voyage,
+    *,
+    limit: int | None = 0,
+) -> Impact:
     """Compare a scenario with the baseline over unordered pairs of distinct ports.
 
     * ``pairs_using``: baseline routes that traverse any passage the scenario closes;
@@ -157,7 +293,12 @@ def impact(graph: SeaGraph, base: OdMatrix, scenario: OdMatrix, voyage: Voyage) 
     * ``single_points_of_failure``: ports cut off by the closure, i.e. that lose at least half
       of the destinations they reached (for them the passage set has no sea alternative), with
       how many pairs each loses; ``ports_losing_pairs`` counts every port that loses any.
+
+    ``limit`` pairs of each kind are listed in ``lists`` (:class:`PairLists`; ``None``: all of
+    them, 0: none), picked and sorted on the matrices so only the listed ones become objects.
     """
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be 0 or more, or None for all (got {limit})")
     if base.masks is None:
         raise ValueError("the baseline needs passage masks (od_matrix(..., passages=True))")
     n = base.km.shape[0]
@@ -167,7 +308,8 @@ def impact(graph: SeaGraph, base: OdMatrix, scenario: OdMatrix, voyage: Voyage) 
     extra_names = [p for p in scenario.closed if p not in base.closed]
     using = reach_base & ((base.masks & closed_mask(graph, extra_names)) != 0)
     both = reach_base & reach_scen
-    extra = np.where(both, scenario.km - base.km, 0.0)
+    with np.errstate(invalid="ignore"):  # inf - inf where neither reaches; masked by ``both``
+        extra = np.where(both, scenario.km - base.km, 0.0)
     longer = both & (extra > LONGER_KM)
     lost = reach_base & ~reach_scen
     longer_u = longer & upper
@@ -181,12 +323,25 @@ def impact(graph: SeaGraph, base: OdMatrix, scenario: OdMatrix, voyage: Voyage) 
     reached = reach_base.sum(axis=1) - 1
     cut_off = (lost_by_port > 0) & (2 * lost_by_port >= reached)
     np.fill_diagonal(using, False)
+    lost_u = lost & upper
+    closing = closed_mask(graph, extra_names)
+    # Sort keys, ascending: most affected first. A lost pair's key is -inf; ties keep port order.
+    hurt = np.where(lost, -np.inf, -extra)
+    lists = PairLists(
+        limit=limit,
+        using=_pair_list("using", _top(using & upper, hurt, limit), base, scenario, voyage,
+                         graph, closing),
+        longer=_pair_list("longer", _top(longer_u, -extra, limit), base, scenario, voyage,
+                          graph, closing),
+        unreachable=_pair_list("unreachable", _top(lost_u, np.zeros_like(extra), limit), base,
+                               scenario, voyage, graph, closing),
+    )  # fmt: skip
     return Impact(
         closed=tuple(extra_names),
         pairs=int(upper.sum()),
         pairs_using=int((using & upper).sum()),
         pairs_longer=int(longer_u.sum()),
-        pairs_unreachable=int((lost & upper).sum()),
+        pairs_unreachable=int(lost_u.sum()),
         extra_km=_quantiles(extra_km),
         extra_days=_quantiles(voyage.days(extra_km), 2),
         extra_fuel_usd=_quantiles(voyage.fuel_cost_usd(extra_km), 0),
@@ -200,7 +355,18 @@ def impact(graph: SeaGraph, base: OdMatrix, scenario: OdMatrix, voyage: Voyage) 
         unreachable_by_port=np.asarray(lost_by_port, np.int64),
         extra_days_by_port=by_port_days,
         resnapped=tuple(int(i) for i in np.flatnonzero(scenario.resnapped)),
+        lists=lists,
     )
 
 
-__all__ = ["LONGER_KM", "Impact", "OdMatrix", "Voyage", "closed_mask", "impact", "od_matrix"]
+__all__ = [
+    "LONGER_KM",
+    "Impact",
+    "OdMatrix",
+    "PairList",
+    "PairLists",
+    "Voyage",
+    "closed_mask",
+    "impact",
+    "od_matrix",
+]

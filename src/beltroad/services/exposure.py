@@ -59,6 +59,9 @@ DEPENDENCE_DEFINITION = (
     "(northwest closed) from the project's port to the nearest China hub port by sea traverses it"
 )
 
+DEFAULT_PAIRS = 20
+"""[N] How many pairs of each kind (using, longer, unreachable) a scenario lists by default."""
+
 SINGLE_CLOSURES: tuple[tuple[str, ...], ...] = tuple(
     (key,) for key in SEAROUTE_KEYS if key not in BASELINE_CLOSED
 )
@@ -227,6 +230,26 @@ def _matrix(km: np.ndarray[Any, Any]) -> list[list[float | None]]:
     return [[round(float(x), 1) if np.isfinite(x) else None for x in row] for row in km]
 
 
+def parse_pairs(value: int | str, *, option: str = "--pairs") -> int | None:
+    """How many pairs to list: a whole number >= 0, or ``all`` / -1 for every pair (``None``).
+
+    >>> parse_pairs("all"), parse_pairs("5"), parse_pairs(-1)
+    (None, 5, None)
+    """
+    expected = "expected a whole number of pairs, 0 or more (0: none), or 'all' (or -1): every pair"
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text == "all":
+            return None
+        try:
+            value = int(text)
+        except ValueError:
+            raise InvalidInput.at(expected, field=option, value=value) from None
+    if isinstance(value, bool) or not isinstance(value, int) or value < -1:
+        raise InvalidInput.at(expected, field=option, value=value)
+    return None if value == -1 else value
+
+
 def _scenarios(close: Sequence[str] | None) -> list[tuple[str, ...]]:
     if not close:
         return [tuple(sorted({*BASELINE_CLOSED, *s})) for s in SINGLE_CLOSURES]
@@ -268,13 +291,16 @@ def exposure(
     explicit_ports: Mapping[int, str] | None = None,
     include_matrix: bool = False,
     network: SeaNetwork | None = None,
+    pairs: int | str = DEFAULT_PAIRS,
 ) -> Exposure:
     """Chokepoint dependence of a set of ports and of the projects linked to them.
 
     ``close``: one entry per scenario (``"suez,babalmandab"`` closes both together); default the
     12 single-passage closures. ``ports``: ``"portfolio"`` (the projects' ports plus the China
-    hubs), ``"all"`` or UN/LOCODEs.
+    hubs), ``"all"`` or UN/LOCODEs. ``pairs``: how many pairs of each kind each scenario lists
+    (default :data:`DEFAULT_PAIRS`; 0 none; ``"all"`` or -1 every one; see :func:`parse_pairs`).
     """
+    limit_pairs = parse_pairs(pairs)
     voyage = voyage or Voyage()
     limit = MAX_PORT_KM if max_port_km is None else float(max_port_km)
     if not limit >= 0:
@@ -303,7 +329,8 @@ def exposure(
         # Keep only what the projects need (km to the hubs) unless the matrices are asked for:
         # with all ~4,000 ports a matrix is 128 MB per scenario.
         lanes.append((name, m.km[:, hub_rows]))
-        results.append((name, m if include_matrix else None, impact(graph, base, m, voyage)))
+        scored = impact(graph, base, m, voyage, limit=limit_pairs)
+        results.append((name, m if include_matrix else None, scored))
         del m
     projects = _project_rows(graph, links, index, hub_rows, base, lanes, voyage, chosen)
     if not hub_rows:
