@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from beltroad.engines.rail_routes import components, edges_near, passes_near, rail_route
+from beltroad.engines.rail_routes import (
+    components,
+    edges_near,
+    passes_near,
+    rail_index,
+    rail_route,
+)
 from beltroad.engines.sea_graph import SeaGraph
 
 
@@ -57,3 +64,20 @@ def test_a_city_on_a_fragment_is_disconnected_unless_fragments_are_skipped() -> 
     assert skipping.reachable is True
     assert skipping.nodes[-1] == 3
     assert skipping.access_km[1] > 10
+
+
+def test_a_shared_index_gives_the_same_routes_as_building_one_per_query() -> None:
+    graph = network()
+    labels = components(graph)
+    index = rail_index(graph, labels, min_component=3)
+    cases = [((0.0, 0.0), (3.1, 0.0), []), ((0.0, 0.0), (3.0, 0.0), [(1.5, 0.0)]),
+             ((0.0, 0.0), (3.0, 0.0), [(1.5, 0.0), (1.5, 3.0)])]  # fmt: skip
+    for origin, destination, closed in cases:
+        alone = rail_route(graph, labels, origin, destination, closed=closed, min_component=3)
+        shared = rail_route(graph, labels, origin, destination, closed=closed, min_component=3,
+                            index=index)  # fmt: skip
+        assert shared == alone
+    # closing edges in the shared index's matrix leaves the index itself open
+    assert np.isfinite(index.matrix.data).all()
+    with pytest.raises(ValueError, match="min_component=1"):
+        rail_route(graph, labels, (0.0, 0.0), (3.0, 0.0), index=index)

@@ -44,6 +44,19 @@ def test_chongqing_duisburg_and_a_closed_border_crossing(rail: RailNetwork) -> N
     assert not passes_near(rail.graph, closed.nodes, *ALASHANKOU, 10)
 
 
+def test_the_query_index_is_built_once_and_routes_as_without_it(rail: RailNetwork) -> None:
+    index = rail.index(1000)
+    assert rail.index(1000) is index
+    assert rail.index(1) is not index
+    for closed in ([], [ALASHANKOU]):
+        alone = rail_route(rail.graph, rail.labels, CHONGQING, DUISBURG, closed=closed,
+                           min_component=1000)  # fmt: skip
+        shared = rail_route(rail.graph, rail.labels, CHONGQING, DUISBURG, closed=closed,
+                            min_component=1000, index=index)  # fmt: skip
+        assert shared.nodes == alone.nodes
+        assert shared.km == alone.km
+
+
 def test_kunming_vientiane_is_reported_disconnected_on_plain_snapping(rail: RailNetwork) -> None:
     naive = rail_route(rail.graph, rail.labels, KUNMING, VIENTIANE, min_component=1)
     assert naive.reachable is False

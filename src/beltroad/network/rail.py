@@ -5,6 +5,11 @@ nodes); importing it takes ~20 s. beltroad instead reads its two literals as JSO
 (about 3 s of CPU), keeps the edges as arrays with their connected components, and caches them
 under ``DATA_DIR/network`` keyed by the package version and a hash of the file. Edge lengths are
 the graph's own km; nothing of the data is copied into the repository.
+
+Each loaded network keeps its query index (:meth:`RailNetwork.index`: nearest-node tree,
+component sizes, open adjacency) in memory once built, so only the first route of a process pays
+for it (~0.1 s). It is not written to disk: building it costs less than reading it back would
+save, and a k-d tree cannot go into the cache's pickle-free ``.npz``.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ import importlib.metadata
 import importlib.util
 import json
 import re
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from beltroad.engines.rail_routes import components
+from beltroad.engines.rail_routes import RailIndex, components, rail_index
 from beltroad.engines.sea_graph import SeaGraph
 from beltroad.errors import DataUnavailable, MissingDependency
 from beltroad.network.cache import cached_arrays, files_digest
@@ -36,10 +42,22 @@ class RailNetwork:
     labels: npt.NDArray[np.int64]
     source: str
     digest: str
+    _indexes: dict[int, RailIndex] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def version(self) -> str:
         return f"{self.source} world_railways (data sha256 {self.digest})"
+
+    def index(self, min_component: int) -> RailIndex:
+        """The query index for ends snapped to components of ``min_component``+ nodes, built on
+        first use and kept with this network (one per ``min_component`` asked for)."""
+        with self._lock:  # web workers share the network: build each index once
+            found = self._indexes.get(min_component)
+            if found is None:
+                found = rail_index(self.graph, self.labels, min_component=min_component)
+                self._indexes[min_component] = found
+            return found
 
 
 def _module_file() -> Path:

@@ -499,10 +499,17 @@ def rail_route(
     b_name, b = _rail_place(destination, "TO")
     net = load_rail_network(workspace.settings.data_dir / "network")
     closed = tuple(sorted(set(names)))
+    if min_component < 1:
+        raise InvalidInput.at(
+            "expected a number of nodes, 1 or more", field="--min-component", value=min_component
+        )
+    index = net.index(min_component)
     result = engine_route(net.graph, net.labels, a, b, closed=[known[n] for n in closed],
-                          min_component=min_component)  # fmt: skip
+                          min_component=min_component, index=index)  # fmt: skip
     open_result = (
-        engine_route(net.graph, net.labels, a, b, min_component=min_component) if closed else result
+        engine_route(net.graph, net.labels, a, b, min_component=min_component, index=index)
+        if closed
+        else result
     )
     used = tuple(
         n for n, (lon, lat) in known.items()
