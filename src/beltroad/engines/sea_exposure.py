@@ -20,7 +20,7 @@ it stays routable where water still connects it; such ports are listed as ``resn
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -231,22 +231,27 @@ def closed_mask(graph: SeaGraph, names: Sequence[str]) -> int:
     return mask
 
 
-def _top(selected: BoolArray, key: FloatArray, limit: int | None) -> IntArray:
-    """Flat indices of the ``selected`` cells, ``key`` ascending then index ascending, at most
-    ``limit`` of them.
+def _top(
+    selected: BoolArray, key: Callable[[IntArray], FloatArray] | None, limit: int | None
+) -> IntArray:
+    """Flat indices of the ``selected`` cells, by ``key(flat indices)`` ascending then by index
+    (``key`` None: by index alone), at most ``limit`` of them.
 
-    ``argpartition`` first, so that listing 20 of ten million pairs sorts 20, not ten million.
+    Keys are computed for the selected cells only (with 5,000 ports an n x n key matrix would be
+    200 MB), and ``argpartition``-style cut first, so listing 20 of ten million pairs sorts 20.
     """
     flat = np.flatnonzero(selected)
+    if limit == 0:
+        return _NO_INDEX
+    if key is None:
+        return np.asarray(flat[:limit], np.int64)
+    values = key(flat)
     if limit is not None and limit < flat.size:
-        if limit == 0:
-            return _NO_INDEX
-        values = key.ravel()[flat]
         # Keep every cell tied with the limit-th value so the final sort breaks ties by index.
-        cut = np.partition(values, limit - 1)[limit - 1]
-        flat = flat[values <= cut]
-    order = np.lexsort((flat, key.ravel()[flat]))
-    return np.asarray(flat[order][: None if limit is None else limit], np.int64)
+        keep = values <= np.partition(values, limit - 1)[limit - 1]
+        flat, values = flat[keep], values[keep]
+    order = np.lexsort((flat, values))
+    return np.asarray(flat[order][:limit], np.int64)
 
 
 def _pair_list(
@@ -325,16 +330,23 @@ def impact(
     np.fill_diagonal(using, False)
     lost_u = lost & upper
     closing = closed_mask(graph, extra_names)
-    # Sort keys, ascending: most affected first. A lost pair's key is -inf; ties keep port order.
-    hurt = np.where(lost, -np.inf, -extra)
+    lost_flat, extra_flat = lost.ravel(), extra.ravel()
+
+    def hurt(flat: IntArray) -> FloatArray:
+        # Ascending = most affected first: a lost pair's key is -inf, then by extra km descending.
+        return np.where(lost_flat[flat], -np.inf, -extra_flat[flat])
+
+    def more_km(flat: IntArray) -> FloatArray:
+        return np.asarray(-extra_flat[flat], np.float64)
+
     lists = PairLists(
         limit=limit,
         using=_pair_list("using", _top(using & upper, hurt, limit), base, scenario, voyage,
                          graph, closing),
-        longer=_pair_list("longer", _top(longer_u, -extra, limit), base, scenario, voyage,
+        longer=_pair_list("longer", _top(longer_u, more_km, limit), base, scenario, voyage,
                           graph, closing),
-        unreachable=_pair_list("unreachable", _top(lost_u, np.zeros_like(extra), limit), base,
-                               scenario, voyage, graph, closing),
+        unreachable=_pair_list("unreachable", _top(lost_u, None, limit), base, scenario,
+                               voyage, graph, closing),
     )  # fmt: skip
     return Impact(
         closed=tuple(extra_names),
