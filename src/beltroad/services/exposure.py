@@ -4,6 +4,8 @@ For a set of ports (the portfolio's, all, or named ones) it computes the origin-
 matrix on the open network and under each closure scenario, and reports per scenario the pairs
 whose route uses the closed passages, the pairs that become longer (median and tail of the extra
 km, days and fuel cost), the pairs that become unreachable, and the single points of failure.
+Those pairs are counted, and up to ``pairs`` of each kind are listed (``pair_lists`` in the JSON:
+the longer ones by extra km descending), picked on the distance matrices.
 
 **Projects and ports.** A project is linked to a port explicitly (``extras["port_unlocode"]``,
 or ``explicit_ports``), or else to the port nearest (great-circle) to any of its located points,
