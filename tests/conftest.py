@@ -110,4 +110,6 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
             "BELTROAD_REQUIRE_POSTGRES",
         ):
             monkeypatch.delenv(name)
+    # A test that forgets --data-dir writes under tmp, never into the developer's own data dir.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.chdir(tmp_path)

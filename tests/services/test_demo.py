@@ -61,12 +61,17 @@ def test_a_new_size_replaces_the_synthetic_portfolio(settings: Settings) -> None
 
 def test_demo_with_the_mirror_loads_real_data(tmp_path: Path) -> None:
     shared_file("SOURCES.md")
+    offline = run_demo(
+        load_settings(data_dir=tmp_path / "d", synthetic_projects=300), allow_download=False
+    )
+    assert offline.summary.synthetic["projects"] == 300  # an earlier demo, without the mirror
     settings = load_settings(data_dir=tmp_path / "d", data_mirror=str(SHARED_DATA))
     report = run_demo(settings, allow_download=False)
     loaded = {item["dataset"] for item in report.loaded}
     assert {"gfdc-bri-countries", "aiddata-geogcdf3", "wgi", "wpi"} <= loaded
     assert report.synthetic is None
-    assert report.summary.synthetic["projects"] == 0
+    assert report.summary.synthetic["projects"] == 0  # never summed with the real projects
+    assert any("removed the synthetic portfolio" in note for note in report.notes)
     assert report.summary.label is None
     assert report.summary.counts["projects"] > 9000
     assert report.summary.counts["partnerships"] == 151

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from beltroad.services.funnel import funnel
 from beltroad.services.portfolio import portfolio_snapshot
 from beltroad.services.workspace import Workspace
 from beltroad.storage import facts, models
+from beltroad.storage.generation import Generation
 from beltroad.storage.writes import write_projects
 
 
@@ -180,3 +182,15 @@ def test_the_funnel_is_the_same_on_a_snapshot_loaded_from_disk(workspace: Worksp
     built = funnel(workspace, as_of=as_of, today=as_of).as_dict()
     snapshots.clear_memory()  # the next funnel memory-maps the saved arrays
     assert funnel(workspace, as_of=as_of, today=as_of).as_dict() == built
+
+
+def test_a_data_dir_keeps_the_snapshots_of_a_few_databases_only(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    base = portfolio_snapshot(workspace)
+    root = tmp_path / "many"
+    for i in range(snapshots.KEEP_DATABASES + 3):
+        snapshots.save(dataclasses.replace(base, generation=Generation(f"db-{i}", 1)), root)
+    kept = {p.name for p in root.iterdir()}
+    assert len(kept) == snapshots.KEEP_DATABASES
+    assert f"db-{snapshots.KEEP_DATABASES + 2}" in kept  # the newest survives

@@ -290,7 +290,21 @@ def save(snapshot: Snapshot, root: Path) -> Path:
     for old in target.parent.iterdir():
         if old != target and not old.name.startswith(".building-"):
             shutil.rmtree(old, ignore_errors=True)
+    _forget_other_databases(root, keep=target.parent)
     return target
+
+
+#: Snapshots of this many databases are kept in one data dir (a data dir used with several
+#: ``--db`` URLs would otherwise collect one snapshot per database ever analysed).
+KEEP_DATABASES = 4
+
+
+def _forget_other_databases(root: Path, keep: Path) -> None:
+    """Remove the snapshots of all but the most recently written databases."""
+    others = [p for p in root.iterdir() if p.is_dir() and p != keep]
+    others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in others[KEEP_DATABASES - 1 :]:
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def load(root: Path, generation: Generation) -> Snapshot | None:

@@ -16,7 +16,11 @@ from beltroad.services.headline import Headline, headline
 from beltroad.services.imports import import_file
 from beltroad.services.setup import initialise_workspace
 from beltroad.services.summary import Summary, portfolio_summary
-from beltroad.services.synthetic import build_synthetic_portfolio, calibration_for
+from beltroad.services.synthetic import (
+    build_synthetic_portfolio,
+    calibration_for,
+    remove_synthetic_portfolio,
+)
 from beltroad.services.workspace import Workspace, open_workspace
 from beltroad.settings import Settings
 
@@ -69,6 +73,13 @@ def run_demo(
         loaded, notes = _load_real_data(workspace, allow_download, progress)
         has_projects = any(item["dataset"] in PROJECT_DATASETS for item in loaded)
         synthetic_report = None
+        if has_projects and not force_synthetic:
+            removed = remove_synthetic_portfolio(workspace)
+            if removed:
+                notes.append(
+                    f"removed the synthetic portfolio of an earlier demo ({removed:,} projects): "
+                    "real project data is loaded now, and the two are never summed together"
+                )
         if force_synthetic or not has_projects:
             geo = _cached(settings, "aiddata-geogcdf3")
             calibration = calibration_for(geo)

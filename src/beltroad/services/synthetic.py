@@ -116,3 +116,13 @@ def build_synthetic_portfolio(
             parameters=parameters,
         )
     return SyntheticReport(DATASET, projects, seed, calibration.source, written, False)
+
+
+def remove_synthetic_portfolio(workspace: Workspace) -> int:
+    """Delete the synthetic portfolio and its registry (all of it is regenerated from the seed);
+    returns the projects removed. The demo calls it once real project data has loaded, so the
+    two are never summed together."""
+    with workspace.writing() as connection:
+        if inventory.dataset(connection, DATASET) is None:
+            return 0
+        return inventory.delete_dataset_records(connection, DATASET)
