@@ -286,3 +286,37 @@ def test_a_legacy_hash_still_means_unchanged(engine: Engine) -> None:
             select(project.c.content_hash).where(project.c.identifier == "XM-1")
         ).scalar_one()
     assert stored == content_hash(full(title="Renamed"))
+
+
+def test_record_dataset_stores_what_core_stores(engine: Engine) -> None:
+    """record_dataset binds on the driver (SQLite): the stored row is Core's, byte for byte."""
+    from beltroad.storage import inventory
+
+    loaded = dt.datetime(2026, 11, 28, 3, 25, 1, 123456, tzinfo=dt.UTC)
+    values: dict[str, Any] = {
+        "title": "T ünï",
+        "citation": None,
+        "licence": "L",
+        "is_synthetic": True,
+        "records": 5,
+        "parameters": {"kind": "iati", "file": "x é.xml", "n": [1, None]},
+        "file_sha256": "ab" * 32,
+        "loaded_at": loaded,
+    }
+    datasets = table(models.Dataset)
+    with engine.begin() as connection:
+        inventory.record_dataset(connection, name="a", **{**values, "records": 1})
+        inventory.record_dataset(connection, name="a", **values)  # replaces the first
+        connection.execute(datasets.insert().values(name="b", **values))
+        rows = connection.exec_driver_sql(
+            "SELECT title, citation, licence, file_sha256, parameters, is_synthetic, loaded_at, "
+            "records FROM datasets ORDER BY name"
+        ).fetchall()
+        info = inventory.dataset(connection, "a")
+    assert len(rows) == 2
+    assert rows[0] == rows[1]
+    assert info is not None
+    assert info.parameters == values["parameters"]
+    assert info.records == 5
+    assert info.is_synthetic is True
+    assert info.loaded_at.replace(tzinfo=None) == loaded.replace(tzinfo=None)
