@@ -129,12 +129,6 @@ def read_facts(connection: Connection) -> FactRows:
             f"SELECT {', '.join(PROJECT_COLUMNS)}, {dates} FROM projects ORDER BY id",  # noqa: S608
             PROJECT_COLUMNS + DATE_COLUMNS,
         )
-        disbursements = _columns(
-            connection,
-            "SELECT project_id, SUM(usd_constant), MAX(base_year) FROM transactions "  # noqa: S608
-            f"WHERE type = {DISBURSEMENT} GROUP BY project_id",  # a constant, not input
-            ("project_id", "amount", "base_year"),
-        )
         countries = _columns(
             connection,
             "SELECT pc.project_id, pc.iso3, c.region, c.income_group, pc.percentage "
@@ -154,16 +148,20 @@ def read_facts(connection: Connection) -> FactRows:
             f"WHERE p.role = '{FUNDING}'",  # a constant, not input
             ("project_id", "name"),
         )
-        # The funnel's progress facts: the latest dated transaction, whether any commitment was
-        # made, and the latest milestone reached. A query of its own rather than a CASE inside
-        # the disbursement sums, which would change the order SQLite adds those in.
-        transactions = _columns(
+        # One pass over the transactions for both the disbursement sums and the funnel's
+        # progress facts (latest dated transaction, any commitment). The sums add the same rows
+        # in the same order as a separate WHERE type = 3 query would (both scan by project).
+        per_project = _columns(
             connection,
-            f"SELECT project_id, {_known_day(dialect, 'MAX(date)')}, "  # noqa: S608
-            f"MAX(CASE WHEN type = {COMMITMENT} THEN 1 ELSE 0 END) "  # a constant, not input
+            f"SELECT project_id, SUM(CASE WHEN type = {DISBURSEMENT} THEN usd_constant END), "  # noqa: S608
+            f"MAX(CASE WHEN type = {DISBURSEMENT} THEN base_year END), "
+            f"{_known_day(dialect, 'MAX(date)')}, "
+            f"MAX(CASE WHEN type = {COMMITMENT} THEN 1 ELSE 0 END) "  # constants, not input
             "FROM transactions GROUP BY project_id",
-            ("project_id", "last", "committed"),
+            ("project_id", "amount", "base_year", "last", "committed"),
         )
+        disbursements = {k: per_project[k] for k in ("project_id", "amount", "base_year")}
+        transactions = {k: per_project[k] for k in ("project_id", "last", "committed")}
         milestones = _columns(
             connection,
             f"SELECT project_id, {_known_day(dialect, 'MAX(actual_on)')} "  # noqa: S608
