@@ -159,9 +159,14 @@ def test_dfid_congo_counts_and_reimport_changes_nothing(workspace: Workspace) ->
         info = inventory.dataset(connection, "iati-datastore-cd")
     assert info is not None
     before = fingerprint(workspace)
+    with workspace.reading() as connection:
+        stamp = generation.current(connection).generation
 
     second = import_file(workspace, "iati", path)
     assert (second.inserted, second.updated, second.unchanged) == (0, 0, 205)
+    if workspace.engine.dialect.name == "sqlite":  # PostgreSQL counts statements, even no-ops
+        with workspace.reading() as connection:  # so the analytics snapshot is kept
+            assert generation.current(connection).generation == stamp
     after = fingerprint(workspace)
     # Only the datasets row is rewritten (its loaded_at); every record is untouched.
     assert {k: v for k, v in after.items() if k != "datasets"} == {
@@ -172,8 +177,8 @@ def test_dfid_congo_counts_and_reimport_changes_nothing(workspace: Workspace) ->
 def test_a_batched_import_pauses_the_triggers_and_restores_them(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """From the second batch on, SQLite's per-row generation triggers are paused: the import
-    still counts as a change, parents link across batches, and the triggers are back after."""
+    """SQLite's per-row generation triggers are paused: the import counts as one change,
+    parents link across batches, and the triggers are back after."""
     monkeypatch.setattr(imports, "BATCH", 50)
     path = shared_file(f"{SAMPLES}/datastore_CD.xml")
     with workspace.reading() as connection:
@@ -189,7 +194,7 @@ def test_a_batched_import_pauses_the_triggers_and_restores_them(
                 parent, parent.c.identifier == project.c.parent_identifier
             )
         ).all()
-    assert imported > start
+    assert imported == start + 1 if workspace.engine.dialect.name == "sqlite" else imported > start
     assert len(links) > 100  # the file's hierarchy: most activities name a parent
     assert all(child_link == parent_id for child_link, parent_id in links)
     with workspace.writing() as connection:  # a write counts again: the triggers are back

@@ -139,6 +139,72 @@ def test_bulk_loads_bump_the_generation_once(workspace: Workspace) -> None:
     assert totals(workspace) == {"PAK": 10.0}
 
 
+def test_a_bulk_load_that_changes_nothing_keeps_the_generation(workspace: Workspace) -> None:
+    from beltroad.storage.generation import current, paused_triggers
+
+    with workspace.writing() as connection:
+        write_projects(connection, [project("XE-1", 1.0, "PAK")])
+    with workspace.reading() as connection:
+        start = current(connection).generation
+    with workspace.writing() as connection, paused_triggers(connection):
+        write_projects(connection, [project("XE-1", 1.0, "PAK")])  # identical: skipped
+    with workspace.reading() as connection:
+        unchanged = current(connection)
+    if workspace.engine.dialect.name == "sqlite":
+        assert unchanged.generation == start
+    assert unchanged.trusted
+
+
+def test_nested_pauses_leave_the_flag_to_the_outermost(workspace: Workspace) -> None:
+    from beltroad.storage.generation import current, paused_triggers
+
+    with workspace.reading() as connection:
+        start = current(connection).generation
+    with workspace.writing() as connection, paused_triggers(connection):
+        with paused_triggers(connection):
+            write_projects(connection, [project("XE-1", 1.0, "PAK")])
+        write_projects(connection, [project("XE-2", 1.0, "PAK")])
+        paused = connection.execute(text("SELECT paused FROM analytics_state")).scalar_one()
+        if workspace.engine.dialect.name == "sqlite":
+            assert paused == 2  # still paused after the inner block, and bumped
+    with workspace.reading() as connection:
+        after = current(connection)
+        assert connection.execute(text("SELECT paused FROM analytics_state")).scalar_one() == 0
+    if workspace.engine.dialect.name == "sqlite":
+        assert after.generation == start + 1
+    assert after.trusted and totals(workspace) == {"PAK": 2.0}
+
+
+def test_a_failed_bulk_load_rolls_the_pause_back(workspace: Workspace) -> None:
+    from beltroad.storage.generation import current, paused_triggers
+
+    with pytest.raises(RuntimeError), workspace.writing() as connection:
+        with paused_triggers(connection):
+            write_projects(connection, [project("XE-1", 1.0, "PAK")])
+            raise RuntimeError("stop")
+    with workspace.writing() as connection:  # a plain write bumps again, row by row
+        write_projects(connection, [project("XE-2", 1.0, "PAK")])
+    with workspace.reading() as connection:
+        assert current(connection).trusted
+    assert totals(workspace) == {"PAK": 1.0}
+
+
+def test_a_committed_pause_flag_is_never_trusted(workspace: Workspace) -> None:
+    # Only a bug could commit it; then writes may have gone uncounted, so nothing is cached.
+    with workspace.writing() as connection:
+        write_projects(connection, [project("XE-1", 1.0, "PAK")])
+    assert totals(workspace) == {"PAK": 1.0}
+    with workspace.writing() as connection:
+        connection.execute(text("UPDATE analytics_state SET paused = 2"))
+        generation = connection.execute(text("SELECT generation FROM analytics_state")).scalar()
+    with workspace.writing() as connection:
+        connection.execute(text("UPDATE projects SET amount_usd_constant = 5"))
+        after = connection.execute(text("SELECT generation FROM analytics_state")).scalar()
+    if workspace.engine.dialect.name == "sqlite":
+        assert after == generation  # the trigger was silenced
+    assert totals(workspace) == {"PAK": 5.0}  # ... and the snapshot still sees the write
+
+
 def test_the_facts_are_read_in_one_transaction(workspace: Workspace) -> None:
     with workspace.reading() as connection:
         rows = facts.read_facts(connection)

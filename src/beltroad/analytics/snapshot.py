@@ -352,6 +352,8 @@ def current(connection: Any, *, cache_key: str, root: Path | None) -> Snapshot:
     kept between processes (None: memory only, e.g. a read-only data directory).
     """
     generation = read_generation(connection)
+    if not generation.trusted:  # the counter may have missed writes: never cache under it
+        return build(read_facts(connection))
     with _lock:
         cached = _memory.get(cache_key)
         if cached is not None and cached.generation == generation:

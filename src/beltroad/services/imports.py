@@ -11,7 +11,7 @@ import hashlib
 import importlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -179,17 +179,11 @@ def _run(
     if report.dry_run:
         _consume(items, report, None)
         return report
-    with workspace.writing() as connection, ExitStack() as paused:
+    with workspace.writing() as connection, generation.paused_triggers(connection):
+        # SQLite's analytics triggers would bump the generation once per written row (about
+        # as dear as the row itself); paused, it is bumped once, and a failure rolls back.
         transaction = connection.get_transaction()
-
-        def bulk() -> None:
-            # SQLite's analytics triggers bump the generation once per written row (~10% of a
-            # large import); paused, it is bumped once at the end, and a failure rolls back,
-            # which restores them. Dropping and recreating them costs about as much as the
-            # triggers of one batch, so a small file (one batch) keeps them.
-            paused.enter_context(generation.paused_triggers(connection))
-
-        _consume(items, report, connection, bulk)
+        _consume(items, report, connection)
         if report.rejected and report.on_error == "fail":
             assert transaction is not None
             transaction.rollback()
@@ -212,21 +206,12 @@ def _consume(
     items: Iterator[Item],
     report: ImportReport,
     connection: Connection | None,
-    bulk: Callable[[], None] | None = None,
 ) -> None:
-    """Validate every item; write valid records in batches when ``connection`` is given.
-
-    ``bulk`` is called once, before the second batch is written.
-    """
+    """Validate every item; write valid records in batches when ``connection`` is given."""
     pending: dict[type, list[Record]] = defaultdict(list)
-    flushed = 0
 
     def flush(batch: list[Record]) -> None:
-        nonlocal flushed
         if batch and connection is not None:
-            if flushed == 1 and bulk is not None:
-                bulk()
-            flushed += 1
             _flush(connection, batch, report)
 
     seen: dict[tuple[type, str], int | None] = {}

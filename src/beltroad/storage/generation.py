@@ -1,8 +1,8 @@
 """The database's change counter: which portfolio state an analytics snapshot was built from.
 
 Migration 0002 installs triggers that bump ``analytics_state.generation`` on every write to the
-tables in :data:`WATCHED`. A snapshot records the ``(instance_id, generation)`` it was read at and
-is used only while both still match.
+tables in :data:`WATCHED` (0004 lets SQLite bulk writers pause them with a flag). A snapshot
+records the ``(instance_id, generation)`` it was read at and is used only while both still match.
 """
 
 from __future__ import annotations
@@ -26,55 +26,50 @@ WATCHED: tuple[str, ...] = (
     "countries",
     "milestones",
 )
-_EVENTS = ("insert", "update", "delete")
-_BUMP = "UPDATE analytics_state SET generation = generation + 1 WHERE id = 1"
 
 
 @dataclass(frozen=True)
 class Generation:
-    """Which database (``instance_id``) and how many committed changes ago (``generation``)."""
+    """Which database (``instance_id``) and how many committed changes ago (``generation``).
+
+    ``trusted`` is False when the counter cannot be relied on (a bulk writer's pause flag was
+    committed, which only a bug can do): then nothing may be cached under it.
+    """
 
     instance_id: str
     generation: int
+    trusted: bool = True
 
 
 def current(connection: Connection) -> Generation:
     """The database's identity and change counter, as seen by ``connection``'s transaction."""
     row = connection.execute(
-        text("SELECT instance_id, generation FROM analytics_state WHERE id = 1")
+        text("SELECT instance_id, generation, paused FROM analytics_state WHERE id = 1")
     ).one()
-    return Generation(str(row.instance_id), int(row.generation))
-
-
-def bump(connection: Connection) -> None:
-    """Count one change by hand (a writer that paused the triggers)."""
-    connection.execute(text(_BUMP))
+    return Generation(str(row.instance_id), int(row.generation), trusted=not row.paused)
 
 
 @contextmanager
 def paused_triggers(connection: Connection) -> Iterator[None]:
-    """Run a bulk load without SQLite's per-row generation triggers, then bump once.
+    """Run a bulk load with SQLite's generation triggers bumping once, not once per row.
 
-    SQLite has no statement-level triggers, and bumping a counter for each of millions of rows
-    costs about a tenth of a bulk load. DDL is transactional in SQLite and writers are serialised
-    by its database lock, so no other connection ever sees the triggers missing. PostgreSQL's
-    triggers fire once per statement already, so there this only bumps at the end.
+    SQLite has no statement-level triggers: a row trigger bumping the counter costs about as much
+    as inserting the row. While ``analytics_state.paused`` is set (migration 0004) only the first
+    written row bumps the generation, so a load that changes nothing keeps the analytics
+    snapshot. The flag is set and cleared inside the caller's transaction, and SQLite serialises
+    writers, so no other connection ever sees it set; on failure the caller must roll back, which
+    clears it. PostgreSQL's triggers fire once per statement already and are left alone.
     """
     if not connection.in_transaction():
         raise RuntimeError("paused_triggers needs a transaction, so that a failure restores them")
-    sqlite = connection.dialect.name == "sqlite"
-    if sqlite:
-        for name in WATCHED:
-            for event in _EVENTS:
-                connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS trg_{name}_{event}_generation")
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    # Nested pauses: only the outermost sets and clears the flag.
+    outermost = connection.exec_driver_sql(
+        "UPDATE analytics_state SET paused = 1 WHERE id = 1 AND paused = 0"
+    ).rowcount
     yield
-    # Reached only on success: after a failure the caller's rollback restores the triggers, and
-    # PostgreSQL would refuse any further statement in the aborted transaction anyway.
-    if sqlite:
-        for name in WATCHED:
-            for event in _EVENTS:
-                connection.exec_driver_sql(
-                    f"CREATE TRIGGER trg_{name}_{event}_generation AFTER {event.upper()} "
-                    f"ON {name} BEGIN {_BUMP}; END"
-                )
-    bump(connection)
+    # Reached only on success: after a failure the caller's rollback clears the flag.
+    if outermost:
+        connection.exec_driver_sql("UPDATE analytics_state SET paused = 0 WHERE id = 1")

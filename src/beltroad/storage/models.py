@@ -32,6 +32,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -606,8 +607,9 @@ class ScenarioRun(Base):
 class AnalyticsState(Base):
     """One row: a per-database id and a generation that every write to the analysed tables bumps.
 
-    Triggers (migration 0002) bump it, so no writer (beltroad's own or raw SQL) can change the
-    portfolio without the analytics snapshot noticing; see ``beltroad.analytics.snapshot``.
+    Triggers (migrations 0002 and 0004) bump it, so no writer (beltroad's own or raw SQL) can
+    change the portfolio without the analytics snapshot noticing (see
+    ``beltroad.analytics.snapshot``).
     """
 
     __tablename__ = "analytics_state"
@@ -615,6 +617,9 @@ class AnalyticsState(Base):
     id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     instance_id: Mapped[str] = mapped_column(String(36))
     generation: Mapped[int] = mapped_column(BigInteger, default=0)
+    # 0, or inside a bulk writer's transaction 1 (paused) then 2 (paused, bumped): SQLite's row
+    # triggers bump only while it is below 2 (migration 0004). Never committed other than 0.
+    paused: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
 
