@@ -383,23 +383,46 @@ def test_loan_terms_regions_locations_and_1_0x_names(tmp_path: Path) -> None:
     assert disbursement.money.currency == "EUR"
 
 
-def test_progress_reports_bytes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("streamed", [True, False], ids=["streamed", "whole"])
+def test_progress_reports_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool
+) -> None:
+    if streamed:
+        monkeypatch.setattr(iati, "KEEP_TREE_BELOW", 0)
     path = iati_file(tmp_path / "two.xml", activity("XE-EXAMPLE-1"), activity("XE-EXAMPLE-2"))
     progress = RecordingProgress()
     assert len(list(IatiImporter().read(path, progress=progress))) == 2
     assert progress.tasks == ["reading two.xml"]
-    assert progress.events[0][2] == path.stat().st_size
+    size = path.stat().st_size
+    assert progress.events[0][2] == size
+    advances = [event[1] for event in progress.events if event[0] == "advance"]
+    assert len(advances) >= 2 and sum(advances) == size
     assert progress.events[-1][0] == "finish"
+
+
+@pytest.mark.parametrize("name", ["datastore_CD.xml", "flattener_worldbank-activity.xml"])
+def test_streamed_and_whole_reading_give_the_same_records(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    path = shared_file(f"{SAMPLES}/{name}")
+    whole = list(IatiImporter().read(path))
+    monkeypatch.setattr(iati, "KEEP_TREE_BELOW", 0)
+    assert list(IatiImporter().read(path)) == whole
+    assert len(whole) > 0
 
 
 # --- hostile and broken files ---------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("streamed", [True, False], ids=["streamed", "whole"])
 def test_truncated_file_rolls_back_what_was_already_written(
-    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool
 ) -> None:
-    """iterparse yields the first activities before it meets the cut: they were written (in
-    batches of 2 here) inside the import's transaction, and the error rolls them back."""
+    """Streamed, iterparse yields the first activities before it meets the cut: they were
+    written (in batches of 2 here) inside the import's transaction, and the error rolls them
+    back. A small file is parsed whole, so the cut is found before anything is written."""
+    if streamed:
+        monkeypatch.setattr(iati, "KEEP_TREE_BELOW", 0)
     written: list[int] = []
     original = imports.WRITERS[ProjectRecord]
 
@@ -418,7 +441,7 @@ def test_truncated_file_rolls_back_what_was_already_written(
     message = str(caught.value)
     assert "cut.xml" in message
     assert "truncated or malformed XML at line 8" in message
-    assert sum(written) == 4  # written, then rolled back
+    assert sum(written) == (4 if streamed else 0)  # written, then rolled back
     assert fingerprint(workspace) == before
 
 
@@ -470,11 +493,14 @@ def test_doctype_and_entities_are_refused(
     assert fingerprint(sqlite_workspace) == before
 
 
+@pytest.mark.parametrize("streamed", [True, False], ids=["streamed", "whole"])
 def test_entities_stay_unresolved_even_past_the_prolog_check(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool
 ) -> None:
     """Second line of defence: with the prolog check switched off, the parser itself neither
-    reads local files, nor connects anywhere, nor expands the laughs."""
+    reads local files, nor connects anywhere, nor expands the laughs (streamed or whole)."""
+    if streamed:
+        monkeypatch.setattr(iati, "KEEP_TREE_BELOW", 0)
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen()
@@ -503,7 +529,12 @@ def test_entities_stay_unresolved_even_past_the_prolog_check(
     assert hits == []
 
 
-def test_wrong_encoding_is_named(sqlite_workspace: Workspace, tmp_path: Path) -> None:
+@pytest.mark.parametrize("streamed", [True, False], ids=["streamed", "whole"])
+def test_wrong_encoding_is_named(
+    sqlite_workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool
+) -> None:
+    if streamed:
+        monkeypatch.setattr(iati, "KEEP_TREE_BELOW", 0)
     path = iati_file(tmp_path / "latin.xml", activity("XE-EXAMPLE-1"))
     path.write_bytes(path.read_bytes().replace(b"Example solar", "Éxample solar".encode("latin-1")))
     before = fingerprint(sqlite_workspace)
