@@ -251,6 +251,7 @@ def _activities(
     larger one is streamed, each activity freed once it has been read, so memory stays flat.
     """
     size = path.stat().st_size
+    version: str | None = None
     if size <= KEEP_TREE_BELOW:
         try:
             # From memory, not the file name: libxml2 reading the file itself reports a bad
@@ -273,7 +274,6 @@ def _activities(
     done = 0
     with path.open("rb") as handle:
         events = etree.iterparse(handle, events=("end",), tag="iati-activity", **SAFE_PARSING)
-        version: str | None = None
         checked = False
         try:
             for _, element in events:
