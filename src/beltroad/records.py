@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -42,7 +43,7 @@ class OrgRef:
     is_international: bool = False
     name_zh: str | None = None
 
-    @property
+    @cached_property  # read for every participation and transaction a writer stores
     def key(self) -> str:
         """How organisations are matched across records: the IATI ref, else the name."""
         return self.ref or "name:" + " ".join(self.name.lower().split())

@@ -90,6 +90,16 @@ def _dates(values: npt.NDArray[np.datetime64], *, as_text: bool) -> list[Any]:
     return list(table[np.where(missing, len(table) - 1, days - low)].tolist())
 
 
+def _flags(values: npt.NDArray[np.bool_], *, as_int: bool) -> list[Any]:
+    """A boolean column for the driver: ints on SQLite, which stores them anyway and binds an int
+    far more cheaply than a bool (see ``beltroad.storage.writes._sqlite_flag``)."""
+    return list((values.astype(np.int64) if as_int else values).tolist())
+
+
+def _flag(value: bool, *, as_int: bool) -> bool | int:
+    return int(value) if as_int else value
+
+
 def insert_columns(connection: Connection, table: str, columns: dict[str, Iterable[Any]]) -> int:
     """Insert rows given column-wise (constant columns may be ``itertools.repeat``).
 
@@ -173,12 +183,12 @@ def _write_part(
                 "amount_usd_nominal": p.amount_usd_nominal.tolist(),
                 "amount_usd_constant": p.amount_usd_constant.tolist(),
                 "amount_base_year": repeat(batch.base_year),
-                "is_flagship": repeat(False),
-                "is_umbrella": p.is_umbrella.tolist(),
+                "is_flagship": repeat(_flag(False, as_int=as_text)),
+                "is_umbrella": _flags(p.is_umbrella, as_int=as_text),
                 "dataset": repeat(dataset),
                 "source_record_id": identifiers,
-                "recommended_for_aggregates": p.recommended_for_aggregates.tolist(),
-                "is_synthetic": repeat(True),
+                "recommended_for_aggregates": _flags(p.recommended_for_aggregates, as_int=as_text),
+                "is_synthetic": repeat(_flag(True, as_int=as_text)),
             },
         ),
         "project_countries": _insert(
@@ -227,7 +237,7 @@ def _write_part(
             "base_year": repeat(batch.base_year),
             "provider_org_id": [v or None for v in np.where(incoming, 0, org).tolist()],
             "receiver_org_id": [v or None for v in np.where(incoming, org, 0).tolist()],
-            "is_synthetic": repeat(True),
+            "is_synthetic": repeat(_flag(True, as_int=as_text)),
         },
     )
     return counts
@@ -262,6 +272,7 @@ def _ensure_organisations(
 ) -> tuple[list[int], int]:
     """Insert the registry's organisations unless present (by ``key``); their ids, in order,
     and how many were inserted. Like the financiers, they belong to the first dataset."""
+    as_text = connection.dialect.name == "sqlite"
     orgs = registry.organisations
     table = _table("organisations")
     keys: list[str] = orgs.key.tolist()
@@ -278,10 +289,10 @@ def _ensure_organisations(
                 "name": orgs.name[missing].tolist(),
                 "org_type": orgs.org_type[missing].tolist(),
                 "country_iso3": [c or None for c in orgs.country_iso3[missing].tolist()],
-                "is_international": orgs.is_international[missing].tolist(),
+                "is_international": _flags(orgs.is_international[missing], as_int=as_text),
                 "dataset": repeat(dataset),
                 "source_record_id": orgs.key[missing].tolist(),
-                "is_synthetic": repeat(True),
+                "is_synthetic": repeat(_flag(True, as_int=as_text)),
             },
         )
         found = _ids_by_key(connection, table, "key", keys, None)
@@ -317,7 +328,7 @@ def write_synthetic_registry(
         # endless repeat() columns, so one dict serves every insert below
         provenance: dict[str, Iterable[Any]] = {
             "dataset": repeat(dataset),
-            "is_synthetic": repeat(True),
+            "is_synthetic": repeat(_flag(True, as_int=as_text)),
         }
         p = registry.partnerships
         counts["partnerships"] = insert_columns(
