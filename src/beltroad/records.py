@@ -6,13 +6,63 @@ Frozen dataclasses: what an importer yields and what storage writes. Codes follo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar, dataclass_transform
+
+_T = TypeVar("_T")
 
 
-@dataclass(frozen=True)
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def _record(cls: type[_T]) -> type[_T]:
+    """``@dataclass(frozen=True)`` whose ``__init__`` stores all fields in one step.
+
+    A frozen dataclass's own ``__init__`` calls ``object.__setattr__`` once per field: ~10 µs
+    for a ProjectRecord, a fifth of the time it takes to read an IATI activity. This one takes
+    the same arguments (same order, defaults and factories) and sets the instance ``__dict__``
+    at once; everything else (immutability, equality, hashing, ``replace``, pickling) is the
+    dataclass's own.
+    """
+    cls = dataclass(frozen=True)(cls)
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    scope: dict[str, Any] = {"_set": object.__setattr__, "_FACTORY": _FACTORY}
+    params, fill = [], []
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.default is not MISSING:
+            scope[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        elif f.default_factory is not MISSING:
+            scope[f"_factory_{f.name}"] = f.default_factory
+            params.append(f"{f.name}=_FACTORY")
+            fill.append(f"    if {f.name} is _FACTORY: {f.name} = _factory_{f.name}()\n")
+        else:
+            params.append(f.name)
+    source = (
+        f"def __init__(self, {', '.join(params)}):\n"
+        + "".join(fill)
+        + f"    _set(self, '__dict__', {{{', '.join(f'{n!r}: {n}' for n in names)}}})\n"
+    )
+    exec(source, scope)  # noqa: S102 - source built from the class's own field names
+    init: Callable[..., None] = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init  # type: ignore[method-assign]
+    return cls
+
+
+class _Factory:
+    """The default of a field with a ``default_factory``: no value given, call the factory."""
+
+    def __repr__(self) -> str:
+        return "<factory>"  # as a dataclass's own signature shows it
+
+
+_FACTORY = _Factory()
+
+
+@_record
 class Money:
     """An amount four ways; any may be unknown (None), which is not zero."""
 
@@ -23,7 +73,7 @@ class Money:
     base_year: int | None = None
 
 
-@dataclass(frozen=True)
+@_record
 class Provenance:
     dataset: str
     source_record_id: str | None = None
@@ -32,7 +82,7 @@ class Provenance:
     is_synthetic: bool = False
 
 
-@dataclass(frozen=True)
+@_record
 class OrgRef:
     """An organisation as a source names it; ``ref`` is its IATI identifier when known."""
 
@@ -49,13 +99,13 @@ class OrgRef:
         return self.ref or "name:" + " ".join(self.name.lower().split())
 
 
-@dataclass(frozen=True)
+@_record
 class CountrySplit:
     iso3: str
     percentage: float = 100.0
 
 
-@dataclass(frozen=True)
+@_record
 class RegionSplit:
     """An IATI recipient region (regions are not countries): code, vocabulary, percentage."""
 
@@ -64,20 +114,20 @@ class RegionSplit:
     percentage: float = 100.0
 
 
-@dataclass(frozen=True)
+@_record
 class SectorSplit:
     code: str
     vocabulary: str = "1"  # IATI SectorVocabulary: 1 = DAC 5-digit, 2 = DAC 3-digit
     percentage: float = 100.0
 
 
-@dataclass(frozen=True)
+@_record
 class Participation:
     org: OrgRef
     role: str  # beltroad.reference.iati.ParticipationRole value
 
 
-@dataclass(frozen=True)
+@_record
 class TransactionRecord:
     type: int  # IATI TransactionType
     date: dt.date | None
@@ -86,7 +136,7 @@ class TransactionRecord:
     receiver: OrgRef | None = None
 
 
-@dataclass(frozen=True)
+@_record
 class LoanTermsRecord:
     interest_rate_pct: float | None = None
     reference_rate: str | None = None
@@ -101,7 +151,7 @@ class LoanTermsRecord:
     insured: bool | None = None
 
 
-@dataclass(frozen=True)
+@_record
 class LocationRecord:
     name: str | None = None
     lat: float | None = None
@@ -114,7 +164,7 @@ class LocationRecord:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@_record
 class ProjectRecord:
     identifier: str
     title: str
@@ -145,7 +195,7 @@ class ProjectRecord:
     regions: tuple[RegionSplit, ...] = ()
 
 
-@dataclass(frozen=True)
+@_record
 class PartnershipRecord:
     """A country (iso3) or an organisation joining cooperation, and leaving it."""
 
@@ -157,7 +207,7 @@ class PartnershipRecord:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@_record
 class IndicatorRecord:
     iso3: str
     indicator: str
@@ -167,7 +217,7 @@ class IndicatorRecord:
     dataset: str
 
 
-@dataclass(frozen=True)
+@_record
 class PortRecord:
     unlocode: str | None
     name: str
@@ -182,7 +232,7 @@ class PortRecord:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@_record
 class CountryProfileRecord:
     """World Bank region and income group of a country, as a source states them."""
 

@@ -396,7 +396,8 @@ def test_progress_reports_bytes(
     size = path.stat().st_size
     assert progress.events[0][2] == size
     advances = [event[1] for event in progress.events if event[0] == "advance"]
-    assert len(advances) >= 2 and sum(advances) == size
+    assert len(advances) >= 2
+    assert sum(advances) == size
     assert progress.events[-1][0] == "finish"
 
 

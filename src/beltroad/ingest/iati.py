@@ -565,6 +565,15 @@ def _iso(element: Any, field: str, attribute: str = "iso-date") -> dt.date | Non
         raise _Problem(field, raw, f"{exc} (expected an ISO date YYYY-MM-DD)") from None
 
 
+def _iso_string(element: Any, field: str, attribute: str = "iso-date") -> str | None:
+    """:func:`_iso` as ``YYYY-MM-DD`` text (budgets keep their dates in ``extras``)."""
+    raw: str | None = element.get(attribute)
+    if raw is not None and len(raw) == 10 and _iso_text(raw) is not None:
+        return raw  # already the text isoformat() would give
+    found = _iso(element, field, attribute)
+    return None if found is None else found.isoformat()
+
+
 def _code_int(element: Any, field: str) -> int | None:
     raw = _clean(element.get("code"))
     if raw is None:
@@ -606,6 +615,9 @@ def _splits(
     if dropped:
         notes.append(f"{what}: 0% entries left out: {', '.join(dropped)}")
     return [(key, pct) for key, pct in out if pct > 0]
+
+
+_UNSEEN = object()  # a memo's "not seen yet", where None is a valid value
 
 
 class _Memo:
@@ -799,7 +811,10 @@ class _Activity:
                     "(expected 1-4 or start-planned, start-actual, end-planned, "
                     "end-actual)",
                 )
-            value = _iso(element, f"activity-date[@type={kind}]")
+            raw = element.get("iso-date")
+            value = _iso_text(raw) if raw is not None else None
+            if value is None:  # not plain ISO: the full reading, or its error
+                value = _iso(element, f"activity-date[@type={kind}]")
             if value is not None:
                 found.setdefault(name, value)
         reason = check_order(
@@ -826,8 +841,13 @@ class _Activity:
     def _participations(self, get: Any) -> tuple[tuple[Participation, ...], list[dict[str, Any]]]:
         out: list[Participation] = []
         unmapped: list[dict[str, Any]] = []
-        for element in get("participating-org", []):
-            org = self._org(element, "participating-org")
+        plain_orgs = self.memo.plain_orgs
+        for element in get("participating-org", ()):
+            org = (
+                None
+                if len(element)
+                else plain_orgs.get((element.get("ref"), element.get("type"), element.text))
+            ) or self._org(element, "participating-org")
             if org is None:
                 continue
             raw = (element.get("role") or "").strip()
@@ -911,48 +931,80 @@ class _Activity:
         if not elements:
             return ()
         out: list[TransactionRecord] = []
+        # The common case inline (a file has thousands of transactions): codes as listed, plain
+        # decimals, ISO dates, organisations and currencies seen before. Anything else takes the
+        # full reading, which also words the error.
         org = self._org
+        plain_orgs = self.memo.plain_orgs
+        currencies = self.memo.currencies
+        default_currency = self.currency
         for element in elements:
-            # tag -> first child with it, in one pass: a find() per tag costs ten times more
-            parts: dict[Any, Any] = {}
-            for child in element:
+            type_element = value_element = date_element = provider = receiver = None
+            for child in element:  # the first child of each tag; one pass, no find()
                 tag = child.tag
-                if tag not in parts:
-                    parts[tag] = child
-            type_element = parts.get("transaction-type")
+                if tag == "value":
+                    if value_element is None:
+                        value_element = child
+                elif tag == "transaction-type":
+                    if type_element is None:
+                        type_element = child
+                elif tag == "transaction-date":
+                    if date_element is None:
+                        date_element = child
+                elif tag == "provider-org":
+                    if provider is None:
+                        provider = child
+                elif tag == "receiver-org" and receiver is None:
+                    receiver = child
             kind = (
                 TRANSACTION_TYPES.get(type_element.get("code"))
                 if type_element is not None
                 else None
             )
-            if kind is None:  # not a code exactly as listed: the full reading, or its error
+            if kind is None:
                 kind = _transaction_type(type_element, element)
-            value_element = parts.get("value")
             if value_element is None:
                 raise _Problem("transaction/value", None, "transaction value missing")
             raw_value = value_element.text
             try:
-                value = float(raw_value)  # the plain decimal IATI prescribes; else the full check
+                value = float(raw_value)
                 if not math.isfinite(value):
                     raise ValueError(raw_value)
             except (TypeError, ValueError):
                 value = _amount(raw_value, "transaction/value")
-            currency = self._currency(value_element, "transaction/value/@currency")
+            currency: Any = currencies.get(
+                (value_element.get("currency"), default_currency), _UNSEEN
+            )
+            if currency is _UNSEEN:
+                currency = self._currency(value_element, "transaction/value/@currency")
             when = None
-            date_element = parts.get("transaction-date")
             if date_element is not None:
-                when = _iso(date_element, "transaction/transaction-date")
+                raw_date = date_element.get("iso-date")
+                when = _iso_text(raw_date) if raw_date is not None else None
+                if when is None:
+                    when = _iso(date_element, "transaction/transaction-date")
             if when is None:  # IATI's fallback: the value date
                 when = _iso(value_element, "transaction/value/@value-date", "value-date")
-            provider = parts.get("provider-org")
-            receiver = parts.get("receiver-org")
+            provider_org = receiver_org = None
+            if provider is not None:
+                provider_org = (
+                    None
+                    if len(provider)
+                    else plain_orgs.get((provider.get("ref"), provider.get("type"), provider.text))
+                ) or org(provider, "transaction/provider-org")
+            if receiver is not None:
+                receiver_org = (
+                    None
+                    if len(receiver)
+                    else plain_orgs.get((receiver.get("ref"), receiver.get("type"), receiver.text))
+                ) or org(receiver, "transaction/receiver-org")
             out.append(
                 TransactionRecord(
                     kind,
                     when,
-                    _money(currency, value),
-                    None if provider is None else org(provider, "transaction/provider-org"),
-                    None if receiver is None else org(receiver, "transaction/receiver-org"),
+                    Money(currency, value, value if currency == "USD" else None),  # _money
+                    provider_org,
+                    receiver_org,
                 )
             )
         return tuple(out)
@@ -986,32 +1038,35 @@ class _Activity:
         return out
 
     def _budget(self, element: Any) -> dict[str, Any]:
-        parts: dict[Any, Any] = {}  # tag -> first child with it: one pass, not a find() per tag
-        for child in element:
+        value_element = start = end = None
+        for child in element:  # the first child of each tag; one pass, no find()
             tag = child.tag
-            if tag not in parts:
-                parts[tag] = child
-        value_element = parts.get("value")
+            if tag == "value":
+                if value_element is None:
+                    value_element = child
+            elif tag == "period-start":
+                if start is None:
+                    start = child
+            elif tag == "period-end" and end is None:
+                end = child
         if value_element is None:
             raise _Problem("budget/value", None, "value missing")
         try:
             value = _number(value_element.text, what="an amount")
         except ValueProblem as exc:
             raise _Problem("budget/value", value_element.text, str(exc)) from None
-        start = parts.get("period-start")
-        start_date = _iso(start, "budget/period-start") if start is not None else None
-        end = parts.get("period-end")
-        end_date = _iso(end, "budget/period-end") if end is not None else None
-        value_date = _iso(value_element, "budget/value/@value-date", "value-date")
         raw_type = _clean(element.get("type"))
+        currency = self.memo.currencies.get((value_element.get("currency"), self.currency), _UNSEEN)
+        if currency is _UNSEEN:
+            currency = self._currency(value_element, "budget/value/@currency")
         return {
             "type": BUDGET_TYPES.get((raw_type or "").lower(), raw_type),
             "status": _clean(element.get("status")),
-            "period_start": start_date.isoformat() if start_date else None,
-            "period_end": end_date.isoformat() if end_date else None,
+            "period_start": None if start is None else _iso_string(start, "budget/period-start"),
+            "period_end": None if end is None else _iso_string(end, "budget/period-end"),
             "value": value,
-            "currency": self._currency(value_element, "budget/value/@currency"),
-            "value_date": value_date.isoformat() if value_date else None,
+            "currency": currency,
+            "value_date": _iso_string(value_element, "budget/value/@value-date", "value-date"),
         }
 
     def _defaults(self, get: Any) -> tuple[int | None, int | None, str | None]:

@@ -65,7 +65,22 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         raise MissingDependency("psycopg", "postgres", "A PostgreSQL database") from None
 
 
+def _bind_none_cheaply() -> None:
+    """Give sqlite3 an adapter for None, which it then binds as NULL exactly as before.
+
+    Python's sqlite3 binds an exact int, float or str directly but looks every other value up in
+    its adapter registry; for None, finding nothing there, it also asks the protocol type for
+    ``__adapt__``, which raises and discards a formatted AttributeError: ~4,000 instructions
+    per NULL, a tenth of an import's database writes. A registered adapter is found at once.
+    ``{}.get`` is a C function returning None for None (a Python function would cost more).
+    Process-wide, and it changes no value that any sqlite3 user stores.
+    """
+    nothing: dict[None, None] = {}
+    sqlite3.register_adapter(type(None), nothing.get)
+
+
 def _sqlite_engine(url: str, *, echo: bool) -> Engine:
+    _bind_none_cheaply()
     database = make_url(url).database
     if database and database != ":memory:":
         folder = Path(database).expanduser().resolve().parent
