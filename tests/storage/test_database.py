@@ -133,3 +133,31 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_json_columns_are_compact_utf8_and_refuse_nothing_json_takes() -> None:
+    import json
+
+    from beltroad.storage.database import json_text
+
+    value = {"name": "São Tomé 北京", "n": [1, 2.5, None, True], 7: "int key"}
+    text = json_text(value)
+    assert json.loads(text) == {"name": "São Tomé 北京", "n": [1, 2.5, None, True], "7": "int key"}
+    assert "São" in text  # UTF-8, not \u escapes
+    assert json.loads(json_text({"big": 2**70})) == {"big": 2**70}  # beyond orjson: json.dumps
+    assert json_text({"x": float("nan")}) == '{"x":null}'  # JSON has no NaN
+
+
+def test_sqlite_binds_null_through_the_registered_adapter(tmp_path: Path) -> None:
+    import sqlite3
+
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'n.db'}")
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE t (a, b)")
+            connection.exec_driver_sql("INSERT INTO t VALUES (?, ?)", (None, 1))
+            row = connection.exec_driver_sql("SELECT a IS NULL, typeof(a) FROM t").one()
+    finally:
+        engine.dispose()
+    assert tuple(row) == (1, "null")
+    assert sqlite3.adapters[(type(None), sqlite3.PrepareProtocol)](None) is None

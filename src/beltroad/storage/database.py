@@ -7,12 +7,14 @@ leaves the database as it was.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -60,9 +62,19 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if backend == "sqlite":
         return _sqlite_engine(parsed.render_as_string(hide_password=False), echo=echo)
     try:
-        return create_engine(parsed, echo=echo, pool_pre_ping=True)
+        return create_engine(parsed, echo=echo, pool_pre_ping=True, json_serializer=json_text)
     except (NoSuchModuleError, ModuleNotFoundError):
         raise MissingDependency("psycopg", "postgres", "A PostgreSQL database") from None
+
+
+def json_text(value: Any) -> str:
+    """JSON columns' text: orjson (a tenth of ``json.dumps``'s time on an import's extras),
+    compact, UTF-8; ``json.dumps`` for what orjson refuses (integers beyond 64 bits). NaN and
+    infinities, which JSON cannot hold, become null."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value)
 
 
 def _bind_none_cheaply() -> None:
@@ -91,7 +103,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
                 f"cannot create the data directory {folder}: {exc.strerror}",
                 hint="choose a writable directory with --data-dir or BELTROAD_DATA_DIR",
             ) from None
-    engine = create_engine(url, echo=echo)
+    engine = create_engine(url, echo=echo, json_serializer=json_text)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
