@@ -236,6 +236,16 @@ def test_rewrite_changes_nothing_and_update_replaces_children(
     assert links["XM-1"][1] == links["XM-0"][0]
     assert links["XM-2"][1] is None
 
+    orphan = dataclasses.replace(changed, parent_identifier=None)  # an update drops the parent
+    with engine.begin() as connection:
+        write_projects(connection, [orphan])
+        assert writes.link_parents(connection, "test") == 1
+    with engine.connect() as connection:
+        parent_id = connection.execute(
+            select(project.c.parent_id).where(project.c.identifier == "XM-1")
+        ).scalar_one()
+    assert parent_id is None
+
 
 def test_content_hash_follows_the_stored_values() -> None:
     """Equal content gives an equal hash whatever objects hold it; any stored change shows."""

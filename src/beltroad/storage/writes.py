@@ -638,7 +638,8 @@ def link_parents(connection: Connection, dataset: str) -> int:
     """Point each project's parent_id at the project named by its parent_identifier.
 
     Only rows whose link changes are written (none on a re-import), so the analytics triggers
-    do not fire for the rest; a parent_identifier that names no project leaves parent_id empty.
+    do not fire for the rest; a parent_identifier that names no project (or none at all, after
+    an update removed it) leaves parent_id empty.
     """
     project = table(models.Project)
     mark = _mark(connection)
@@ -650,7 +651,8 @@ def link_parents(connection: Connection, dataset: str) -> int:
         )
         sql = (
             f"UPDATE projects SET parent_id = {linked} WHERE dataset = {mark} "  # noqa: S608 - ours
-            f"AND parent_identifier IS NOT NULL AND parent_id {distinct} {linked}"
+            f"AND (parent_identifier IS NOT NULL OR parent_id IS NOT NULL) "
+            f"AND parent_id {distinct} {linked}"
         )
         return int(connection.exec_driver_sql(sql, (dataset,)).rowcount or 0)
     parent = project.alias("parent")
@@ -663,7 +665,7 @@ def link_parents(connection: Connection, dataset: str) -> int:
         update(project)
         .where(
             project.c.dataset == dataset,
-            project.c.parent_identifier.is_not(None),
+            project.c.parent_identifier.is_not(None) | project.c.parent_id.is_not(None),
             project.c.parent_id.is_distinct_from(linked_id),
         )
         .values(parent_id=linked_id)
