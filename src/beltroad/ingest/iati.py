@@ -629,7 +629,7 @@ class _Memo:
     flat on any file.
     """
 
-    __slots__ = ("currencies", "orgs", "plain_orgs")
+    __slots__ = ("countries", "currencies", "orgs", "plain_orgs", "sectors")
 
     def __init__(self) -> None:
         # (ref, @type, name) -> OrgRef, as _Activity._org made it
@@ -638,6 +638,10 @@ class _Memo:
         self.plain_orgs: dict[tuple[str | None, str | None, str | None], OrgRef] = {}
         # (@currency as written, the activity's default-currency) -> checked code
         self.currencies: dict[tuple[str | None, str | None], str | None] = {}
+        # recipient-country/@code as written -> the split of an activity wholly in it
+        self.countries: dict[str | None, tuple[CountrySplit, ...]] = {}
+        # a lone sector element's raw attributes -> its split (only when that is one sector)
+        self.sectors: dict[tuple[str | None, ...], tuple[SectorSplit, ...]] = {}
 
 
 class _Activity:
@@ -860,8 +864,14 @@ class _Activity:
         return tuple(out), unmapped
 
     def _geography(self, get: Any) -> tuple[tuple[CountrySplit, ...], tuple[RegionSplit, ...]]:
+        country_elements = get("recipient-country", ())
+        if len(country_elements) == 1 and not get("recipient-region"):
+            # The usual activity: one country, all of it (the general reading gives the same).
+            found = self.memo.countries.get(country_elements[0].get("code"))
+            if found is not None and country_elements[0].get("percentage") in (None, "100"):
+                return found, ()
         countries: list[tuple[str, float | None]] = []
-        for element in get("recipient-country", []):
+        for element in country_elements:
             code = _clean(element.get("code"))
             if code is None:
                 raise _Problem("recipient-country/@code", None, "country code missing")
@@ -882,7 +892,10 @@ class _Activity:
                     code,
                     f"unknown country code {code!r} (expected an ISO 3166-1 alpha-2 code)",
                 ) from None
-            countries.append((iso3, _percentage(element, "recipient-country")))
+            percentage = _percentage(element, "recipient-country")
+            countries.append((iso3, percentage))
+            if percentage in (None, 100.0) and len(self.memo.countries) < MAX_CACHED_VALUES:
+                self.memo.countries[element.get("code")] = (CountrySplit(iso3, 100.0),)
         regions: list[tuple[tuple[str, str], float | None]] = []
         for element in get("recipient-region", []):
             code = _clean(element.get("code"))
@@ -906,8 +919,23 @@ class _Activity:
         )
 
     def _sectors(self, get: Any) -> tuple[SectorSplit, ...]:
+        elements = get("sector", ())
+        key = None
+        if len(elements) == 1:
+            # The usual activity: one sector, all of it; the same attributes give the same split.
+            only = elements[0]
+            key = (
+                only.get("code"),
+                only.get("vocabulary"),
+                only.get("percentage"),
+                only.get("ref"),
+                only.get("vocab"),
+            )
+            found = self.memo.sectors.get(key)
+            if found is not None:
+                return found
         by_vocabulary: dict[str, list[tuple[str, float | None]]] = {}
-        for element in get("sector", []):
+        for element in elements:
             code = _clean(element.get("code")) or _clean(element.get("ref"))
             raw_vocabulary = _clean(element.get("vocabulary")) or _clean(element.get("vocab"))
             if code is None:
@@ -924,6 +952,8 @@ class _Activity:
         for vocabulary, items in by_vocabulary.items():
             merged = _merge(_splits(items, f"sector vocabulary {vocabulary}", self.notes), "sector")
             out += [SectorSplit(code=c, vocabulary=vocabulary, percentage=p) for c, p in merged]
+        if key is not None and len(out) == 1 and len(self.memo.sectors) < MAX_CACHED_VALUES:
+            self.memo.sectors[key] = (out[0],)
         return tuple(out)
 
     def _transactions(self, get: Any) -> tuple[TransactionRecord, ...]:
