@@ -45,6 +45,24 @@ def test_second_migration_is_a_no_op(db_url: str) -> None:
     engine.dispose()
 
 
+def test_the_latest_migration_goes_down_and_up_again(db_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    engine = database.make_engine(db_url)
+    database.migrate(engine)
+    config = Config()
+    config.set_main_option("script_location", str(database.MIGRATIONS))
+    with database.connect(engine) as connection, connection.begin():
+        config.attributes["connection"] = connection
+        command.downgrade(config, "-1")
+    down = database.current_revision(engine)
+    assert down is not None
+    assert down != database.head_revision()
+    assert database.migrate(engine) == (down, database.head_revision())
+    engine.dispose()
+
+
 def test_database_from_a_newer_beltroad_is_refused(db_url: str) -> None:
     engine = database.make_engine(db_url)
     database.migrate(engine)

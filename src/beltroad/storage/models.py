@@ -226,6 +226,8 @@ class DocumentParty(Base):
 class Project(Provenance, Base):
     __tablename__ = "projects"
 
+    # No index of its own: the unique (dataset, source_record_id) index serves dataset look-ups.
+    dataset: Mapped[str] = mapped_column(String(64), default="manual")
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     identifier: Mapped[str] = mapped_column(String(160), unique=True)
     title: Mapped[str] = mapped_column(Text)
@@ -302,9 +304,8 @@ class Participation(Base):
     __tablename__ = "participations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), index=True
-    )
+    # No index of its own: the unique (project_id, organisation_id, role) index leads with it.
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     role: Mapped[str] = mapped_column(String(16))
     __table_args__ = (

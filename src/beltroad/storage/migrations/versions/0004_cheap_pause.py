@@ -1,4 +1,5 @@
-"""analytics state: bulk loads pause SQLite's generation triggers with a flag, not DDL
+"""analytics state: bulk loads pause SQLite's generation triggers with a flag, not DDL;
+two redundant indexes dropped
 
 Revision ID: 0004
 Revises: 0003
@@ -21,6 +22,10 @@ failure rolls the flag back, so no other connection ever sees it set.
 
 PostgreSQL's triggers already fire once per statement; they get the column (one schema for both
 databases) and are otherwise unchanged.
+
+``ix_projects_dataset`` and ``ix_participations_project_id`` are dropped: the unique indexes on
+``(dataset, source_record_id)`` and ``(project_id, organisation_id, role)`` lead with the same
+column and serve the same look-ups, so the two only cost every insert an index update.
 """
 
 from __future__ import annotations
@@ -70,9 +75,13 @@ def upgrade() -> None:
     )
     if op.get_bind().dialect.name == "sqlite":
         _recreate_triggers("WHEN (SELECT paused FROM analytics_state WHERE id = 1) < 2 ", BUMP)
+    op.drop_index("ix_projects_dataset", table_name="projects")
+    op.drop_index("ix_participations_project_id", table_name="participations")
 
 
 def downgrade() -> None:
+    op.create_index("ix_participations_project_id", "participations", ["project_id"])
+    op.create_index("ix_projects_dataset", "projects", ["dataset"])
     if op.get_bind().dialect.name == "sqlite":
         _recreate_triggers("", PLAIN_BUMP)
     op.drop_column("analytics_state", "paused")  # SQLite 3.35+ drops a column in place
