@@ -385,7 +385,8 @@ class _Children:
 
 def _children(record: ProjectRecord) -> _Children:
     """What :func:`write_projects` stores under a project: repeated splits summed, repeated
-    participations once, in record order."""
+    participations once, in record order; transaction dates as day numbers (what the content
+    hash encodes; :func:`_write_children` turns them into what the driver stores)."""
     countries: list[tuple[Any, ...]] = []
     if record.countries:
         split: dict[str, float] = {}
@@ -421,7 +422,7 @@ def _children(record: ProjectRecord) -> _Children:
         transactions.append(
             (
                 t.type,
-                t.date,
+                None if t.date is None else t.date.toordinal(),  # the day number: see _digest
                 money.currency,
                 money.original,
                 money.usd_nominal,
@@ -449,6 +450,10 @@ def _day(value: dt.date | None) -> int | None:
     return None if value is None else value.toordinal()
 
 
+def _date(day: int | None) -> dt.date | None:
+    return None if day is None else dt.date.fromordinal(day)
+
+
 def _digest(values: tuple[Any, ...], children: _Children) -> str:
     """``v2:`` and the BLAKE2b-128 of the stored content in a compact, value-based encoding."""
     try:
@@ -465,14 +470,16 @@ def _digest(values: tuple[Any, ...], children: _Children) -> str:
                 children.regions,
                 children.sectors,
                 children.participations,
-                [(t[0], _day(t[1]), *t[2:]) for t in children.transactions],
+                children.transactions,  # their dates are day numbers already
                 children.loan,
                 children.locations,
             ),
             2,
         )
     except ValueError:  # a value marshal cannot encode (e.g. a date in extras): its repr
-        encoded = repr((values, children.content())).encode("utf-8")
+        content = list(children.content())
+        content[4] = [(t[0], _date(t[1]), *t[2:]) for t in children.transactions]
+        encoded = repr((values, tuple(content))).encode("utf-8")
     return f"{HASH_VERSION}:{hashlib.blake2b(encoded, digest_size=16).hexdigest()}"
 
 
@@ -595,10 +602,18 @@ def _write_children(
     transactions: list[tuple[Any, ...]] = []
     loans: list[tuple[Any, ...]] = []
     locations: list[tuple[Any, ...]] = []
-    # Dates and flags go to the driver as it stores them (see driver_adapters).
+    # Dates and flags go to the driver as it stores them (see driver_adapters); _children gave
+    # the dates as day numbers, and a file repeats its dates, so each is converted once.
     adapt_date, adapt_flag = driver_adapters(
         connection, table(models.Transaction), ("date", "is_synthetic")
     )
+    stored_dates: dict[int | None, Any] = {None: None}
+
+    def stored_date(day: int) -> Any:
+        value = dt.date.fromordinal(day)
+        stored_dates[day] = value = value if adapt_date is None else adapt_date(value)
+        return value
+
     for pid, children in projects:
         countries += [(pid, *row) for row in children.countries]
         regions += [(pid, *row) for row in children.regions]
@@ -610,7 +625,7 @@ def _write_children(
                 (
                     pid,
                     t[0],
-                    t[1] if adapt_date is None else adapt_date(t[1]),
+                    stored_dates[t[1]] if t[1] in stored_dates else stored_date(t[1]),
                     t[2],
                     t[3],
                     t[4],
