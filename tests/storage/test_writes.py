@@ -330,3 +330,28 @@ def test_record_dataset_stores_what_core_stores(engine: Engine) -> None:
     assert info.records == 5
     assert info.is_synthetic is True
     assert info.loaded_at.replace(tzinfo=None) == loaded.replace(tzinfo=None)
+
+
+def test_parents_are_linked_in_any_order(engine: Engine) -> None:
+    """A parent stored before (or earlier in the batch than) its child is linked as the child
+    goes in on SQLite; any other order is linked by link_parents. Either way the result is the
+    same on both databases."""
+
+    def child(identifier: str, parent: str) -> ProjectRecord:
+        return dataclasses.replace(bare(identifier), parent_identifier=parent)
+
+    with engine.begin() as connection:
+        write_projects(connection, [bare("XM-P1"), child("XM-C1", "XM-P1")])  # parent first
+        write_projects(connection, [child("XM-C2", "XM-P2"), bare("XM-P2")])  # child first
+        write_projects(connection, [child("XM-C3", "XM-P1")])  # parent stored earlier
+        write_projects(connection, [child("XM-C4", "XM-NONE")])  # no such parent
+        writes.link_parents(connection, "test")
+        assert writes.link_parents(connection, "test") == 0
+    project = table(models.Project)
+    with engine.connect() as connection:
+        rows = connection.execute(select(project.c.identifier, project.c.id, project.c.parent_id))
+        ids = {identifier: (id_, parent_id) for identifier, id_, parent_id in rows}
+    assert ids["XM-C1"][1] == ids["XM-P1"][0]
+    assert ids["XM-C2"][1] == ids["XM-P2"][0]
+    assert ids["XM-C3"][1] == ids["XM-P1"][0]
+    assert ids["XM-C4"][1] is None

@@ -539,12 +539,7 @@ def write_projects(connection: Connection, records: Sequence[ProjectRecord]) -> 
     counts.inserted, counts.updated = len(new), len(old)
 
     if new:
-        _insert_table(
-            connection,
-            models.Project,
-            _PROJECT_COLUMNS,
-            [(*values, digest) for _, values, _, digest in new],
-        )
+        _insert_projects(connection, [(*values, digest) for _, values, _, digest in new])
     if old:
         rows = [
             {"b_id": existing[r.identifier][0], **_project_row(r, digest)}
@@ -589,6 +584,28 @@ def write_projects(connection: Connection, records: Sequence[ProjectRecord]) -> 
     )
     _write_children(connection, [(ids[item[0].identifier], item[2]) for item in changed], org_ids)
     return counts
+
+
+def _insert_projects(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Insert new ``projects`` rows (:data:`_PROJECT_COLUMNS` order).
+
+    On SQLite each row's parent_id is looked up as the row goes in, so a parent already stored
+    or named earlier in the batch (IATI files list a parent before its components) is linked
+    at once; :func:`link_parents` would otherwise rewrite every such row after the insert.
+    """
+    target = table(models.Project)
+    rows = _adapt(rows, driver_adapters(connection, target, _PROJECT_COLUMNS))
+    if connection.dialect.name != "sqlite":
+        insert_rows(connection, target.name, _PROJECT_COLUMNS, rows)
+        return
+    parent = _PROJECT_COLUMNS.index("parent_identifier")
+    quote = connection.dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO projects ({', '.join(quote(name) for name in _PROJECT_COLUMNS)}, parent_id) "  # noqa: S608 - names are ours
+        f"VALUES ({', '.join('?' for _ in _PROJECT_COLUMNS)}, "
+        "(SELECT id FROM projects WHERE identifier = ?))"
+    )
+    connection.exec_driver_sql(sql, [(*row, row[parent]) for row in rows])
 
 
 def _write_children(
