@@ -388,7 +388,10 @@ def _children(record: ProjectRecord) -> _Children:
     participations once, in record order; transaction dates as day numbers (what the content
     hash encodes; :func:`_write_children` turns them into what the driver stores)."""
     countries: list[tuple[Any, ...]] = []
-    if record.countries:
+    if len(record.countries) == 1:  # the usual case: nothing to sum
+        only = record.countries[0]
+        countries = [(only.iso3, only.percentage)]
+    elif record.countries:
         split: dict[str, float] = {}
         for c in record.countries:
             split[c.iso3] = split.get(c.iso3, 0.0) + c.percentage
@@ -401,7 +404,10 @@ def _children(record: ProjectRecord) -> _Children:
             region_split[key] = region_split.get(key, 0.0) + g.percentage
         regions = [(v, c, pct) for (v, c), pct in region_split.items()]
     sectors: list[tuple[Any, ...]] = []
-    if record.sectors:
+    if len(record.sectors) == 1:
+        one = record.sectors[0]
+        sectors = [(one.vocabulary, one.code, one.percentage)]
+    elif record.sectors:
         sector_split: dict[tuple[str, str], float] = {}
         for s in record.sectors:
             key = (s.vocabulary, s.code)
