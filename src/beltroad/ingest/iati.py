@@ -664,6 +664,8 @@ class _Activity:
         self.currency = _clean(element.get("default-currency"))
         self.problems: list[_Problem] = []
         self.notes: list[str] = []
+        # Set by _transactions once it has read them all: (flow-type, finance-type) elements.
+        self._transaction_types: list[tuple[Any, Any]] | None = None
 
     def _org(self, element: Any, field: str) -> OrgRef | None:
         plain = None
@@ -708,23 +710,9 @@ class _Activity:
                     group.append(child)
         get = children.get
         values: dict[str, Any] = {}
-        for name, reader in (
-            ("identifier", self._identifier),
-            ("dates", self._dates),
-            ("status", self._status),
-            ("participations", self._participations),
-            ("geography", self._geography),
-            ("sectors", self._sectors),
-            ("transactions", self._transactions),
-            ("budgets", self._budgets),
-            ("defaults", self._defaults),
-            ("locations", self._locations),
-            ("loan", self._loan),
-            ("parent", self._parent),
-            ("reporting", self._reporting),
-        ):
+        for name, reader in _READERS:
             try:
-                values[name] = reader(get)
+                values[name] = reader(self, get)
             except _Problem as problem:
                 self.problems.append(problem)
         title = _pick(get("title", []), self.lang)
@@ -972,8 +960,10 @@ class _Activity:
         plain_orgs = self.memo.plain_orgs
         currencies = self.memo.currencies
         default_currency = self.currency
+        types: list[tuple[Any, Any]] = []  # each one's flow-type and finance-type, for _defaults
         for element in elements:
             type_element = value_element = date_element = provider = receiver = None
+            flow = finance = None
             for child in element:  # the first child of each tag; one pass, no find()
                 tag = child.tag
                 if tag == "value":
@@ -988,8 +978,15 @@ class _Activity:
                 elif tag == "provider-org":
                     if provider is None:
                         provider = child
-                elif tag == "receiver-org" and receiver is None:
-                    receiver = child
+                elif tag == "receiver-org":
+                    if receiver is None:
+                        receiver = child
+                elif tag == "flow-type":
+                    if flow is None:
+                        flow = child
+                elif tag == "finance-type" and finance is None:
+                    finance = child
+            types.append((flow, finance))
             kind = (
                 TRANSACTION_TYPES.get(type_element.get("code"))
                 if type_element is not None
@@ -1041,6 +1038,7 @@ class _Activity:
                     receiver_org,
                 )
             )
+        self._transaction_types = types
         return tuple(out)
 
     def _currency(self, element: Any, field: str) -> str | None:
@@ -1112,14 +1110,7 @@ class _Activity:
             # An activity that states them only on its transactions: take them if all agree.
             flows: set[str | None] = set()
             finances: set[str | None] = set()
-            for transaction in get("transaction", ()):
-                flow = finance = None  # the first of each, as find() would return
-                for child in transaction:
-                    tag = child.tag
-                    if tag == "flow-type":
-                        flow = child if flow is None else flow
-                    elif tag == "finance-type":
-                        finance = child if finance is None else finance
+            for flow, finance in self._transaction_types or _transaction_types(get):
                 flows.add(_clean(flow.get("code")) if flow is not None else None)
                 finances.add(_clean(finance.get("code")) if finance is not None else None)
             if flow_type is None and len(flows) == 1 and (only := flows.pop()):
@@ -1258,6 +1249,39 @@ class _Activity:
                 if ref is not None and len(ref) <= MAX_IDENTIFIER:
                     return ref
         return None
+
+
+def _transaction_types(get: Any) -> list[tuple[Any, Any]]:
+    """Each transaction's first flow-type and finance-type element (or None)."""
+    found = []
+    for transaction in get("transaction", ()):
+        flow = finance = None  # the first of each, as find() would return
+        for child in transaction:
+            tag = child.tag
+            if tag == "flow-type":
+                flow = child if flow is None else flow
+            elif tag == "finance-type":
+                finance = child if finance is None else finance
+        found.append((flow, finance))
+    return found
+
+
+# What record() reads, in order: (key in its values, reader). Built once, not per activity.
+_READERS: tuple[tuple[str, Any], ...] = (
+    ("identifier", _Activity._identifier),
+    ("dates", _Activity._dates),
+    ("status", _Activity._status),
+    ("participations", _Activity._participations),
+    ("geography", _Activity._geography),
+    ("sectors", _Activity._sectors),
+    ("transactions", _Activity._transactions),
+    ("budgets", _Activity._budgets),
+    ("defaults", _Activity._defaults),
+    ("locations", _Activity._locations),
+    ("loan", _Activity._loan),
+    ("parent", _Activity._parent),
+    ("reporting", _Activity._reporting),
+)
 
 
 def _iso_or_none(value: dt.date | None) -> str | None:
