@@ -355,3 +355,21 @@ def test_parents_are_linked_in_any_order(engine: Engine) -> None:
     assert ids["XM-C2"][1] == ids["XM-P2"][0]
     assert ids["XM-C3"][1] == ids["XM-P1"][0]
     assert ids["XM-C4"][1] is None
+
+
+def test_columns_that_are_empty_in_every_row_are_left_out_but_stored_as_null() -> None:
+    names = ["project_id", "type", "usd_constant", "base_year", "is_synthetic"]
+    rows = [(1, 2, None, None, 0), (1, 3, None, None, 0)]
+    kept, narrowed = writes._without_empty_columns("transactions", names, rows)
+    assert kept == ["project_id", "type", "is_synthetic"]
+    assert narrowed == [(1, 2, 0), (1, 3, 0)]
+    one, single = writes._without_empty_columns(
+        "transactions", ["type", "base_year"], [(2, None), (3, None)]
+    )
+    assert (one, single) == (["type"], [(2,), (3,)])
+    # A column with a server default keeps its explicit NULLs (else the default would be stored)
+    assert models.AnalyticsState.__table__.c.paused.server_default is not None
+    with_default, _ = writes._without_empty_columns(
+        "analytics_state", ["id", "paused"], [(1, None), (2, None)]
+    )
+    assert with_default == ["id", "paused"]

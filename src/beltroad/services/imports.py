@@ -11,6 +11,7 @@ import hashlib
 import importlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,6 +180,21 @@ def _run(
     if report.dry_run:
         _consume(items, report, None)
         return report
+    # hashlib and file reads release the GIL: the file's fingerprint is taken while it is read.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="beltroad-sha256") as hasher:
+        fingerprint = hasher.submit(file_sha256, path)
+        return _write(workspace, items, report, path, kind, source, fingerprint)
+
+
+def _write(
+    workspace: Workspace,
+    items: Iterator[Item],
+    report: ImportReport,
+    path: Path,
+    kind: str,
+    source: Any,
+    fingerprint: Future[str],
+) -> ImportReport:
     with workspace.writing() as connection, generation.paused_triggers(connection):
         # SQLite's analytics triggers would bump the generation once per written row (about
         # as dear as the row itself); paused, it is bumped once, and a failure rolls back.
@@ -197,7 +213,7 @@ def _run(
             is_synthetic=False,
             records=inventory.dataset_record_count(connection, source.dataset),
             parameters={"kind": kind, "file": path.name},
-            file_sha256=file_sha256(path),
+            file_sha256=fingerprint.result(),
         )
     return report
 
