@@ -174,17 +174,25 @@ def driver_adapters(connection: Connection, target: Table, names: Sequence[str])
 
 
 def _adapt(rows: list[tuple[Any, ...]], adapters: list[Any]) -> list[tuple[Any, ...]]:
-    """``rows`` with the :func:`driver_adapters` applied."""
-    used = [(i, f) for i, f in enumerate(adapters) if f is not None]
-    if not used:
+    """``rows`` with the :func:`driver_adapters` applied.
+
+    Column by column: dates and flags are converted once per distinct value (a batch repeats
+    them; equal keys such as True and 1 convert alike), JSON once per value, and the rows are
+    taken apart and rebuilt by ``zip`` in C.
+    """
+    if not rows or all(f is None for f in adapters):
         return rows
-    out = []
-    for row in rows:
-        values = list(row)
-        for i, adapt in used:
-            values[i] = adapt(values[i])
-        out.append(tuple(values))
-    return out
+    columns = list(zip(*rows, strict=True))
+    for i, adapt in enumerate(adapters):
+        if adapt is None:
+            continue
+        column = columns[i]
+        if adapt is _sqlite_date or adapt is _sqlite_flag:
+            converted = {value: adapt(value) for value in set(column)}
+            columns[i] = tuple(map(converted.__getitem__, column))
+        else:
+            columns[i] = tuple(map(adapt, column))
+    return list(zip(*columns, strict=True))
 
 
 def _insert_table(
