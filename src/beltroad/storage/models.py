@@ -625,7 +625,6 @@ class AnalyticsState(Base):
 
 
 Index("ix_projects_commitment_year", Project.commitment_year)
-Index("ix_transactions_type_date", Transaction.type, Transaction.date)
 # Covers the headline's pass over enterprises (an index-only scan; issue #4's 1 s target).
 Index(
     "ix_overseas_enterprises_headline",
