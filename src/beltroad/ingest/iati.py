@@ -633,7 +633,7 @@ class _Memo:
     flat on any file.
     """
 
-    __slots__ = ("countries", "currencies", "orgs", "plain_orgs", "sectors")
+    __slots__ = ("countries", "currencies", "orgs", "participations", "plain_orgs", "sectors")
 
     def __init__(self) -> None:
         # (ref, @type, name) -> OrgRef, as _Activity._org made it
@@ -644,6 +644,9 @@ class _Memo:
         self.currencies: dict[tuple[str | None, str | None], str | None] = {}
         # recipient-country/@code as written -> the split of an activity wholly in it
         self.countries: dict[str | None, tuple[CountrySplit, ...]] = {}
+        # ((@ref, @type, text), @role) of a participating-org without narratives -> its
+        # Participation (only mapped roles: an unmapped one is noted each time)
+        self.participations: dict[tuple[Any, str | None], Participation] = {}
         # a lone sector element's raw attributes -> its split (only when that is one sector)
         self.sectors: dict[tuple[str | None, ...], tuple[SectorSplit, ...]] = {}
 
@@ -838,12 +841,19 @@ class _Activity:
         out: list[Participation] = []
         unmapped: list[dict[str, Any]] = []
         plain_orgs = self.memo.plain_orgs
+        participations = self.memo.participations
         for element in get("participating-org", ()):
-            org = (
-                None
-                if len(element)
-                else plain_orgs.get((element.get("ref"), element.get("type"), element.text))
-            ) or self._org(element, "participating-org")
+            plain = None
+            if not len(element):  # no narratives: the raw attributes and text decide it all
+                key = (element.get("ref"), element.get("type"), element.text)
+                plain = (key, element.get("role"))
+                known = participations.get(plain)
+                if known is not None:
+                    out.append(known)
+                    continue
+            org = (None if plain is None else plain_orgs.get(plain[0])) or self._org(
+                element, "participating-org"
+            )
             if org is None:
                 continue
             raw = (element.get("role") or "").strip()
@@ -852,7 +862,10 @@ class _Activity:
                 # Not an IATI role (e.g. "beneficiary"): kept, but not as a participation.
                 unmapped.append({"role": raw, "name": org.name, "ref": org.ref})
                 continue
-            out.append(Participation(org=org, role=role.value))
+            participation = Participation(org=org, role=role.value)
+            if plain is not None and len(participations) < MAX_CACHED_ORGS:
+                participations[plain] = participation
+            out.append(participation)
         return tuple(out), unmapped
 
     def _geography(self, get: Any) -> tuple[tuple[CountrySplit, ...], tuple[RegionSplit, ...]]:
