@@ -13,7 +13,9 @@ activities, 815 transactions) from ../shared/data, read in place. Both sides run
 times in this process, alternating; the first beltroad run also pays one-off costs (imports, the
 country index), so it is reported apart and the medians are compared. Each side's wall time and
 this process's CPU time are measured: on a shared machine the wall times swing with the load
-(printed), the CPU times much less. Target: ratio <= 5.
+(printed), the CPU times much less. Four ratios are printed: of the medians (wall and CPU), the
+median of each import over the parse run beside it, and of the fastest run of each side.
+Target: ratio <= 5.
 """
 
 from __future__ import annotations
@@ -78,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         imports.append(full_import(args.file)[:2])
     baseline, baseline_cpu = (statistics.median(p[i] for p in parses) for i in (0, 1))
     ours, ours_cpu = (statistics.median(m[i] for m in imports) for i in (0, 1))
+    # The machine's speed drifts between runs: each import is also divided by the parse run
+    # next to it, and the fastest runs of each side (timeit's estimator) are compared too.
+    paired = statistics.median(m[0] / p[0] for m, p in zip(imports, parses, strict=True))
+    fastest = min(m[0] for m in imports) / min(p[0] for p in parses)
     load = os.getloadavg()
     size = args.file.stat().st_size
     print(
@@ -96,9 +102,14 @@ def main(argv: list[str] | None = None) -> int:
         f"beltroad  import_file (fresh SQLite) {ours * 1000:8.1f} ms wall "
         f"{ours_cpu * 1000:8.1f} ms CPU (first run, cold: {cold * 1000:.1f} ms wall)"
     )
-    for label, ratio in (("wall", ours / baseline), ("CPU", ours_cpu / baseline_cpu)):
+    for label, ratio in (
+        ("wall, medians", ours / baseline),
+        ("CPU, medians", ours_cpu / baseline_cpu),
+        ("wall, median of side-by-side pairs", paired),
+        ("wall, fastest of each", fastest),
+    ):
         verdict = "meets" if ratio <= TARGET_RATIO else "misses"
-        print(f"ratio     {ratio:4.1f}x {label:4s} ({verdict} the <= {TARGET_RATIO:g}x target)")
+        print(f"ratio     {ratio:5.2f}x {label} ({verdict} the <= {TARGET_RATIO:g}x target)")
     return 0
 
 

@@ -25,7 +25,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -477,7 +477,7 @@ def _text(element: Any, lang: str | None) -> str | None:
     return first if first is not None else _clean(element.text)
 
 
-def _pick(elements: list[Any], lang: str | None) -> str | None:
+def _pick(elements: Sequence[Any], lang: str | None) -> str | None:
     """1.0x repeats whole elements per language: the one in the activity's language first."""
     texts = [(e.get(XML_LANG), _text(e, lang)) for e in elements]
     for own, value in texts:
@@ -718,7 +718,11 @@ class _Activity:
                 values[name] = reader(self, get)
             except _Problem as problem:
                 self.problems.append(problem)
-        title = _pick(get("title", []), self.lang)
+        titles = get("title", ())
+        if len(titles) == 1 and not len(titles[0]) and titles[0].get(XML_LANG) is None:
+            title = _clean(titles[0].text)  # the usual 1.0x title: what _pick would give
+        else:
+            title = _pick(titles, self.lang)
         if title is None:
             self.problems.append(_Problem("title", None, "title missing"))
         if self.problems:
