@@ -569,11 +569,17 @@ def _iso(element: Any, field: str, attribute: str = "iso-date") -> dt.date | Non
         raise _Problem(field, raw, f"{exc} (expected an ISO date YYYY-MM-DD)") from None
 
 
+@functools.lru_cache(maxsize=4096)
+def _plain_iso(raw: str) -> bool:
+    """Is ``raw`` exactly the text ``isoformat()`` gives for the date it names?"""
+    return len(raw) == 10 and _iso_text(raw) is not None
+
+
 def _iso_string(element: Any, field: str, attribute: str = "iso-date") -> str | None:
     """:func:`_iso` as ``YYYY-MM-DD`` text (budgets keep their dates in ``extras``)."""
     raw: str | None = element.get(attribute)
-    if raw is not None and len(raw) == 10 and _iso_text(raw) is not None:
-        return raw  # already the text isoformat() would give
+    if raw is not None and _plain_iso(raw):
+        return raw
     found = _iso(element, field, attribute)
     return None if found is None else found.isoformat()
 
@@ -1261,7 +1267,10 @@ class _Activity:
 
     def _parent(self, get: Any) -> str | None:
         for element in get("related-activity", ()):
-            if (element.get("type") or "").strip().lower() in ("1", "parent"):
+            kind = element.get("type")
+            if kind == "2" or kind == "3":  # child or sibling, as most are written: no parent
+                continue
+            if (kind or "").strip().lower() in ("1", "parent"):
                 ref = _clean(element.get("ref"))
                 if ref is not None and len(ref) <= MAX_IDENTIFIER:
                     return ref
