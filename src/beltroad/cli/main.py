@@ -151,7 +151,18 @@ def demo(
             ]
             emit(rows, rows, fmt, title=f"headline as of {report.headline.as_of}, reconciled")
         if report.loaded:
-            emit(report.loaded, report.loaded, fmt, title="real data loaded")
+            # Citations as numbered notes under the table: long enough to wrap a cell into a
+            # column of fragments.
+            cited = list(dict.fromkeys(str(item["citation"]) for item in report.loaded))
+            rows = [
+                {
+                    **{k: v for k, v in item.items() if k != "citation"},
+                    "source": f"[{cited.index(str(item['citation'])) + 1}]",
+                }
+                for item in report.loaded
+            ]
+            notes = "\n".join(f"[{n}] {citation}" for n, citation in enumerate(cited, 1))
+            emit(rows, rows, fmt, title="real data loaded", note=notes, note_style=None)
     console = stderr_console()
     for line in report.notes:
         console.print(f"- {line}")

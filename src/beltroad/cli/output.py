@@ -31,6 +31,7 @@ def emit(
     *,
     title: str | None = None,
     note: str | None = None,
+    note_style: str | None = "bold yellow",
 ) -> None:
     """JSON prints ``payload`` whole; table and CSV print ``rows``. ``note`` goes under a table."""
     if fmt is Format.json:
@@ -41,7 +42,7 @@ def emit(
         console = Console()
         console.print(to_table(rows, title=title))
         if note:
-            console.print(note, style="bold yellow")
+            console.print(note, style=note_style, highlight=False)
 
 
 def to_csv(rows: Sequence[Mapping[str, Any]]) -> str:
