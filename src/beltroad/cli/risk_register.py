@@ -29,6 +29,18 @@ TodayOption = Annotated[
     str | None,
     typer.Option("--today", help="Judge overdue reviews as of this date, YYYY-MM-DD."),
 ]
+# Fields that add and review both take.
+ResidualLikelihoodOption = Annotated[
+    int | None, typer.Option("--residual-likelihood", help="Likelihood after mitigation, 1-5.")
+]
+ResidualImpactOption = Annotated[
+    int | None, typer.Option("--residual-impact", help="Impact after mitigation, 1-5.")
+]
+OwnerOption = Annotated[str | None, typer.Option("--owner", help="Owning organisation or unit.")]
+ReviewOnOption = Annotated[
+    str | None, typer.Option("--review-on", help="Next review, YYYY-MM-DD (default +interval).")
+]
+_STATUS_HELP = "open, monitoring, escalated, closed."
 
 
 def register(risk_app: typer.Typer) -> None:
@@ -126,21 +138,11 @@ def add_command(
     ],
     impact: Annotated[int, typer.Option("--impact", help="1 (minor) to 5 (severe).")],
     mitigation: Annotated[str | None, typer.Option("--mitigation", help="What reduces it.")] = None,
-    residual_likelihood: Annotated[
-        int | None, typer.Option("--residual-likelihood", help="Likelihood after mitigation, 1-5.")
-    ] = None,
-    residual_impact: Annotated[
-        int | None, typer.Option("--residual-impact", help="Impact after mitigation, 1-5.")
-    ] = None,
-    owner: Annotated[
-        str | None, typer.Option("--owner", help="Owning organisation or unit.")
-    ] = None,
-    status: Annotated[
-        str, typer.Option("--status", help="open, monitoring, escalated, closed.")
-    ] = "open",
-    review_on: Annotated[
-        str | None, typer.Option("--review-on", help="Next review, YYYY-MM-DD (default +interval).")
-    ] = None,
+    residual_likelihood: ResidualLikelihoodOption = None,
+    residual_impact: ResidualImpactOption = None,
+    owner: OwnerOption = None,
+    status: Annotated[str, typer.Option("--status", help=_STATUS_HELP)] = "open",
+    review_on: ReviewOnOption = None,
     actor: ActorOption = "cli",
     risk_config: RiskConfigOption = None,
     fmt: FormatOption = Format.table,
@@ -182,21 +184,11 @@ def review_command(
     ] = None,
     impact: Annotated[int | None, typer.Option("--impact", help="New impact, 1-5.")] = None,
     mitigation: Annotated[str | None, typer.Option("--mitigation", help="Mitigation.")] = None,
-    residual_likelihood: Annotated[
-        int | None, typer.Option("--residual-likelihood", help="After mitigation, 1-5.")
-    ] = None,
-    residual_impact: Annotated[
-        int | None, typer.Option("--residual-impact", help="After mitigation, 1-5.")
-    ] = None,
-    owner: Annotated[
-        str | None, typer.Option("--owner", help="Owning organisation or unit.")
-    ] = None,
-    status: Annotated[
-        str | None, typer.Option("--status", help="open, monitoring, escalated, closed.")
-    ] = None,
-    review_on: Annotated[
-        str | None, typer.Option("--review-on", help="Next review, YYYY-MM-DD (default +interval).")
-    ] = None,
+    residual_likelihood: ResidualLikelihoodOption = None,
+    residual_impact: ResidualImpactOption = None,
+    owner: OwnerOption = None,
+    status: Annotated[str | None, typer.Option("--status", help=_STATUS_HELP)] = None,
+    review_on: ReviewOnOption = None,
     note: Annotated[
         str | None, typer.Option("--note", help="Reviewer's note, kept in the audit trail.")
     ] = None,
