@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 from operator import attrgetter, itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, Boolean, Connection, Date, Table, bindparam, delete, select, update
 from sqlalchemy.exc import DBAPIError
 
@@ -479,12 +480,13 @@ def _children(record: ProjectRecord) -> _Children:
     return _Children(countries, regions, sectors, participations, transactions, loan, locations)
 
 
-HASH_VERSION = "v2"
+HASH_VERSION = "v3"
 _PROJECT_DATES = tuple(
     i
     for i, name in enumerate(_PROJECT)
     if name in ("planned_start", "actual_start", "planned_end", "actual_end")
 )
+_HASHED_JSON = orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS
 
 
 def _day(value: dt.date | None) -> int | None:
@@ -496,11 +498,33 @@ def _date(day: int | None) -> dt.date | None:
 
 
 def _digest(values: tuple[Any, ...], children: _Children) -> str:
-    """``v2:`` and the BLAKE2b-128 of the stored content in a compact, value-based encoding."""
+    """``v3:`` and the first 128 bits of the SHA-256 of the stored content as compact JSON.
+
+    orjson encodes the rows in C (dates as ISO text, dict keys sorted, so equal content gives
+    equal bytes whatever objects hold it) at a third of marshal's cost on freshly read records,
+    and SHA-256 runs on the CPU's SHA extensions where there are some. A value orjson refuses
+    (an integer beyond 64 bits) falls back to the rows' repr.
+    """
+    payload = (
+        values,
+        children.countries,
+        children.regions,
+        children.sectors,
+        children.participations,
+        children.transactions,  # dates as day numbers
+        children.loan,
+        children.locations,
+    )
     try:
-        # marshal (format 2: no references, so equal values give equal bytes whatever objects
-        # hold them) encodes plain tuples, strings and numbers in C, several times faster than
-        # repr; it knows no dates, so they go in as day numbers.
+        encoded = orjson.dumps(payload, option=_HASHED_JSON)
+    except orjson.JSONEncodeError:
+        encoded = repr(payload).encode("utf-8")
+    return f"{HASH_VERSION}:{hashlib.sha256(encoded).hexdigest()[:32]}"
+
+
+def _digest_v2(values: tuple[Any, ...], children: _Children) -> str:
+    """The hash written before ``v3``: BLAKE2b-128 of the content as marshal (format 2)."""
+    try:
         plain = list(values)
         for i in _PROJECT_DATES:
             plain[i] = _day(plain[i])
@@ -521,7 +545,7 @@ def _digest(values: tuple[Any, ...], children: _Children) -> str:
         content = list(children.content())
         content[4] = [(t[0], _date(t[1]), *t[2:]) for t in children.transactions]
         encoded = repr((values, tuple(content))).encode("utf-8")
-    return f"{HASH_VERSION}:{hashlib.blake2b(encoded, digest_size=16).hexdigest()}"
+    return f"v2:{hashlib.blake2b(encoded, digest_size=16).hexdigest()}"
 
 
 def content_hash(record: ProjectRecord) -> str:
@@ -530,25 +554,27 @@ def content_hash(record: ProjectRecord) -> str:
     re-import of an unchanged project touches nothing.
 
     >>> content_hash(ProjectRecord("XM-1", "A road", Provenance("demo")))[:3]
-    'v2:'
+    'v3:'
     """
     return _digest(_project_values(record), _children(record))
 
 
 def legacy_content_hash(record: object) -> str:
-    """The hash written before :data:`HASH_VERSION` ``v2``: SHA-256 of the record's repr.
+    """The hash written before ``v2``: SHA-256 of the record's repr.
 
-    Databases written by earlier versions hold it; :func:`write_projects` still recognises it,
-    so re-importing unchanged records there rewrites nothing either.
+    Databases written by earlier versions hold it (or a ``v2:`` one); :func:`write_projects`
+    still recognises both, so re-importing unchanged records there rewrites nothing either.
     """
     return hashlib.sha256(repr(record).encode("utf-8")).hexdigest()
 
 
 def _unchanged(stored: str | None, digest: str, record: ProjectRecord) -> bool:
-    if stored == digest:
-        return True
+    if stored == digest or stored is None:
+        return stored == digest
+    if stored.startswith("v2:"):
+        return stored == _digest_v2(_project_values(record), _children(record))
     # A 64-digit hash without a version prefix is a legacy one (see legacy_content_hash).
-    return stored is not None and len(stored) == 64 and stored == legacy_content_hash(record)
+    return len(stored) == 64 and stored == legacy_content_hash(record)
 
 
 def write_projects(connection: Connection, records: Sequence[ProjectRecord]) -> WriteCounts:
