@@ -11,7 +11,7 @@ import hashlib
 import importlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,24 +180,16 @@ def _run(
     if report.dry_run:
         _consume(items, report, None)
         return report
-    # hashlib and file reads release the GIL: the file's fingerprint is taken while it is read.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="beltroad-sha256") as hasher:
-        fingerprint = hasher.submit(file_sha256, path)
-        return _write(workspace, items, report, path, kind, source, fingerprint)
-
-
-def _write(
-    workspace: Workspace,
-    items: Iterator[Item],
-    report: ImportReport,
-    path: Path,
-    kind: str,
-    source: Any,
-    fingerprint: Future[str],
-) -> ImportReport:
-    with workspace.writing() as connection, generation.paused_triggers(connection):
+    with (
+        # hashlib and file reads release the GIL: the file's fingerprint is taken while the
+        # import reads it.
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="beltroad-sha256") as hasher,
+        workspace.writing() as connection,
         # SQLite's analytics triggers would bump the generation once per written row (about
         # as dear as the row itself); paused, it is bumped once, and a failure rolls back.
+        generation.paused_triggers(connection),
+    ):
+        fingerprint = hasher.submit(file_sha256, path)
         transaction = connection.get_transaction()
         _consume(items, report, connection)
         if report.rejected and report.on_error == "fail":

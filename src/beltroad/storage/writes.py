@@ -662,13 +662,12 @@ def _insert_projects(connection: Connection, rows: list[tuple[Any, ...]]) -> Non
     """
     target = table(models.Project)
     rows = _adapt(rows, driver_adapters(connection, target, _PROJECT_COLUMNS))
-    if connection.dialect.name != "sqlite":
+    named = _PROJECT_COLUMNS.index("parent_identifier")
+    if connection.dialect.name != "sqlite" or all(row[named] is None for row in rows):
         insert_rows(connection, target.name, _PROJECT_COLUMNS, rows)
         return
+    # parent_identifier is not empty, so it is kept
     names, kept = _without_empty_columns(target.name, _PROJECT_COLUMNS, rows)
-    if "parent_identifier" not in names:  # no parents named in this batch
-        insert_rows(connection, target.name, names, kept)
-        return
     parent = list(names).index("parent_identifier")
     quote = connection.dialect.identifier_preparer.quote
     sql = (
