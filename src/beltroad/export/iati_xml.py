@@ -36,6 +36,7 @@ from typing import IO, Any
 from lxml import etree
 
 from beltroad.errors import DataUnavailable, InvalidInput
+from beltroad.ingest import iati_extension
 from beltroad.records import Money, OrgRef, ProjectRecord, TransactionRecord
 from beltroad.reference.countries import resolve_country
 from beltroad.reference.iati import ParticipationRole
@@ -152,7 +153,9 @@ def _amount(money: Money) -> tuple[str | None, float, str | None] | None:
 
 
 class _Writer:
-    def __init__(self, publisher: OrgRef, generated: dt.datetime, language: str) -> None:
+    def __init__(
+        self, publisher: OrgRef, generated: dt.datetime, language: str, extension: bool = True
+    ) -> None:
         if not publisher.ref:
             raise InvalidInput.at(
                 "the reporting organisation needs an IATI organisation identifier",
@@ -172,6 +175,7 @@ class _Writer:
         self.publisher = publisher
         self.generated = generated
         self.language = language
+        self.extension = extension
         self.summary = IatiWriteSummary()
         self.identifiers: set[str] = set()
 
@@ -234,6 +238,8 @@ class _Writer:
         self._loan(activity, record, notes)
         for position, note in enumerate(notes):
             activity.insert(position, _comment(note))
+        if self.extension:
+            activity.append(iati_extension.encode(record))
         self.summary.activities += 1
         return activity
 
@@ -456,14 +462,17 @@ def write_iati(
     reporting_org: OrgRef,
     generated: dt.datetime,
     language: str = "en",
+    extension: bool = True,
 ) -> IatiWriteSummary:
     """Write ``records`` as an IATI 2.03 activity file; returns what was written and skipped.
 
     ``out`` is a binary file object or a path (written to a temporary file beside it and renamed
     when complete, so a failed export leaves no half file). ``reporting_org`` is the publisher:
-    it needs an IATI ``ref`` and an OrganisationType ``org_type``.
+    it needs an IATI ``ref`` and an OrganisationType ``org_type``. With ``extension`` (the
+    default) each activity ends with a ``<beltroad:record>`` holding the whole record, so that
+    beltroad re-imports the file without loss (:mod:`beltroad.ingest.iati_extension`).
     """
-    writer = _Writer(reporting_org, generated, language)
+    writer = _Writer(reporting_org, generated, language, extension)
     iterator = iter(records)
     first = next(iterator, None)
     if first is None:
@@ -488,7 +497,8 @@ def _stream(writer: _Writer, records: Iterator[ProjectRecord], handle: IO[bytes]
     root = {"version": VERSION, "generated-datetime": writer.generated.isoformat()}
     with etree.xmlfile(handle, encoding="utf-8") as xf:
         xf.write_declaration()
-        with xf.element("iati-activities", root):
+        namespaces = {iati_extension.PREFIX: iati_extension.NAMESPACE} if writer.extension else {}
+        with xf.element("iati-activities", root, nsmap=namespaces):
             xf.write("\n")
             for record in records:
                 activity = writer.activity(record)

@@ -33,6 +33,7 @@ import pycountry
 from lxml import etree
 
 from beltroad.errors import InvalidInput, NotFound
+from beltroad.ingest import iati_extension
 from beltroad.ingest.base import (
     Item,
     Row,
@@ -172,6 +173,7 @@ READ = frozenset(
         "transaction",
         "crs-add",
         "related-activity",
+        iati_extension.RECORD,
     )
 )
 
@@ -734,6 +736,9 @@ class _Activity:
         if self.problems:
             raise _Problems(self.problems)
         assert title is not None
+        extension = get(iati_extension.RECORD)
+        if extension:  # written by beltroad: the record as it was stored, nothing lost
+            return self._extension_record(extension, values["identifier"])
         dates = values["dates"]
         countries, regions = values["geography"]
         transactions = values["transactions"]
@@ -781,6 +786,15 @@ class _Activity:
             parent_identifier=values["parent"],
             extras=extras,
         )
+
+    def _extension_record(self, elements: list[Any], identifier: str) -> ProjectRecord:
+        if len(elements) > 1:
+            raise _Problems([_Problem("beltroad:record", None, "more than one beltroad:record")])
+        try:
+            record = iati_extension.decode(elements[0])
+            return iati_extension.adopt(record, dataset=self.dataset, identifier=identifier)
+        except iati_extension.ExtensionError as exc:
+            raise _Problems([_Problem(exc.path, exc.value, exc.reason)]) from None
 
     # each reader takes ``get`` (tag -> child elements) and returns its part or raises _Problem
 

@@ -56,12 +56,15 @@ def export_iati(
     schema_dir: Path | None = None,
     reporting_org: OrgRef | None = None,
     generated: dt.datetime | None = None,
+    extension: bool = True,
 ) -> ExportReport:
     """Write the projects (of ``dataset``, or all) to ``path`` as IATI 2.03 XML.
 
     ``reporting_org`` is the publisher (default: IATI's example prefix ``XE-EXAMPLE``; pass
     your organisation's identifier for real publication). ``validate`` checks the file
     against the XSD in ``schema_dir`` (needed then: the schema is third-party and not shipped).
+    ``extension`` ends each activity with beltroad's own element, so that importing the file
+    again gives back every record whole (:mod:`beltroad.ingest.iati_extension`).
     """
     if validate and schema_dir is None:
         raise InvalidInput.at(
@@ -77,6 +80,7 @@ def export_iati(
             path,
             reporting_org=reporting_org or EXAMPLE_PUBLISHER,
             generated=when,
+            extension=extension,
         )
     report = ExportReport(
         format="iati",
