@@ -61,7 +61,8 @@ def _unit(latlon: np.ndarray) -> np.ndarray:
 def _km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Great-circle km between every row of ``a`` and every row of ``b`` (lat, lon degrees)."""
     dots = np.clip(_unit(a) @ _unit(b).T, -1.0, 1.0)
-    return np.arccos(dots) * EARTH_KM
+    km: np.ndarray = np.arccos(dots) * EARTH_KM
+    return km
 
 
 _dense: dict[tuple[Point, ...], np.ndarray] = {}
@@ -120,5 +121,5 @@ def attribute(
 RULE = (
     "corridor: the project's own corridor, else its recipient countries' corridors (membership "
     "table); a country in several corridors goes to the one whose route passes nearest the "
-    "project's locations, else is split equally [routes: M, schematic]"
+    "project's locations, else is split equally (routes: schematic, tagged M)"
 )

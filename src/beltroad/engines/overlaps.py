@@ -302,8 +302,8 @@ def link(
     links = id_links + sim_links
     present = {link.pair for link in links}
     by_identifier = {r.identifier: r for r in records}
-    for pair, decision in reviews.items():
-        if pair in present or decision != "accept":
+    for pair, verdict in reviews.items():
+        if pair in present or verdict != "accept":
             continue
         a, b = by_identifier.get(pair[0]), by_identifier.get(pair[1])
         if a is not None and b is not None:

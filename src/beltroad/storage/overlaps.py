@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import ColumnElement, Connection, delete, insert, select
 
 from beltroad.engines.overlaps import Decision, Link, LinkRecord, SetAside, pair_key
 from beltroad.storage import models
@@ -206,10 +206,13 @@ def set_aside_counts(connection: Connection) -> dict[str, int]:
     return dict(counts)
 
 
-def not_set_aside(project_id: Any) -> Any:
+def not_set_aside(project_id: Any) -> ColumnElement[bool]:
     """SQL condition: the project is not set aside (for every SQL total over projects)."""
     t = table(models.RecordLink)
-    return project_id.not_in(select(t.c.project_id).where(t.c.status == "set_aside"))
+    condition: ColumnElement[bool] = project_id.not_in(
+        select(t.c.project_id).where(t.c.status == "set_aside")
+    )
+    return condition
 
 
 def project_ids(connection: Connection, identifiers: Sequence[str]) -> dict[str, int]:
