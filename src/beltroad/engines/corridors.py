@@ -115,7 +115,7 @@ def attribute(
         how = "member"
         for corridor in candidates:
             shares[(corridor, how)] = shares.get((corridor, how), 0.0) + part / len(candidates)
-    return tuple(CorridorShare(c, round(s, 12), how) for (c, how), s in sorted(shares.items()))
+    return tuple(CorridorShare(c, s, how) for (c, how), s in sorted(shares.items()))
 
 
 RULE = (
