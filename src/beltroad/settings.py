@@ -73,6 +73,23 @@ class Settings(BaseSettings):
         description="Size of the synthetic portfolio that `beltroad demo` builds.",
     )
     debug: bool = Field(default=False, description="Show tracebacks on errors.")
+    overlap_precedence: tuple[str, ...] = Field(
+        default=("aiddata-gcdf3", "aiddata-geogcdf3", "aiddata-gcdf2", "aiddata-gcof1"),
+        description=(
+            "Datasets in order of precedence: of records linked as one project, the one from "
+            "the first listed dataset counts (default: the newest AidData version first); "
+            "datasets not listed follow, by name."
+        ),
+    )
+    overlap_threshold: float = Field(
+        default=0.8,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Similarity score (0-1) from which two records without a shared identifier are "
+            "listed as a candidate match for review."
+        ),
+    )
 
     @field_validator("host")
     @classmethod

@@ -5,7 +5,9 @@ The rule (docs/product.md): an amount is split by the project's country and sect
 country (or sector, or financier) row falls in the null group with share 1. Counts are whole
 projects (a project split over two sectors counts once in a country) unless split counts are
 asked for, when they are the summed shares. Under ``aiddata`` only records recommended for
-aggregates (or without a recommendation) count, and never umbrella records.
+aggregates (or without a recommendation) count, and never umbrella records. Under every rule a
+record set aside as the same project as a record of another dataset (``snapshot.counted``) does
+not count. Corridors are a split like countries (:mod:`beltroad.engines.corridors`).
 
 Each query is a handful of vectorised passes over the snapshot's arrays (a mask, at most three
 ragged cross-joins, one ``np.unique`` and a few ``bincount``), with no Python loop over projects.
@@ -26,7 +28,7 @@ DIMENSIONS: dict[str, str | None] = {
     "country": "country",
     "region": "country",
     "income": "country",
-    "corridor": None,
+    "corridor": "corridor",
     "sector": "sector",
     "sector5": "sector",
     "year": None,
@@ -40,6 +42,7 @@ SOURCE_KEYS: dict[str, str | None] = {
     "country": "country",
     "sector": None,
     "financier": "financier",
+    "corridor": "corridor",
 }
 MEASURES: tuple[str, ...] = ("commitment", "commitment-nominal", "disbursement", "projects")
 RULES: tuple[str, ...] = ("aiddata", "all")
@@ -68,6 +71,7 @@ class BreakdownTotals:
     amount: float | None = None
     base_years: tuple[int, ...] = ()
     synthetic_projects: int = 0
+    set_aside: int = 0  # records the rule and filters select but that count under another record
 
 
 @dataclass
@@ -157,6 +161,8 @@ def breakdown(snapshot: Snapshot, query: BreakdownQuery) -> BreakdownTotals:
     mask = np.ones(n, dtype=bool)
     if query.rule == "aiddata":
         mask &= np.asarray(snapshot.keep_aiddata)
+    # The same project from two datasets counts once, under every rule.
+    counted = np.asarray(snapshot.counted)
     split_filters: dict[str, list[tuple[str, Any]]] = {}
     for dim, value in query.filters:
         source = DIMENSIONS[dim]
@@ -165,6 +171,15 @@ def breakdown(snapshot: Snapshot, query: BreakdownQuery) -> BreakdownTotals:
         else:
             split_filters.setdefault(source, []).append((dim, value))
 
+    aside = mask & ~counted
+    for source, conditions in split_filters.items():  # a set-aside record the filters select
+        split = snapshot.splits[source]
+        keep = np.ones(len(split.prow), dtype=bool)
+        for dim, value in conditions:
+            keep &= _matches(split.columns[dim], value)
+        aside &= np.bincount(np.asarray(split.prow)[keep], minlength=n) > 0
+    set_aside = int(aside.sum())
+    mask &= counted
     dims = {*query.by, *(name for name, _ in query.filters)}
     needed = sorted({src for d in dims if (src := DIMENSIONS[d]) is not None})
     rows = _Rows(prow=np.flatnonzero(mask), share=np.ones(int(mask.sum())), codes={})
@@ -261,4 +276,5 @@ def breakdown(snapshot: Snapshot, query: BreakdownQuery) -> BreakdownTotals:
         amount=total_amount,
         base_years=years,
         synthetic_projects=synthetic,
+        set_aside=set_aside,
     )

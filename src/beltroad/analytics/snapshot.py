@@ -31,10 +31,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from beltroad.analytics.corridors import corridor_rows
 from beltroad.storage.facts import DATE_COLUMNS, NO_DAY, FactRows, read_facts, read_generation
 from beltroad.storage.generation import Generation
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: the counted mask and the corridor split (issue #11)
 Ints = npt.NDArray[np.int32]
 #: Whole days since 1970-01-01, :data:`NO_DAY` when unknown (int32: half the memory of
 #: ``datetime64[D]``, and no date is ever parsed in Python).
@@ -84,6 +85,9 @@ class Snapshot:
     generation: Generation
     project_ids: npt.NDArray[np.int64]
     keep_aiddata: Bools
+    # False for a record set aside because the same project counts from another dataset
+    # (``beltroad data overlaps``); every total applies it, under every rule.
+    counted: Bools
     synthetic: Bools
     amount_constant: Floats
     amount_nominal: Floats
@@ -99,7 +103,7 @@ class Snapshot:
     last_event: DayNumbers
     has_commitment: Bools
     project_columns: dict[str, Coded]  # year, flow-class, status, corridor, dataset, stage
-    splits: dict[str, Split]  # country, sector, financier
+    splits: dict[str, Split]  # country, sector, financier, corridor
 
     def __len__(self) -> int:
         return len(self.project_ids)
@@ -202,6 +206,15 @@ def build(rows: FactRows) -> Snapshot:
         {"financier": Coded.of(f["name"])},
         n,
     )
+    corridor_prow, corridor_share, corridor_ids = corridor_rows(
+        ids, p["corridor_id"], c, rows.locations, rows.corridor_members
+    )
+    corridor = _complete(
+        corridor_prow, corridor_share, {"corridor": Coded.of(tuple(corridor_ids))}, n
+    )
+    counted = np.ones(n, dtype=bool)
+    if rows.set_aside:
+        counted[_positions(ids, rows.set_aside)] = False
     dates = {name: _days(p[name]) for name in DATE_COLUMNS}
     t, m = rows.transactions, rows.milestones
     # NO_DAY is the smallest int32, so an unknown date never wins the maximum.
@@ -217,6 +230,7 @@ def build(rows: FactRows) -> Snapshot:
         generation=rows.generation,
         project_ids=ids,
         keep_aiddata=recommended & ~umbrella,
+        counted=counted,
         synthetic=np.array([bool(v) for v in p["is_synthetic"]], dtype=bool),
         amount_constant=_floats(p["amount_usd_constant"]),
         amount_nominal=_floats(p["amount_usd_nominal"]),
@@ -237,7 +251,12 @@ def build(rows: FactRows) -> Snapshot:
             "dataset": Coded.of(p["dataset"]),
             "stage": Coded.of(p["stage"]),
         },
-        splits={"country": country, "sector": sector, "financier": financier},
+        splits={
+            "country": country,
+            "sector": sector,
+            "financier": financier,
+            "corridor": corridor,
+        },
     )
 
 
@@ -246,6 +265,7 @@ def build(rows: FactRows) -> Snapshot:
 _ARRAYS = (
     "project_ids",
     "keep_aiddata",
+    "counted",
     "synthetic",
     "amount_constant",
     "amount_nominal",

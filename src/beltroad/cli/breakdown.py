@@ -69,9 +69,20 @@ def breakdown_command(
     payload = result.as_dict()
     rows = [*result.rows, {**dict.fromkeys(result.by, "TOTAL"), **result.total}]
     if fmt is Format.csv:  # a CSV has no note: every row names the rule, measure and base year
-        label = {"measure": result.measure, "rule": result.rule, "base_year": result.base_year}
+        label = {
+            "measure": result.measure,
+            "rule": result.rule,
+            "base_year": result.base_year,
+            "set_aside_duplicates": result.set_aside,
+        }
         rows = [{**row, **label, "synthetic": result.synthetic} for row in rows]
     note = f"rule {result.rule}; measure {result.measure}; base year {result.base_year}"
+    note += (
+        f"; {result.set_aside:,} duplicate records set aside (precedence {result.precedence}; "
+        "see `beltroad data overlaps`)"
+    )
+    if "corridor_rule" in payload:
+        note += f"; {payload['corridor_rule']}"
     if result.synthetic:
         note += f"; {payload['synthetic_label']}"
     title = f"breakdown by {', '.join(result.by)}"

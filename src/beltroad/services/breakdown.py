@@ -12,7 +12,9 @@ from typing import Any
 
 from beltroad.analytics import breakdown as aggregates
 from beltroad.analytics.breakdown import DIMENSIONS, MEASURES, RULES, BreakdownQuery
+from beltroad.engines.corridors import RULE as CORRIDOR_RULE
 from beltroad.errors import InvalidInput
+from beltroad.services.overlaps import precedence_label
 from beltroad.services.portfolio import portfolio_snapshot
 from beltroad.services.workspace import Workspace
 
@@ -38,6 +40,8 @@ class Breakdown:
     split_counts: bool = False
     filters: dict[str, Any] = field(default_factory=dict)
     synthetic: bool = False
+    set_aside: int = 0
+    precedence: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -51,7 +55,14 @@ class Breakdown:
             "rows": self.rows,
             "total": self.total,
             "synthetic": self.synthetic,
+            "set_aside": {
+                "records": self.set_aside,
+                "reason": "the same project counts from a dataset of higher precedence",
+                "precedence": self.precedence,
+            },
         }
+        if "corridor" in self.by or "corridor" in self.filters:
+            result["corridor_rule"] = CORRIDOR_RULE
         if self.synthetic:
             result["synthetic_label"] = SYNTHETIC_LABEL
         return result
@@ -145,6 +156,8 @@ def breakdown(
         split_counts=split_counts,
         filters={dim: value for dim, value in parsed},
         synthetic=result.synthetic_projects > 0,
+        set_aside=result.set_aside,
+        precedence=precedence_label(workspace.settings),
     )
 
 

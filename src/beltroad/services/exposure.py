@@ -30,12 +30,12 @@ from typing import Any
 import numpy as np
 from scipy.spatial import cKDTree
 
+from beltroad.engines.corridors import attribute
 from beltroad.engines.sea_exposure import Impact, OdMatrix, impact, od_matrix
 from beltroad.engines.sea_graph import chord_to_km, unit_vectors
 from beltroad.engines.sea_routes import Voyage, mask_names
 from beltroad.errors import InvalidInput
 from beltroad.network.sea import SeaNetwork
-from beltroad.reference.corridors import CORRIDORS
 from beltroad.reference.passages import SEAROUTE_KEYS
 from beltroad.services.connectivity import (
     BASELINE_CLOSED,
@@ -47,6 +47,7 @@ from beltroad.services.connectivity import (
 )
 from beltroad.services.workspace import Workspace
 from beltroad.storage import connectivity as store
+from beltroad.storage import exposures as money_store
 
 MAX_PORT_KM = 100.0
 """[N] A project farther than this from every port has no port (overridable: ``max_port_km``)."""
@@ -131,12 +132,16 @@ def link_projects(
     return links, notes
 
 
-def _corridors_of(iso3: str | None, corridor_id: str | None) -> list[str]:
-    if corridor_id:
-        return [corridor_id]
-    if not iso3:
-        return []
-    return [c.id for c in CORRIDORS if iso3 in c.iso3_codes]
+def _corridors_of(site: Mapping[str, Any], members: Mapping[str, Sequence[str]]) -> list[str]:
+    """The site's corridors by the one rule of :func:`beltroad.engines.corridors.attribute`."""
+    iso3 = site.get("country_iso3")
+    found = attribute(
+        [(iso3, 100.0)] if iso3 else [],
+        members=members,
+        points=site.get("points") or (),
+        explicit=site.get("corridor_id"),
+    )
+    return [share.corridor for share in found]
 
 
 @dataclass
@@ -314,6 +319,8 @@ def exposure(
     catalogue = port_catalogue(workspace, net)
     with workspace.reading() as connection:
         sites = store.project_sites(connection)
+        members = money_store.corridor_members(connection)
+    corridors_of = {int(site["id"]): _corridors_of(site, members) for site in sites}
     links, notes = link_projects(sites, catalogue, max_port_km=limit, explicit_ports=explicit_ports)
     port_set, chosen = _port_set(ports, catalogue, links, hubs)
     graph = net.graph
@@ -346,9 +353,7 @@ def exposure(
         scenarios=results,
         projects=projects,
         countries=_rollup(projects, lambda p: [p["country"]] if p["country"] else [], "iso3"),
-        corridors=_rollup(
-            projects, lambda p: _corridors_of(p["country"], p["corridor"]), "corridor"
-        ),
+        corridors=_rollup(projects, lambda p: corridors_of.get(p["project_id"], []), "corridor"),
         hubs=tuple(hubs),
         max_port_km=limit,
         unlinked_projects=len(sites) - len(links),

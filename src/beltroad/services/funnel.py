@@ -27,6 +27,7 @@ from beltroad.engines.funnel import (
 )
 from beltroad.errors import InvalidInput
 from beltroad.services.headline import parse_as_of
+from beltroad.services.overlaps import precedence_label
 from beltroad.services.portfolio import portfolio_snapshot
 from beltroad.services.summary import SYNTHETIC_LABEL
 from beltroad.services.workspace import Workspace
@@ -44,6 +45,7 @@ class FunnelResult:
     funnel: Funnel
     rule: str
     synthetic: bool
+    set_aside: dict[str, Any] | None = None  # duplicates left out (issue #11)
 
     def as_dict(self) -> dict[str, Any]:
         return self.funnel.as_dict() | {
@@ -51,6 +53,7 @@ class FunnelResult:
             "measure": "amount in constant USD",
             "synthetic": self.synthetic,
             "label": SYNTHETIC_LABEL if self.synthetic else None,
+            "set_aside": self.set_aside,
         }
 
     def rows(self) -> list[dict[str, Any]]:
@@ -80,6 +83,11 @@ class FunnelResult:
     def note(self) -> str:
         slip, stalled = self.funnel.slippage, self.funnel.stalled
         parts = [f"rule {RULES[self.rule]}"]
+        if self.set_aside is not None:
+            parts.append(
+                f"{self.set_aside['records']:,} duplicate records set aside "
+                f"(precedence {self.set_aside['precedence']})"
+            )
         for name in ("start", "end"):
             d = slip[name]
             parts.append(
@@ -128,15 +136,27 @@ def funnel(
             stalled_months=stalled_months,
             worst=worst,
         )
-    return FunnelResult(result, rule, bool(np.asarray(snapshot.synthetic).any()))
+    ruled = np.asarray(snapshot.keep_aiddata) if rule == "aiddata" else True
+    aside = int((~np.asarray(snapshot.counted) & ruled).sum())
+    return FunnelResult(
+        result,
+        rule,
+        bool(np.asarray(snapshot.synthetic).any()),
+        set_aside={
+            "records": aside,
+            "reason": "the same project counts from a dataset of higher precedence",
+            "precedence": precedence_label(workspace.settings),
+        },
+    )
 
 
 def funnel_columns(snapshot: Snapshot, *, rule: str = "aiddata") -> FunnelColumns:
     """The funnel's columns of the projects counted under ``rule``, in id order (the order that
     makes amount totals the same floats on every run and back end), keyed by project id."""
-    keep: npt.NDArray[np.bool_] | slice = (
-        np.asarray(snapshot.keep_aiddata) if rule == "aiddata" else slice(None)
-    )
+    # A record set aside as the same project as another dataset's never counts (issue #11).
+    keep: npt.NDArray[np.bool_] = np.asarray(snapshot.counted)
+    if rule == "aiddata":
+        keep = keep & np.asarray(snapshot.keep_aiddata)
 
     def days(values: npt.NDArray[np.int32]) -> Days:
         chosen = np.asarray(values)[keep]

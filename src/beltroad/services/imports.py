@@ -30,8 +30,10 @@ from beltroad.records import (
     ProjectRecord,
     Record,
 )
+from beltroad.services import overlaps as overlap_links
 from beltroad.services.workspace import Workspace
 from beltroad.storage import generation, inventory, writes
+from beltroad.storage import overlaps as overlap_store
 
 OnError = Literal["fail", "skip"]
 
@@ -69,6 +71,7 @@ class ImportReport:
     unchanged: int = 0
     records_valid: int = 0
     rejected: list[RowError] = field(default_factory=list)
+    overlaps: Any = None  # services.overlaps.Refresh when the import changed projects
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -84,7 +87,7 @@ class ImportReport:
             "rejected": [e.as_dict() for e in self.rejected],
             "dry_run": self.dry_run,
             "on_error": self.on_error,
-        }
+        } | ({"overlaps": self.overlaps.__dict__} if self.overlaps is not None else {})
 
 
 class ImportRejected(InvalidInput):
@@ -207,6 +210,11 @@ def _run(
             parameters={"kind": kind, "file": path.name},
             file_sha256=fingerprint.result(),
         )
+        # In the import's transaction: no total ever sees the new records without their links.
+        if (report.inserted or report.updated) and overlap_store.has_projects(
+            connection, source.dataset
+        ):
+            report.overlaps = overlap_links.refresh_in(connection, workspace.settings)
     return report
 
 

@@ -14,20 +14,24 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from beltroad.engines.corridors import RULE as CORRIDOR_RULE
+from beltroad.engines.corridors import attribute
 from beltroad.engines.scenario import Scenario, parse_scenario
 from beltroad.engines.stress import Exposure, StressParameters, StressResult, run_stress
 from beltroad.errors import DataUnavailable, InvalidInput, NotFound
 from beltroad.executors import DEFAULT_CONNECT_TIMEOUT, Executor, make_executor
 from beltroad.reference.countries import load_countries
 from beltroad.reference.passages import PASSAGES
+from beltroad.services.overlaps import precedence_label
 from beltroad.services.workspace import Workspace
 from beltroad.storage import exposures as store
+from beltroad.storage import overlaps as overlap_store
 from beltroad.storage.exposures import ProjectMoney
 
 #: The seven World Bank regions (as Natural Earth and the countries table spell them).
@@ -310,6 +314,7 @@ def build_exposures(
     regions: Mapping[str, str | None],
     corridors: Mapping[str, list[str]],
     dependence: Mapping[int, frozenset[str]],
+    points: Mapping[int, Sequence[tuple[float, float]]] | None = None,
 ) -> tuple[list[Exposure], dict[str, int]]:
     """One exposure per project, country and sector; the count of exposures per PD source."""
     exposures: list[Exposure] = []
@@ -327,8 +332,15 @@ def build_exposures(
         for iso3, country_pct in project.countries:
             pd, band = pds.get(iso3, (config.default_pd, "default"))
             sources["country_score" if iso3 in pds else "default"] += len(sectors)
-            country_corridors = (
-                (project.corridor_id,) if project.corridor_id else tuple(corridors.get(iso3, ()))
+            # The one corridor rule (breakdown and exposure use it too), for this country's part.
+            country_corridors = tuple(
+                share.corridor
+                for share in attribute(
+                    [(iso3, 100.0)],
+                    members=corridors,
+                    points=(points or {}).get(project.id, ()),
+                    explicit=project.corridor_id,
+                )
             )
             for sector, sector_pct in sectors:
                 share = country_pct / 100.0 * sector_pct / 100.0
@@ -391,13 +403,25 @@ def run_stress_test(
         )
         projects = store.project_money(connection, rule=rule)
         corridors = store.corridor_members(connection)
+        points = store.project_points(connection)
+        set_aside = overlap_store.set_aside_counts(connection)
         jobs = store.local_jobs(connection)
         datasets = store.dataset_vintages(connection)
     countries = {iso3 for p in projects for iso3, _ in p.countries}
     pds = _country_pds(workspace, countries, notes) if countries else {}
     dependence = _dependence(workspace, scenario, notes)
     exposures, pd_sources = build_exposures(
-        projects, config, pds=pds, regions=regions, corridors=corridors, dependence=dependence
+        projects,
+        config,
+        pds=pds,
+        regions=regions,
+        corridors=corridors,
+        dependence=dependence,
+        points=points,
+    )
+    notes.append(
+        f"{sum(set_aside.values()):,} duplicate records set aside (precedence "
+        f"{precedence_label(workspace.settings)}); corridors: {CORRIDOR_RULE}"
     )
     no_country = sum(1 for p in projects if not p.countries)
     if no_country:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from beltroad.services.overlaps import set_aside_note
 from beltroad.services.workspace import Workspace
 from beltroad.storage import inventory
 
@@ -22,6 +23,8 @@ class Summary:
     rule: str
     datasets: list[dict[str, Any]] = field(default_factory=list)
     reported: list[dict[str, Any]] = field(default_factory=list)
+    # Records left out of the totals as the same project as another dataset's (issue #11).
+    set_aside: dict[str, Any] = field(default_factory=dict)
 
     @property
     def uses_synthetic(self) -> bool:
@@ -48,6 +51,9 @@ class Summary:
         )
         rows.append({"measure": "projects_counted", "value": self.projects_counted})
         rows.append({"measure": "rule", "value": self.rule})
+        if self.set_aside:
+            rows.append({"measure": "duplicates_set_aside", "value": self.set_aside["records"]})
+            rows.append({"measure": "precedence", "value": self.set_aside["precedence"]})
         if self.label:
             rows.append({"measure": "label", "value": self.label})
         return rows
@@ -65,8 +71,8 @@ def portfolio_summary(workspace: Workspace) -> Summary:
             base_year=base_year,
             projects_counted=counted,
             rule=(
-                "aiddata: records recommended for aggregates, umbrella records excluded; "
-                "constant USD"
+                "aiddata: records recommended for aggregates, umbrella records excluded, "
+                "each project once across datasets; constant USD"
             ),
             datasets=[
                 {
@@ -81,4 +87,5 @@ def portfolio_summary(workspace: Workspace) -> Summary:
                 for d in inventory.datasets(connection)
             ],
             reported=inventory.reported_statistics(connection),
+            set_aside=set_aside_note(workspace, connection).as_dict(),
         )

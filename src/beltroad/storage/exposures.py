@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from beltroad.storage import models
 from beltroad.storage.models import table
+from beltroad.storage.overlaps import not_set_aside
 
 #: IATI TransactionType codes [V]: 2 outgoing commitment, 3 disbursement, 6 loan repayment.
 COMMITMENT, DISBURSEMENT, REPAYMENT = 2, 3, 6
@@ -45,9 +46,11 @@ class ProjectMoney:
 
 def _rule(rule: str) -> ColumnElement[bool]:
     project = table(models.Project)
+    # Under every rule, a record set aside as a duplicate of another dataset's never counts.
     if rule == "all":
-        return true()
+        return not_set_aside(project.c.id)
     return and_(
+        not_set_aside(project.c.id),
         or_(
             project.c.recommended_for_aggregates.is_(None),
             project.c.recommended_for_aggregates == true(),
@@ -226,3 +229,15 @@ def save_run(
         .returning(runs.c.id)
     ).scalar_one()
     return run_id
+
+
+def project_points(connection: Connection) -> dict[int, list[tuple[float, float]]]:
+    """Each located project's points as (lat, lon), for corridor attribution by route."""
+    loc = table(models.Location)
+    points: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    query = select(loc.c.project_id, loc.c.lat, loc.c.lon).where(
+        loc.c.lat.is_not(None), loc.c.lon.is_not(None)
+    )
+    for pid, lat, lon in connection.execute(query):
+        points[pid].append((float(lat), float(lon)))
+    return dict(points)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
@@ -62,6 +62,11 @@ class FactRows:
     financiers: dict[str, tuple[Any, ...]]  # project_id, name
     transactions: dict[str, tuple[Any, ...]]  # project_id, last (day), committed (0/1)
     milestones: dict[str, tuple[Any, ...]]  # project_id, last (day reached)
+    # Issue #11: the records set aside as duplicates (project ids), the projects' located
+    # points and the corridor membership table, for the "counted" mask and the corridor split.
+    set_aside: tuple[int, ...] = ()
+    locations: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # project_id, lat, lon
+    corridor_members: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # iso3, corridor_id
 
 
 def _columns(
@@ -168,6 +173,21 @@ def read_facts(connection: Connection) -> FactRows:
             "FROM milestones WHERE actual_on IS NOT NULL GROUP BY project_id",
             ("project_id", "last"),
         )
+        set_aside = _columns(
+            connection,
+            "SELECT DISTINCT project_id FROM record_links WHERE status = 'set_aside'",
+            ("project_id",),
+        )["project_id"]
+        locations = _columns(
+            connection,
+            "SELECT project_id, lat, lon FROM locations WHERE lat IS NOT NULL AND lon IS NOT NULL",
+            ("project_id", "lat", "lon"),
+        )
+        corridor_members = _columns(
+            connection,
+            "SELECT iso3, corridor_id FROM corridor_countries ORDER BY iso3, corridor_id",
+            ("iso3", "corridor_id"),
+        )
     return FactRows(
         generation,
         projects,
@@ -177,6 +197,9 @@ def read_facts(connection: Connection) -> FactRows:
         financiers,
         transactions,
         milestones,
+        set_aside=tuple(set_aside),
+        locations=locations,
+        corridor_members=corridor_members,
     )
 
 

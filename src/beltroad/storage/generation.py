@@ -25,6 +25,9 @@ WATCHED: tuple[str, ...] = (
     "transactions",
     "countries",
     "milestones",
+    # Migration 0005_overlaps: which records count, and corridor membership.
+    "record_links",
+    "corridor_countries",
 )
 
 

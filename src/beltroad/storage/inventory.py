@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, delete, func, select
 
 from beltroad.storage import models
+from beltroad.storage.overlaps import not_set_aside
 
 COUNTED = {
     "countries": models.Country,
@@ -61,10 +62,15 @@ def commitment_total(connection: Connection) -> tuple[float, int | None, int]:
     """Sum of project commitments in constant USD under AidData's aggregation rule.
 
     Counts records recommended for aggregates (or with no recommendation) that are not umbrella
-    records. Returns (amount, base_year, projects counted).
+    records nor set aside as duplicates of another dataset's record. Returns (amount, base_year,
+    projects counted).
     """
     project = models.Project
-    counted = (project.recommended_for_aggregates.is_not(False)) & (project.is_umbrella.is_(False))
+    counted = (
+        (project.recommended_for_aggregates.is_not(False))
+        & (project.is_umbrella.is_(False))
+        & not_set_aside(project.id)
+    )
     amount, n, base_year = connection.execute(
         select(
             func.coalesce(func.sum(project.amount_usd_constant), 0.0),

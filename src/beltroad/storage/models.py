@@ -700,3 +700,45 @@ class RiskWarning(Base):
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     detected_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(16), default="open")
+
+
+# --- record linkage across datasets (issue #11, migration 0005_overlaps) ---------------------
+
+
+class RecordLink(Base):
+    """A computed link between two projects, or a project set aside (``status`` says which).
+
+    Rebuilt from the projects and the reviews whenever datasets are imported (or on demand):
+    ``linked``/``candidate``/``rejected`` rows are pairs (``project_id``, ``other_id``);
+    ``set_aside`` rows say that ``project_id`` is left out of totals because ``other_id`` counts.
+    """
+
+    __tablename__ = "record_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    other_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))  # linked, candidate, rejected, set_aside
+    method: Mapped[str] = mapped_column(String(16))  # identifier, similarity, review
+    score: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class RecordReview(Base):
+    """A reviewer's decision on a pair of records, by identifier (so it survives re-imports)."""
+
+    __tablename__ = "record_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first: Mapped[str] = mapped_column(String(160))
+    second: Mapped[str] = mapped_column(String(160))
+    decision: Mapped[str] = mapped_column(String(8))  # accept, reject
+    reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        UniqueConstraint("first", "second", name="uq_record_reviews_pair"),
+        CheckConstraint("decision IN ('accept', 'reject')", name="decision"),
+    )
