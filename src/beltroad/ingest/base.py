@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from beltroad.errors import InvalidInput, NotFound
+from beltroad.ingest import encodings
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import Record
 from beltroad.reference.countries import CountryFact, resolve_country
@@ -89,7 +90,7 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise InvalidInput.at(
             f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid {encoding} "
-            f"(expected a {encoding} text file)",
+            f"(expected a {encoding} text file; the bytes look like {encodings.detect(data)})",
             file=str(path),
             row=line,
             hint="convert the file to the expected encoding or choose the matching import kind",

@@ -33,6 +33,7 @@ import pycountry
 from lxml import etree
 
 from beltroad.errors import InvalidInput, NotFound
+from beltroad.ingest import encodings
 from beltroad.ingest.base import (
     Item,
     Row,
@@ -372,7 +373,8 @@ def check_prolog(path: Path) -> str | None:
     large file, and it runs before libxml2 sees a byte: nothing can be expanded or fetched.
     """
     with path.open("rb") as handle:
-        codec, bom = _sniff_codec(handle.read(4))
+        head = handle.read(4)
+        codec, bom = _sniff_codec(head)
         handle.seek(bom)
         decoder = codecs.getincrementaldecoder(codec)(errors="replace")
         text = ""
@@ -414,7 +416,9 @@ def check_prolog(path: Path) -> str | None:
                     hint="import an IATI activity file",
                 )
             found = _ENCODING.search(text, 0, pos)
-            return found.group(1) if found else None
+            declared = found.group(1) if found else None
+            encodings.check_declared(path, declared, head)
+            return declared
 
 
 def _refuse_dtd(element: Any, path: Path) -> None:
@@ -434,13 +438,29 @@ def _syntax_error(exc: Any, path: Path, declared: str | None) -> InvalidInput:
     lowered = message.lower()
     if "encoding" in lowered or "not proper utf" in lowered or "invalid char" in lowered:
         expected = declared or "UTF-8"
+        source = (
+            "the encoding the file declares"
+            if declared
+            else "XML's default: no encoding is declared"
+        )
+        found = encodings.detect_file(path)
+        if encodings.is_utf8(expected) and encodings.is_utf8(found):
+            # Valid UTF-8 that libxml2 still refuses: a character XML forbids (a control
+            # character), not an encoding problem.
+            return InvalidInput.at(
+                f"line {line} holds a character that XML does not allow: {message}",
+                file=str(path),
+                row=line,
+                hint="remove control characters (other than tab, CR and LF) from the text",
+            )
         return InvalidInput.at(
-            f"the bytes at line {line} are not valid {expected} (the encoding the file "
-            f"declares or XML's default): {message}",
+            f"the bytes at line {line} are not valid {expected} ({source}); they look like "
+            f"{found}: {message}",
             file=str(path),
             row=line,
+            field="encoding",
             hint=f"re-save the file as {expected}, or declare its real encoding in the "
-            "<?xml ... encoding=...?> line",
+            f'<?xml ... ?> line (encoding="{encodings.attribute_name(found)}")',
         )
     return InvalidInput.at(
         f"truncated or malformed XML at line {line}: {message}",
