@@ -33,7 +33,7 @@ import pycountry
 from lxml import etree
 
 from beltroad.errors import InvalidInput, NotFound
-from beltroad.ingest import encodings
+from beltroad.ingest import encodings, limits
 from beltroad.ingest.base import (
     Item,
     Row,
@@ -223,6 +223,16 @@ class IatiImporter:
         progress.start(f"reading {path.name}", total=path.stat().st_size)
         for element, version in _activities(path, declared, progress):
             line = element.sourceline or 0
+            children = len(element)
+            if children > limits.MAX_ACTIVITY_CHILDREN:
+                yield RowError(
+                    line,
+                    "iati-activity",
+                    f"{children:,} child elements",
+                    f"more than {limits.MAX_ACTIVITY_CHILDREN:,} child elements, the limit "
+                    "for one activity",
+                )
+                continue
             try:
                 record = _Activity(element, dataset, version, memo).record()
             except _Problems as problems:
@@ -277,7 +287,12 @@ def _activities(
         progress.advance(size - done)
         return
     done = 0
-    with path.open("rb") as handle:
+    with path.open("rb") as raw:
+        # Counts the bytes read since the last activity ended: one activity too large to hold
+        # stops the parse before its tree is built (limits.MAX_ACTIVITY_BYTES).
+        handle = limits.SpanLimitedReader(
+            raw, limit=limits.MAX_ACTIVITY_BYTES, file=str(path), what="iati-activity"
+        )
         events = etree.iterparse(handle, events=("end",), tag="iati-activity", **SAFE_PARSING)
         checked = False
         try:
@@ -287,6 +302,7 @@ def _activities(
                     root = element.getroottree().getroot()
                     version = root.get("version") if root is not element else None
                     checked = True
+                handle.boundary(element.sourceline or 0)
                 yield element, version
                 # Free what has been read: the activity and its earlier siblings.
                 element.clear(keep_tail=False)
@@ -461,6 +477,14 @@ def _syntax_error(exc: Any, path: Path, declared: str | None) -> InvalidInput:
             field="encoding",
             hint=f"re-save the file as {expected}, or declare its real encoding in the "
             f'<?xml ... ?> line (encoding="{encodings.attribute_name(found)}")',
+        )
+    if "excessive depth" in lowered:
+        return InvalidInput.at(
+            f"elements nested more than {limits.MAX_XML_DEPTH} levels deep at line {line}, "
+            f"the limit for XML (IATI needs fewer than 10): {message}",
+            file=str(path),
+            row=line,
+            hint="the file is not IATI activity XML, or was generated wrongly",
         )
     return InvalidInput.at(
         f"truncated or malformed XML at line {line}: {message}",

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 
 from beltroad.errors import InvalidInput
 from beltroad.ingest.base import Importer, Item, RowError, require_file
+from beltroad.ingest.limits import record_problems
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import (
     CountryProfileRecord,
@@ -234,6 +235,10 @@ def _consume(
             report.rejected.append(item)
             continue
         record = item.record
+        problems = record_problems(record)  # text limits and NUL bytes, on every back end
+        if problems:
+            report.rejected.extend(RowError(item.number, *problem) for problem in problems)
+            continue
         key = _identity(record)
         if key is not None:
             if key in seen:
