@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection
 
-from beltroad.errors import InvalidInput
+from beltroad.errors import Conflict, InvalidInput
 from beltroad.ingest.base import Importer, Item, RowError, require_file
 from beltroad.ingest.limits import record_problems
 from beltroad.progress import NULL_PROGRESS, Progress
@@ -32,7 +32,7 @@ from beltroad.records import (
     Record,
 )
 from beltroad.services.workspace import Workspace
-from beltroad.storage import generation, inventory, writes
+from beltroad.storage import generation, import_lock, inventory, writes
 
 OnError = Literal["fail", "skip"]
 
@@ -190,6 +190,15 @@ def _run(
         # as dear as the row itself); paused, it is bumped once, and a failure rolls back.
         generation.paused_triggers(connection),
     ):
+        if not import_lock.try_lock_import(connection, source.dataset):
+            holders = import_lock.holders(connection, source.dataset)
+            raise Conflict(
+                f"another import of the dataset {source.dataset!r} is running on this database"
+                + (f" ({'; '.join(holders)})" if holders else "")
+                + f"; {path.name} was not imported, nothing was written",
+                hint="wait for the other import to finish, then run this one again (it will "
+                "find the records it wrote unchanged)",
+            )
         fingerprint = hasher.submit(file_sha256, path)
         transaction = connection.get_transaction()
         _consume(items, report, connection)
