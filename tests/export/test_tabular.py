@@ -148,8 +148,12 @@ def test_bad_requests_are_explained(loaded: Workspace, tmp_path: Path) -> None:
     ("value", "expected"),
     [
         ("=1+1", "'=1+1"),
-        ("+1", "'+1"),
-        ("-1", "'-1"),
+        ("+1", "+1"),  # text that is exactly a number is a number, never a formula
+        ("-1", "-1"),
+        ("+1+1", "'+1+1"),
+        ("-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("|cmd", "'|cmd"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=x", "'\t=x"),
         ("plain", "plain"),

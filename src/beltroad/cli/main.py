@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import traceback
@@ -406,12 +407,27 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        if debug:
+            traceback.print_exc()
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):  # a file write (export, data pull)
+            where = f" while writing {exc.filename}" if exc.filename else ""
+            console.print(
+                Text.assemble(("error: ", "bold red"), f"the disk is full{where}: {exc.strerror}"),
+                highlight=False,
+            )
+            console.print(Text("  hint: free some space on that disk, then run the command again"))
+            return 1
+        return _internal_error(exc, console)
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        console.print(
-            Text.assemble(("internal error: ", "bold red"), f"{type(exc).__name__}: {exc}")
-        )
-        console.print(Text("  hint: rerun with --debug for the traceback, and report it"))
-        return 1
+        return _internal_error(exc, console)
     return 0
+
+
+def _internal_error(exc: BaseException, console: Any) -> int:
+    """A real bug: say so, and how to report it."""
+    console.print(Text.assemble(("internal error: ", "bold red"), f"{type(exc).__name__}: {exc}"))
+    console.print(Text("  hint: rerun with --debug for the traceback, and report it"))
+    return 1

@@ -1,4 +1,9 @@
-"""Render results as a table, JSON or CSV on stdout. Progress and logs go to stderr."""
+"""Render results as a table, JSON or CSV on stdout. Progress and logs go to stderr.
+
+Every ``--format csv`` output goes through :func:`to_csv`, whose text cells pass the shared
+spreadsheet guard (:mod:`beltroad.spreadsheet`): a title such as ``=HYPERLINK(...)`` prints as
+``'=HYPERLINK(...)`` and cannot run when the output is opened in a spreadsheet.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+
+from beltroad.spreadsheet import guard_cell, guard_row
 
 
 class Format(StrEnum):
@@ -48,9 +55,14 @@ def emit(
 def to_csv(rows: Sequence[Mapping[str, Any]]) -> str:
     buffer = io.StringIO()
     if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        header = list(rows[0])
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(guard_row(header))
+        for row in rows:
+            extra = [name for name in row if name not in header]
+            if extra:  # as csv.DictWriter did: a row may not add columns the header lacks
+                raise ValueError(f"dict contains fields not in fieldnames: {extra!r}")
+            writer.writerow([guard_cell(row.get(name)) for name in header])
     return buffer.getvalue()
 
 

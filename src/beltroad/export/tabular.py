@@ -1,8 +1,9 @@
 """Tables and maps out: CSV, XLSX, Parquet and GeoJSON, safe to open in a spreadsheet.
 
-Text cells that a spreadsheet would read as a formula (starting with ``= + - @``, tab or carriage
-return) are prefixed with an apostrophe, so an exported title can never run as a formula (OWASP
-"CSV injection"). Numbers stay numbers.
+Text cells (and header names) that a spreadsheet would read as a formula are prefixed with an
+apostrophe by :func:`beltroad.spreadsheet.guard_cell`, the one guard every CSV and XLSX writer of
+beltroad uses, so an exported title can never run as a formula (OWASP "CSV injection"). Numbers
+stay numbers.
 """
 
 from __future__ import annotations
@@ -14,31 +15,27 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from beltroad.spreadsheet import guard_cell, guard_row
 
-
-def neutralise(value: Any) -> Any:
-    """Make a text cell inert in spreadsheets; leave every other value alone."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+neutralise = guard_cell  # the name this module exported before the guard was shared
 
 
 def _cell(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
-    return neutralise(value)
+    return guard_cell(value)
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], path: Path) -> int:
     count = 0
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer: csv.DictWriter[str] | None = None
+        writer = csv.writer(handle)
+        header: list[str] | None = None
         for row in rows:
-            if writer is None:
-                writer = csv.DictWriter(handle, fieldnames=list(row))
-                writer.writeheader()
-            writer.writerow({k: _cell(v) for k, v in row.items()})
+            if header is None:
+                header = list(row)
+                writer.writerow(guard_row(header))
+            writer.writerow([_cell(row.get(name)) for name in header])
             count += 1
     return count
 
@@ -60,21 +57,15 @@ def write_xlsx(
     for row in rows:
         if header is None:
             header = list(row)
-            worksheet.append(header)
-        worksheet.append([_xlsx_cell(row[name]) for name in header])
+            worksheet.append(guard_row(header))
+        worksheet.append([guard_cell(row[name]) for name in header])
         count += 1
     notes = book.create_sheet("sources")
     notes.append(["source"])
     for line in sources:
-        notes.append([neutralise(line)])
+        notes.append([guard_cell(line)])
     book.save(path)
     return count
-
-
-def _xlsx_cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return neutralise(value)
-    return value
 
 
 def write_parquet(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
-import io
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -14,6 +12,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from beltroad.errors import InvalidInput, NotFound
+from beltroad.ingest import encodings
+from beltroad.ingest.limits import CsvReader
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import Record
 from beltroad.reference.countries import CountryFact, resolve_country
@@ -89,7 +89,7 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise InvalidInput.at(
             f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid {encoding} "
-            f"(expected a {encoding} text file)",
+            f"(expected a {encoding} text file; the bytes look like {encodings.detect(data)})",
             file=str(path),
             row=line,
             hint="convert the file to the expected encoding or choose the matching import kind",
@@ -101,7 +101,7 @@ def csv_rows(
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """Header and (line number, row) pairs of a CSV file; line numbers count from 1 = header."""
     text = read_text(path, encoding)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = CsvReader(text, delimiter=delimiter, file=str(path))
     try:
         header = next(reader)
     except StopIteration:

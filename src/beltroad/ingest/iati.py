@@ -33,7 +33,7 @@ import pycountry
 from lxml import etree
 
 from beltroad.errors import InvalidInput, NotFound
-from beltroad.ingest import iati_extension
+from beltroad.ingest import encodings, iati_extension, limits
 from beltroad.ingest.base import (
     Item,
     Row,
@@ -224,6 +224,16 @@ class IatiImporter:
         progress.start(f"reading {path.name}", total=path.stat().st_size)
         for element, version in _activities(path, declared, progress):
             line = element.sourceline or 0
+            children = len(element)
+            if children > limits.MAX_ACTIVITY_CHILDREN:
+                yield RowError(
+                    line,
+                    "iati-activity",
+                    f"{children:,} child elements",
+                    f"more than {limits.MAX_ACTIVITY_CHILDREN:,} child elements, the limit "
+                    "for one activity",
+                )
+                continue
             try:
                 record = _Activity(element, dataset, version, memo).record()
             except _Problems as problems:
@@ -278,7 +288,12 @@ def _activities(
         progress.advance(size - done)
         return
     done = 0
-    with path.open("rb") as handle:
+    with path.open("rb") as raw:
+        # Counts the bytes read since the last activity ended: one activity too large to hold
+        # stops the parse before its tree is built (limits.MAX_ACTIVITY_BYTES).
+        handle = limits.SpanLimitedReader(
+            raw, limit=limits.MAX_ACTIVITY_BYTES, file=str(path), what="iati-activity"
+        )
         events = etree.iterparse(handle, events=("end",), tag="iati-activity", **SAFE_PARSING)
         checked = False
         try:
@@ -288,6 +303,7 @@ def _activities(
                     root = element.getroottree().getroot()
                     version = root.get("version") if root is not element else None
                     checked = True
+                handle.boundary(element.sourceline or 0)
                 yield element, version
                 # Free what has been read: the activity and its earlier siblings.
                 element.clear(keep_tail=False)
@@ -374,7 +390,8 @@ def check_prolog(path: Path) -> str | None:
     large file, and it runs before libxml2 sees a byte: nothing can be expanded or fetched.
     """
     with path.open("rb") as handle:
-        codec, bom = _sniff_codec(handle.read(4))
+        head = handle.read(4)
+        codec, bom = _sniff_codec(head)
         handle.seek(bom)
         decoder = codecs.getincrementaldecoder(codec)(errors="replace")
         text = ""
@@ -416,7 +433,9 @@ def check_prolog(path: Path) -> str | None:
                     hint="import an IATI activity file",
                 )
             found = _ENCODING.search(text, 0, pos)
-            return found.group(1) if found else None
+            declared = found.group(1) if found else None
+            encodings.check_declared(path, declared, head)
+            return declared
 
 
 def _refuse_dtd(element: Any, path: Path) -> None:
@@ -436,13 +455,37 @@ def _syntax_error(exc: Any, path: Path, declared: str | None) -> InvalidInput:
     lowered = message.lower()
     if "encoding" in lowered or "not proper utf" in lowered or "invalid char" in lowered:
         expected = declared or "UTF-8"
+        source = (
+            "the encoding the file declares"
+            if declared
+            else "XML's default: no encoding is declared"
+        )
+        found = encodings.detect_file(path)
+        if encodings.is_utf8(expected) and encodings.is_utf8(found):
+            # Valid UTF-8 that libxml2 still refuses: a character XML forbids (a control
+            # character), not an encoding problem.
+            return InvalidInput.at(
+                f"line {line} holds a character that XML does not allow: {message}",
+                file=str(path),
+                row=line,
+                hint="remove control characters (other than tab, CR and LF) from the text",
+            )
         return InvalidInput.at(
-            f"the bytes at line {line} are not valid {expected} (the encoding the file "
-            f"declares or XML's default): {message}",
+            f"the bytes at line {line} are not valid {expected} ({source}); they look like "
+            f"{found}: {message}",
             file=str(path),
             row=line,
+            field="encoding",
             hint=f"re-save the file as {expected}, or declare its real encoding in the "
-            "<?xml ... encoding=...?> line",
+            f'<?xml ... ?> line (encoding="{encodings.attribute_name(found)}")',
+        )
+    if "excessive depth" in lowered:
+        return InvalidInput.at(
+            f"elements nested more than {limits.MAX_XML_DEPTH} levels deep at line {line}, "
+            f"the limit for XML (IATI needs fewer than 10): {message}",
+            file=str(path),
+            row=line,
+            hint="the file is not IATI activity XML, or was generated wrongly",
         )
     return InvalidInput.at(
         f"truncated or malformed XML at line {line}: {message}",

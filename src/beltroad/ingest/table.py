@@ -39,9 +39,7 @@ across all datasets: a bare "17" would otherwise replace another source's projec
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -67,6 +65,7 @@ from beltroad.ingest.base import (
     text,
     year,
 )
+from beltroad.ingest.limits import CsvReader
 from beltroad.ingest.table_mapping import (
     EXAMPLE,
     FIELDS,
@@ -136,7 +135,7 @@ def _csv_table(
     mapping: TableMapping, path: Path
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
     content = read_text(path, mapping.encoding)
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=mapping.delimiter)
+    reader = CsvReader(content, delimiter=mapping.delimiter, file=str(path))
     wanted = mapping.header_row or 1
     header: list[str] | None = None
     for values in reader:

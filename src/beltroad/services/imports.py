@@ -19,8 +19,9 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection
 
-from beltroad.errors import InvalidInput
+from beltroad.errors import Conflict, InvalidInput
 from beltroad.ingest.base import Importer, Item, RowError, require_file
+from beltroad.ingest.limits import record_problems
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import (
     CountryProfileRecord,
@@ -32,7 +33,7 @@ from beltroad.records import (
 )
 from beltroad.services import overlaps as overlap_links
 from beltroad.services.workspace import Workspace
-from beltroad.storage import generation, inventory, writes
+from beltroad.storage import generation, import_lock, inventory, writes
 from beltroad.storage import overlaps as overlap_store
 
 OnError = Literal["fail", "skip"]
@@ -192,6 +193,15 @@ def _run(
         # as dear as the row itself); paused, it is bumped once, and a failure rolls back.
         generation.paused_triggers(connection),
     ):
+        if not import_lock.try_lock_import(connection, source.dataset):
+            holders = import_lock.holders(connection, source.dataset)
+            raise Conflict(
+                f"another import of the dataset {source.dataset!r} is running on this database"
+                + (f" ({'; '.join(holders)})" if holders else "")
+                + f"; {path.name} was not imported, nothing was written",
+                hint="wait for the other import to finish, then run this one again (it will "
+                "find the records it wrote unchanged)",
+            )
         fingerprint = hasher.submit(file_sha256, path)
         transaction = connection.get_transaction()
         _consume(items, report, connection)
@@ -242,6 +252,10 @@ def _consume(
             report.rejected.append(item)
             continue
         record = item.record
+        problems = record_problems(record)  # text limits and NUL bytes, on every back end
+        if problems:
+            report.rejected.extend(RowError(item.number, *problem) for problem in problems)
+            continue
         key = _identity(record)
         if key is not None:
             if key in seen:

@@ -21,7 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from beltroad.errors import (
     DataUnavailable,
@@ -30,6 +30,7 @@ from beltroad.errors import (
     PermissionDenied,
     SchemaTooNew,
 )
+from beltroad.storage import faults
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -117,7 +118,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             # A larger page cache (128 MiB, allocated only as used) speeds bulk loads ~20%.
             cursor.execute("PRAGMA cache_size=-131072")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(faults.BUSY_TIMEOUT_MS)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -196,5 +197,12 @@ def connect(engine: Engine) -> Iterator[Connection]:
         ) from None
     try:
         yield connection
+    except (DBAPIError, OSError, ValueError) as exc:
+        # An expected fault (locked, disk full, connection lost, NUL refused) is an error the
+        # user can act on; anything else stays an internal error, a bug to report.
+        translated = faults.translate(exc, str(engine.url))
+        if translated is None:
+            raise
+        raise translated from exc
     finally:
         connection.close()
