@@ -85,7 +85,7 @@ def run_demo(
             calibration = calibration_for(geo)
             report = build_synthetic_portfolio(
                 workspace,
-                projects=settings.synthetic_projects,
+                projects=settings.synthetic_projects or calibration.projects,
                 seed=settings.seed,
                 calibration=calibration,
                 progress=progress,

@@ -188,6 +188,15 @@ def headline(
                 row.value, row.qualifier, row.unit, row.as_of.isoformat(), row.source
             )
         result = reconcile(figure.value, target).as_dict()
+        if figure.synthetic and target is not None:
+            # Generated records agreeing with an official figure prove nothing: never say so.
+            shown = format_figure(figure.value, target.unit)
+            result["consistent"] = None
+            result["verdict"] = (
+                f"SYNTHETIC registry {shown} ({figure.synthetic:,} generated records), "
+                f"reported '{target.qualifier} {format_figure(target.value, target.unit)}': "
+                "not comparable"
+            )
         if row is not None and row.as_of != day:
             result["note"] = (
                 f"the reported figure is as of {row.as_of.isoformat()}, the registry as of "
