@@ -66,11 +66,15 @@ class Settings(BaseSettings):
         description="Base year of constant-USD amounts (AidData GCDF 3.0 uses 2021).",
     )
     seed: int = Field(default=20241203, ge=0, description="Seed of synthetic data and simulations.")
-    synthetic_projects: int = Field(
-        default=20_000,
+    synthetic_projects: int | None = Field(
+        default=None,
         ge=1,
         le=10_000_000,
-        description="Size of the synthetic portfolio that `beltroad demo` builds.",
+        description=(
+            "Size of the synthetic portfolio that `beltroad demo` builds. Default: the record "
+            "count of AidData's GeoGCDF 3.0 file when it is at hand (cache or mirror), else "
+            "10,000 (an [N] assumption of the same order)."
+        ),
     )
     debug: bool = Field(default=False, description="Show tracebacks on errors.")
     overlap_precedence: tuple[str, ...] = Field(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from beltroad.errors import InvalidInput
+from beltroad.errors import DataUnavailable, InvalidInput
 from beltroad.export import iati_xml
 from beltroad.export.iati_xml import decimal_text, iati_identifier, validate_iati, write_iati
 from beltroad.records import (
@@ -185,8 +185,15 @@ def test_export_of_a_dataset_and_its_numbers(workspace: Workspace, tmp_path: Pat
         "2004-01-01",
     )
     assert activity.find("related-activity").attrib == {"ref": "GB-1-105838", "type": "1"}
-    with pytest.raises(InvalidInput, match=r"validation needs the IATI 2\.03 schema folder"):
-        export_iati(workspace, tmp_path / "x.xml", validate=True)
+    # No schema folder given: the registry's, from the cache or the mirror; with neither and
+    # downloads off, the export says so before writing anything.
+    offline = Workspace(
+        workspace.settings.model_copy(update={"data_mirror": None}), workspace.engine
+    )
+    with pytest.raises(DataUnavailable, match=r"iati-schema-2\.03") as caught:
+        export_iati(offline, tmp_path / "x.xml", validate=True, allow_download=False)
+    assert "beltroad data pull iati-schema-2.03" in str(caught.value.hint)
+    assert not (tmp_path / "x.xml").exists()
     with pytest.raises(InvalidInput, match="no projects to export"):
         export_iati(workspace, tmp_path / "none.xml", dataset="no-such-dataset")
     assert not (tmp_path / "none.xml").exists()

@@ -160,3 +160,22 @@ def test_a_synthetic_project_labels_the_result(workspace: Workspace) -> None:
     result = funnel(workspace, today=TODAY)
     assert result.as_dict()["synthetic"] is True
     assert result.as_dict()["label"]
+
+
+def test_as_of_defaults_to_the_newest_event_in_the_data(portfolio: Workspace) -> None:
+    # The newest thing that happened is the "slow" project's milestone of 2023-02-01; planned
+    # dates are not events, and the clock (TODAY) is not in the data.
+    result = funnel(portfolio, today=TODAY)
+    assert result.funnel.stalled["cutoff"] == "2022-02-01"
+    assert result.as_of_note.startswith("as of 2023-02-01, the newest date in the data")
+    assert result.note().startswith(result.as_of_note)
+    asked = funnel(portfolio, as_of=TODAY, today=TODAY)
+    assert asked.as_of_note == "as of 2025-06-30, as asked"
+    assert asked.funnel.stalled["cutoff"] == "2024-06-30"
+
+
+def test_an_empty_registry_is_judged_as_of_today_and_says_so(workspace: Workspace) -> None:
+    result = funnel(workspace, today=TODAY)
+    assert result.as_of_note == "as of today (2025-06-30): no dated " + (
+        "project starts, ends, transactions and milestones in the registry"
+    )

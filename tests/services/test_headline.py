@@ -157,3 +157,27 @@ def test_cli_json_shape(
 
     assert main(["--db", db, "headline", "--as-of", "yesterday"]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr()[1]
+
+
+def test_as_of_defaults_to_the_newest_date_in_the_data(gfdc: Workspace) -> None:
+    # The GFDC list's newest date is a joining date of 2023-12-02 (its December 2023 edition):
+    # figures "as of today" would claim a currency the file does not have.
+    result = headline(gfdc, today=TODAY)
+    assert result.as_of == dt.date(2023, 12, 2)
+    assert result.as_of_note.startswith("as of 2023-12-02, the newest date in the data")
+    assert result.as_dict()["as_of_note"] == result.as_of_note
+    assert headline(gfdc, "2023-12-31", today=TODAY).as_of_note == "as of 2023-12-31, as asked"
+
+
+def test_an_empty_registry_is_as_of_today_and_says_so(workspace: Workspace) -> None:
+    result = headline(workspace, today=TODAY)
+    assert result.as_of == TODAY
+    assert "no dated partnerships, documents, enterprises and zones" in result.as_of_note
+
+
+def test_cli_prints_where_the_as_of_date_came_from(
+    gfdc: Workspace, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", settings.database_url, "headline"]) == 0
+    out = " ".join(capsys.readouterr()[0].split())
+    assert "the newest date in the data" in out

@@ -83,8 +83,12 @@ def test_the_headline_has_figures_and_says_synthetic(workspace: Workspace) -> No
         assert source["synthetic_records"] == source["records"] > 0, key
     assert result.figures["partner_countries"] > 150
     assert result.figures["partner_organizations"] > 30
-    assert result.reconciliation["partner_countries"]["consistent"]
-    assert result.reconciliation["partner_organizations"]["consistent"]
+    for key in FIGURES:
+        # Generated figures near the official ones prove nothing: never called consistent.
+        reconciliation = result.reconciliation[key]
+        assert reconciliation["consistent"] is None, key
+        assert reconciliation["verdict"].startswith("SYNTHETIC registry"), key
+        assert "consistent" not in reconciliation["verdict"], key
     assert result.base_years == (workspace.settings.base_year,)
 
 

@@ -23,7 +23,10 @@ def funnel_command(
     ] = 12,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Date stalled projects are judged on, YYYY-MM-DD (today)."),
+        typer.Option(
+            "--as-of",
+            help="Date stalled projects are judged on, YYYY-MM-DD (default: newest in the data).",
+        ),
     ] = None,
     worst: Annotated[
         int, typer.Option("--worst", help="How many worst slippages and stalls to list.")

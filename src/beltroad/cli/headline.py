@@ -17,7 +17,10 @@ def headline_command(
     ctx: typer.Context,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Date the figures describe, YYYY-MM-DD (default: today)."),
+        typer.Option(
+            "--as-of",
+            help="Date the figures describe, YYYY-MM-DD (default: the newest date in the data).",
+        ),
     ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
@@ -33,5 +36,5 @@ def headline_command(
         result = headline(workspace, as_of)
     finally:
         workspace.close()
-    note = "; ".join(result.notes) or None
+    note = "; ".join((result.as_of_note, *result.notes))
     emit(result.as_dict(), result.rows(), fmt, title=f"headline as of {result.as_of}", note=note)

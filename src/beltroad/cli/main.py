@@ -307,46 +307,30 @@ def export(
     ] = False,
     schema_dir: Annotated[
         Path | None,
-        typer.Option("--schema-dir", help="IATI: folder with the 2.03 XSDs (default: registry)."),
+        typer.Option(
+            "--schema-dir",
+            help="IATI: folder with the 2.03 XSDs (default: the registry's, via cache/mirror).",
+        ),
     ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Export projects: IATI 2.03 XML, or readable CSV/XLSX/Parquet tables and GeoJSON points."""
-    from beltroad.services.tabular_export import export_table, project_filter
+    from beltroad.services.exports import export_projects
+    from beltroad.services.tabular_export import project_filter
     from beltroad.services.workspace import open_workspace
 
-    settings = state(ctx).settings()
-    workspace = open_workspace(settings)
+    flt = project_filter(
+        dataset=dataset, country=country, status=status, include_synthetic=not no_synthetic
+    )
+    workspace = open_workspace(state(ctx).settings())
     try:
-        if kind == "iati":
-            from beltroad.services.exports import export_iati
-
-            result = export_iati(
-                workspace,
-                path,
-                dataset=dataset,
-                validate=validate,
-                schema_dir=(schema_dir or _schema_dir(settings)) if validate else None,
-            ).as_dict()
-        else:
-            flt = project_filter(
-                dataset=dataset,
-                country=country,
-                status=status,
-                include_synthetic=not no_synthetic,
-            )
-            result = export_table(workspace, kind, path, flt).as_dict()
+        result = export_projects(
+            workspace, kind, path, flt, validate=validate, schema_dir=schema_dir
+        ).as_dict()
     finally:
         workspace.close()
     rows = [{"item": k, "value": v} for k, v in result.items() if not isinstance(v, list)]
     emit(result, rows, fmt, title="export")
-
-
-def _schema_dir(settings: Settings) -> Path:
-    from beltroad.services.data import pull_datasets
-
-    [schema, *_] = pull_datasets(settings, ["iati-schema-2.03"])["iati-schema-2.03"]
-    return schema.parent
 
 
 @app.command()

@@ -3,6 +3,11 @@
 Every ``--format csv`` output goes through :func:`to_csv`, whose text cells pass the shared
 spreadsheet guard (:mod:`beltroad.spreadsheet`): a title such as ``=HYPERLINK(...)`` prints as
 ``'=HYPERLINK(...)`` and cannot run when the output is opened in a spreadsheet.
+Tables are for reading at 80 columns; JSON and CSV keep every value whole. So, in tables only:
+money is compact with its unit in the header (``amount (USD)``: ``83.3 bn``; in a
+``measure``/``value`` table the cell says ``USD 83.3 bn``), years have no thousands separator,
+country codes get their name beside them (``PAK Pakistan``), corridor ids their name, and numbers
+never wrap across lines.
 """
 
 from __future__ import annotations
@@ -10,9 +15,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from rich.console import Console
@@ -71,11 +78,94 @@ def to_table(rows: Sequence[Mapping[str, Any]], *, title: str | None = None) -> 
     if not rows:
         table.add_column("(no rows)")
         return table
-    for name in rows[0]:
-        table.add_column(str(name), justify="right" if _numeric(rows, name) else "left")
+    names = list(rows[0])
+    kinds = {name: _kind(name, [row.get(name) for row in rows]) for name in names}
+    labelled = _label_column(names)
+    for name in names:
+        kind = kinds[name]
+        numeric = kind in ("money", "number", "year")
+        table.add_column(
+            _header(name, kind),
+            justify="right" if numeric else "left",
+            no_wrap=numeric,  # a number folded over two lines reads as two numbers
+        )
     for row in rows:
-        table.add_row(*(_cell(row.get(name)) for name in rows[0]))
+        label = str(row.get(labelled, "")) if labelled else ""
+        table.add_row(*(_cell(row.get(name), kinds[name], label) for name in names))
     return table
+
+
+_YEAR = re.compile(r"(^|_)year$|^year(_|$)")
+_MONEY = re.compile(r"amount|usd|exposure|stock|loss|commitment|disburse|^el$|^var|^es")
+_COUNTRY = re.compile(r"^(country|iso3|recipient|host|host_country|country_iso3)$")
+_CORRIDOR = re.compile(r"^corridor(_id)?$")
+
+
+def _kind(name: str, values: list[Any]) -> str:
+    """How a column reads: year, money, number, country, corridor or text (from its name and
+    values; any value that does not fit keeps the column as it is)."""
+    present = [v for v in values if v is not None and v != ""]
+    figures = [v for v in present if isinstance(v, int | float) and not isinstance(v, bool)]
+    texts = [v for v in present if isinstance(v, str)]
+    lowered = name.lower()
+    # A breakdown's TOTAL row puts words in number columns: judge the column by its numbers.
+    if figures and _YEAR.search(lowered) and all(float(v).is_integer() for v in figures):
+        return "year"
+    if figures and len(figures) == len(present):
+        return "money" if _MONEY.search(lowered) else "number"
+    if texts and _COUNTRY.match(lowered) and any(re.fullmatch(r"[A-Z]{3}", v) for v in texts):
+        return "country"
+    if texts and _CORRIDOR.match(lowered):
+        return "corridor"
+    return "text"
+
+
+def _header(name: str, kind: str) -> str:
+    if kind == "money" and "usd" not in name.lower():
+        return f"{name} (USD)"
+    return str(name)
+
+
+def _label_column(names: list[str]) -> str | None:
+    """The column naming each row of a ``measure``/``value`` style table, if it is one."""
+    if len(names) == 2 and names[1] in ("value", "registry"):
+        return names[0]
+    return None
+
+
+def compact_money(value: float) -> str:
+    """``83.3 bn``: three significant figures or so, for reading, not for sums.
+
+    >>> compact_money(83_312_000_000), compact_money(1_250_000), compact_money(950)
+    ('83.3 bn', '1.25 m', '950')
+    """
+    size = abs(value)
+    for unit, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if size >= unit:
+            scaled = value / unit
+            digits = 1 if abs(scaled) >= 10 else 2
+            return f"{scaled:,.{digits}f} {word}"
+    return f"{value:,.0f}"
+
+
+@cache
+def _country_name(code: str) -> str:
+    from beltroad.reference.countries import resolve_country
+
+    try:
+        return f"{code} {resolve_country(code).name_en}"
+    except Exception:  # an unknown code is shown as it is
+        return code
+
+
+@cache
+def _corridor_name(corridor_id: str) -> str:
+    from beltroad.reference.corridors import corridor_by_id
+
+    try:
+        return f"{corridor_id} {corridor_by_id(corridor_id).name_en}"
+    except Exception:
+        return corridor_id
 
 
 def _numeric(rows: Sequence[Mapping[str, Any]], name: str) -> bool:
@@ -83,9 +173,29 @@ def _numeric(rows: Sequence[Mapping[str, Any]], name: str) -> bool:
     return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, kind: str = "number", label: str = "") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if kind == "year" and isinstance(value, int | float):
+        return str(int(value))
+    if kind == "money" and isinstance(value, int | float):
+        return compact_money(float(value))
+    if kind == "country" and isinstance(value, str) and re.fullmatch(r"[A-Z]{3}", value):
+        return _country_name(value)
+    if kind == "corridor":
+        return _corridor_name(str(value))
+    if isinstance(value, int | float) and label:
+        lowered = label.lower()
+        if _YEAR.search(lowered) and float(value).is_integer():
+            return str(int(value))
+        if _MONEY.search(lowered) and not lowered.endswith(("records", "projects")):
+            return f"USD {compact_money(float(value))}"
     if isinstance(value, float):
+        if value.is_integer() and abs(value) >= 1000:
+            return f"{value:,.0f}"
         return f"{value:,.2f}"
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int):
         return f"{value:,}"
-    return "" if value is None else str(value)
+    return str(value)

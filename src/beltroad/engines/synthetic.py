@@ -275,8 +275,19 @@ def _block(model: _Model, seed: int, block: int, id_start: int) -> SyntheticBatc
     flow = _draw(rng, model.flows.cdf, n)
     loan = rng.random(n) < np.asarray(cal.loan_shares)[flow]
     umbrella = rng.random(n) < cal.umbrella_share
-    amount = np.exp(cal.amount_log_mu + cal.amount_log_sigma * rng.standard_normal(n))
+    if cal.amount_log_quantiles:
+        quantiles = np.asarray(cal.amount_log_quantiles)
+        grid = np.linspace(0.0, 1.0, len(quantiles))
+        amount = np.exp(np.interp(rng.random(n), grid, quantiles))
+    else:
+        amount = np.exp(cal.amount_log_mu + cal.amount_log_sigma * rng.standard_normal(n))
     amount = np.clip(amount, cal.min_amount_usd, cal.max_amount_usd)
+    # Projects without a reported amount (as in AidData's files) carry none, and so no
+    # commitment or disbursement; no draw when all are reported, keeping seeded output stable.
+    reported = (
+        rng.random(n) < cal.amount_share if cal.amount_share < 1.0 else np.ones(n, dtype=bool)
+    )
+    amount = np.where(reported, amount, np.nan)
     nominal = amount * model.deflator(year)
     financier = np.where(
         loan,
@@ -287,7 +298,7 @@ def _block(model: _Model, seed: int, block: int, id_start: int) -> SyntheticBatc
 
     # Transactions. Umbrella agreements carry only their commitment: their money flows
     # through subsidiary projects (as in AidData), so disbursing them would double count.
-    disbursing = started & ~umbrella
+    disbursing = started & ~umbrella & reported
     lo, hi = np.asarray(cal.disbursed_share).T
     share = rng.uniform(lo[status - 1], hi[status - 1])
     disbursed = np.where(disbursing, share * nominal, 0.0)
@@ -298,7 +309,8 @@ def _block(model: _Model, seed: int, block: int, id_start: int) -> SyntheticBatc
     n_repay = np.where(service, np.clip(full_years - grace, 0, cal.max_repayment_records), 0)
     # Spend what is left of the transaction budget on disbursements (at least one each), so
     # the mean number of transactions per project matches the calibration.
-    budget = cal.mean_transactions * n - n - n_interest.sum() - n_repay.sum()
+    committing = np.flatnonzero(reported)
+    budget = cal.mean_transactions * n - len(committing) - n_interest.sum() - n_repay.sum()
     extra = max(budget - disbursing.sum(), 0.0) / max(int(disbursing.sum()), 1)
     n_disb = np.where(disbursing, 1 + rng.poisson(extra, n), 0)
 
@@ -314,10 +326,10 @@ def _block(model: _Model, seed: int, block: int, id_start: int) -> SyntheticBatc
     r_owner, r_k = _ragged(n_repay)
     rate = np.asarray(cal.interest_rates)[flow]
     installments = np.asarray(cal.maturity_years)[flow] - grace
-    t_owner = np.concatenate([np.arange(n), owner, i_owner, r_owner])
+    t_owner = np.concatenate([committing, owner, i_owner, r_owner])
     t_type = np.concatenate(
         [
-            np.full(n, COMMITMENT),
+            np.full(len(committing), COMMITMENT),
             np.full(len(owner), DISBURSEMENT),
             np.full(len(i_owner), INTEREST),
             np.full(len(r_owner), REPAYMENT),
@@ -325,7 +337,7 @@ def _block(model: _Model, seed: int, block: int, id_start: int) -> SyntheticBatc
     ).astype(np.int8)
     t_days = np.concatenate(
         [
-            committed,
+            committed[committing],
             disb_days,
             actual_start[i_owner] + 365 * (i_k + 1),
             actual_start[r_owner] + 365 * (grace[r_owner] + r_k + 1),
@@ -333,7 +345,7 @@ def _block(model: _Model, seed: int, block: int, id_start: int) -> SyntheticBatc
     )
     t_nominal = np.concatenate(
         [
-            nominal,
+            nominal[committing],
             disb_nominal,
             disbursed[i_owner] * rate[i_owner],
             disbursed[r_owner] / installments[r_owner],
@@ -345,7 +357,8 @@ def _block(model: _Model, seed: int, block: int, id_start: int) -> SyntheticBatc
     )  # fmt: skip
     t_constant = t_nominal / model.deflator(_year_of(t_days))
     # The commitment's constant value is the project's amount exactly (no round trip).
-    t_constant[t_type == COMMITMENT] = amount
+    is_commitment = t_type == COMMITMENT
+    t_constant[is_commitment] = amount[t_owner[is_commitment]]
 
     def shares(
         index: npt.NDArray[np.intp], parts: Ints, pct: Floats, names: Strs

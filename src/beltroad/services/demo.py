@@ -11,7 +11,7 @@ from typing import Any
 from beltroad import datasets
 from beltroad.errors import BeltroadError, DataUnavailable
 from beltroad.progress import NULL_PROGRESS, Progress
-from beltroad.services.data import cache_dir
+from beltroad.services.data import available_file, dataset_files
 from beltroad.services.headline import Headline, headline
 from beltroad.services.imports import import_file
 from beltroad.services.setup import initialise_workspace
@@ -81,11 +81,11 @@ def run_demo(
                     "real project data is loaded now, and the two are never summed together"
                 )
         if force_synthetic or not has_projects:
-            geo = _cached(settings, "aiddata-geogcdf3")
+            geo = available_file(settings, "aiddata-geogcdf3")
             calibration = calibration_for(geo)
             report = build_synthetic_portfolio(
                 workspace,
-                projects=settings.synthetic_projects,
+                projects=settings.synthetic_projects or calibration.projects,
                 seed=settings.seed,
                 calibration=calibration,
                 progress=progress,
@@ -164,36 +164,19 @@ def _top_risk_notes(workspace: Workspace, n: int = 5) -> list[str]:
     return lines
 
 
-def _cached(settings: Settings, name: str) -> Path | None:
-    entry = datasets.entry(name)
-    path = cache_dir(settings) / entry.files[0].path
-    return path if datasets.is_cached(cache_dir(settings), entry.files[0]) else None
-
-
 def _load_real_data(
     workspace: Workspace, allow_download: bool, progress: Progress
 ) -> tuple[list[dict[str, Any]], list[str]]:
     settings = workspace.settings
     loaded: list[dict[str, Any]] = []
     notes: list[str] = []
-    if not settings.data_mirror and not allow_download:
-        notes.append("no dataset mirror and downloads are off: real data skipped")
-        return loaded, notes
+    unreachable: list[str] = []
     for name in DEMO_DATASETS:
         entry = datasets.entry(name)
         try:
-            paths = datasets.pull(
-                entry,
-                cache_dir=cache_dir(settings),
-                mirror=settings.data_mirror,
-                allow_download=allow_download,
-                progress=progress,
-            )
+            paths = dataset_files(settings, name, allow_download=allow_download, progress=progress)
         except DataUnavailable:
-            notes.append(
-                f"{name}: not reachable (no mirror copy, download failed); set "
-                f"BELTROAD_DATA_MIRROR or run `beltroad data pull {name}`"
-            )
+            unreachable.append(name)
             continue
         except BeltroadError as exc:
             notes.append(f"{name}: refused ({exc.message})")
@@ -224,6 +207,12 @@ def _load_real_data(
                     f"{name}: {len(report.rejected)} row(s) rejected and skipped "
                     f"(see `beltroad import {kind} {path} --dry-run`)"
                 )
+    if unreachable:
+        how = "download failed" if allow_download else "downloads are off"
+        notes.append(
+            f"not in the cache, no mirror copy, {how}: {', '.join(unreachable)}; set "
+            f"BELTROAD_DATA_MIRROR or run `beltroad data pull {' '.join(unreachable)}`"
+        )
     return loaded, notes
 
 

@@ -26,7 +26,7 @@ from beltroad.engines.funnel import (
     funnel_of,
 )
 from beltroad.errors import InvalidInput
-from beltroad.services.headline import parse_as_of
+from beltroad.services.headline import default_as_of
 from beltroad.services.overlaps import precedence_label
 from beltroad.services.portfolio import portfolio_snapshot
 from beltroad.services.summary import SYNTHETIC_LABEL
@@ -45,10 +45,12 @@ class FunnelResult:
     funnel: Funnel
     rule: str
     synthetic: bool
+    as_of_note: str = ""
     set_aside: dict[str, Any] | None = None  # duplicates left out (issue #11)
 
     def as_dict(self) -> dict[str, Any]:
         return self.funnel.as_dict() | {
+            "as_of_note": self.as_of_note,
             "rule": RULES[self.rule],
             "measure": "amount in constant USD",
             "synthetic": self.synthetic,
@@ -82,7 +84,11 @@ class FunnelResult:
 
     def note(self) -> str:
         slip, stalled = self.funnel.slippage, self.funnel.stalled
-        parts = [f"rule {RULES[self.rule]}"]
+        parts = (
+            [self.as_of_note, f"rule {RULES[self.rule]}"]
+            if self.as_of_note
+            else [f"rule {RULES[self.rule]}"]
+        )
         if self.set_aside is not None:
             parts.append(
                 f"{self.set_aside['records']:,} duplicate records set aside "
@@ -115,22 +121,36 @@ def funnel(
     today: dt.date | None = None,
 ) -> FunnelResult:
     """Stages MoU → pipeline → commitment → implementation → completion (plus cancelled and
-    suspended), with counts, amounts, conversion, slippage and projects stalled as of a date."""
+    suspended), with counts, amounts, conversion, slippage and projects stalled as of a date.
+
+    ``as_of`` left out is the newest event date of the counted projects (actual start or end,
+    a transaction, a milestone), not today; ``as_of_note`` says which.
+    """
     if rule not in RULES:
-        raise InvalidInput(f"unknown rule {rule!r} (expected one of {', '.join(RULES)})")
+        raise InvalidInput.at(
+            f"unknown rule (expected one of {', '.join(RULES)})", field="rule", value=rule
+        )
     if stalled_months < 1:
-        raise InvalidInput(
-            f"--stalled-months {stalled_months} must be a whole number of months, 1 or more"
+        raise InvalidInput.at(
+            "must be a whole number of months, 1 or more",
+            field="stalled_months",
+            value=stalled_months,
         )
     if worst < 0:
-        raise InvalidInput(f"--worst {worst} must be 0 or more")
-    day = parse_as_of(as_of, today=today or dt.date.today())
+        raise InvalidInput.at("must be 0 or more", field="worst", value=worst)
     # One transaction for the snapshot's generation check and the labels, so a project listed is
     # never one deleted or renamed since the snapshot's state.
     with workspace.reading() as connection, consistent(connection):
         snapshot = portfolio_snapshot(workspace, connection)
+        columns = funnel_columns(snapshot, rule=rule)
+        day, as_of_note = default_as_of(
+            as_of,
+            _newest_event(columns),
+            today=today or dt.date.today(),
+            what="project starts, ends, transactions and milestones",
+        )
         result = funnel_of(
-            funnel_columns(snapshot, rule=rule),
+            columns,
             lambda keys: queries.project_labels(connection, keys.tolist()),
             as_of=day,
             stalled_months=stalled_months,
@@ -142,12 +162,20 @@ def funnel(
         result,
         rule,
         bool(np.asarray(snapshot.synthetic).any()),
+        as_of_note,
         set_aside={
             "records": aside,
             "reason": "the same project counts from a dataset of higher precedence",
             "precedence": precedence_label(workspace.settings),
         },
     )
+
+
+def _newest_event(columns: FunnelColumns) -> dt.date | None:
+    """The newest thing that happened to a counted project; planned dates are not events."""
+    events = np.asarray(columns.last_event)
+    known = events[~np.isnat(events)]
+    return known.max().astype(dt.date) if known.size else None
 
 
 def funnel_columns(snapshot: Snapshot, *, rule: str = "aiddata") -> FunnelColumns:

@@ -41,6 +41,7 @@ class Headline:
     base_years: tuple[int, ...] = ()
     synthetic: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    as_of_note: str = ""
 
     @property
     def empty(self) -> bool:
@@ -57,6 +58,7 @@ class Headline:
         }
         return {
             "as_of": self.as_of.isoformat(),
+            "as_of_note": self.as_of_note,
             **figures,
             "reported": self.reported,
             "sources": self.sources,
@@ -105,17 +107,41 @@ def parse_as_of(value: str | dt.date | None, *, today: dt.date) -> dt.date:
         try:
             day = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise InvalidInput(
-                f"--as-of {value!r} is not a date (expected YYYY-MM-DD, e.g. 2023-12-31)",
-                hint="give a calendar date in ISO form, or leave --as-of out for today",
+            raise InvalidInput.at(
+                "not a date (expected YYYY-MM-DD, e.g. 2023-12-31)",
+                field="as_of",
+                value=value,
+                hint="give a calendar date in ISO form, or leave it out for the newest date "
+                "in the data",
             ) from None
     if day > today:
-        raise InvalidInput(
-            f"--as-of {day.isoformat()} is in the future (expected YYYY-MM-DD on or before "
-            f"{today.isoformat()})",
+        raise InvalidInput.at(
+            f"is in the future (expected YYYY-MM-DD on or before {today.isoformat()})",
+            field="as_of",
+            value=day.isoformat(),
             hint="the registry records what has happened; pick today or an earlier date",
         )
     return day
+
+
+def default_as_of(
+    value: str | dt.date | None, newest: dt.date | None, *, today: dt.date, what: str
+) -> tuple[dt.date, str]:
+    """The as-of date and a sentence saying where it came from.
+
+    Left out, it is the newest date in the data (``newest``, never after ``today``), not today:
+    figures "as of today" on data that ends years ago would claim a currency they lack.
+    """
+    if value is not None:
+        day = parse_as_of(value, today=today)
+        return day, f"as of {day.isoformat()}, as asked"
+    if newest is None:
+        return today, f"as of today ({today.isoformat()}): no dated {what} in the registry"
+    day = min(newest, today)
+    return day, (
+        f"as of {day.isoformat()}, the newest date in the data ({what}); "
+        "give an as-of date to choose another"
+    )
 
 
 def headline(
@@ -123,10 +149,17 @@ def headline(
 ) -> Headline:
     """Compute the headline figures as of a date and reconcile each with the reported statistic.
 
-    An empty registry is a result: zeros, with a note saying why.
+    ``as_of`` left out is the newest date of the registry's partnerships, documents, enterprises
+    and zones (``as_of_note`` says so). An empty registry is a result: zeros, with a note saying
+    why.
     """
-    day = parse_as_of(as_of, today=today or dt.date.today())
     with workspace.reading() as connection:
+        day, as_of_note = default_as_of(
+            as_of,
+            queries.newest_date(connection),
+            today=today or dt.date.today(),
+            what="partnerships, documents, enterprises and zones",
+        )
         enterprises, stock = queries.enterprises(connection, day)
         figures = {
             "partner_countries": queries.partners(connection, day, countries=True),
@@ -155,6 +188,15 @@ def headline(
                 row.value, row.qualifier, row.unit, row.as_of.isoformat(), row.source
             )
         result = reconcile(figure.value, target).as_dict()
+        if figure.synthetic and target is not None:
+            # Generated records agreeing with an official figure prove nothing: never say so.
+            shown = format_figure(figure.value, target.unit)
+            result["consistent"] = None
+            result["verdict"] = (
+                f"SYNTHETIC registry {shown} ({figure.synthetic:,} generated records), "
+                f"reported '{target.qualifier} {format_figure(target.value, target.unit)}': "
+                "not comparable"
+            )
         if row is not None and row.as_of != day:
             result["note"] = (
                 f"the reported figure is as of {row.as_of.isoformat()}, the registry as of "
@@ -188,4 +230,5 @@ def headline(
         base_years=stock.base_years,
         synthetic=synthetic,
         notes=tuple(notes),
+        as_of_note=as_of_note,
     )

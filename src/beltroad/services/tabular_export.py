@@ -54,7 +54,7 @@ def project_filter(
         iso3 = resolve_country(country).iso3
     if status is not None and not 1 <= status <= 6:
         raise InvalidInput.at(
-            "expected an IATI ActivityStatus code 1-6", field="--status", value=status
+            "expected an IATI ActivityStatus code 1-6", field="status", value=status
         )
     return ProjectFilter(
         dataset=dataset, country=iso3, status=status, include_synthetic=include_synthetic

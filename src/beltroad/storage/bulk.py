@@ -179,9 +179,9 @@ def _write_part(
                 "flow_type": [code or None for code in p.flow_type.tolist()],  # 0: unknown
                 "finance_type": p.finance_type.tolist(),
                 "amount_currency": repeat(batch.amount_currency),
-                "amount_original": p.amount_original.tolist(),
-                "amount_usd_nominal": p.amount_usd_nominal.tolist(),
-                "amount_usd_constant": p.amount_usd_constant.tolist(),
+                "amount_original": _nullable(p.amount_original),
+                "amount_usd_nominal": _nullable(p.amount_usd_nominal),
+                "amount_usd_constant": _nullable(p.amount_usd_constant),
                 "amount_base_year": repeat(batch.base_year),
                 "is_flagship": repeat(_flag(False, as_int=as_text)),
                 "is_umbrella": _flags(p.is_umbrella, as_int=as_text),
@@ -444,3 +444,8 @@ __all__ = [
     "write_synthetic",
     "write_synthetic_registry",
 ]
+
+
+def _nullable(values: npt.NDArray[np.float64]) -> list[float | None]:
+    """NaN (no reported amount) as NULL: SQLite and PostgreSQL would store NaN differently."""
+    return [None if v != v else v for v in values.tolist()]

@@ -14,6 +14,8 @@ from beltroad.storage.models import table
 
 @dataclass(frozen=True)
 class ProjectFilter:
+    """Which projects an export (of any format) holds; every field narrows, None does not."""
+
     dataset: str | None = None
     country: str | None = None  # ISO3: projects with any share in it
     status: int | None = None
@@ -31,7 +33,8 @@ def _labels(connection: Connection, codelist: str) -> dict[str, str]:
     return {code: label for code, label in rows}
 
 
-def _conditions(flt: ProjectFilter) -> list[Any]:
+def project_conditions(flt: ProjectFilter) -> list[Any]:
+    """SQL conditions on the project table for ``flt``: one definition for every export."""
     project = table(models.Project)
     conditions: list[Any] = []
     if flt.dataset:
@@ -49,7 +52,7 @@ def _conditions(flt: ProjectFilter) -> list[Any]:
 def dataset_names(connection: Connection, flt: ProjectFilter = ALL_PROJECTS) -> list[str]:
     """The datasets the filtered projects come from: whose attribution an export must carry."""
     project = table(models.Project)
-    query = select(project.c.dataset).where(and_(True, *_conditions(flt))).distinct()
+    query = select(project.c.dataset).where(and_(True, *project_conditions(flt))).distinct()
     return sorted(str(name) for name in connection.execute(query).scalars())
 
 
@@ -65,16 +68,7 @@ def project_rows(
     country = table(models.Country)
     country_name = dict(connection.execute(select(country.c.iso3, country.c.name_en)).all())
 
-    conditions = []
-    if flt.dataset:
-        conditions.append(project.c.dataset == flt.dataset)
-    if flt.status is not None:
-        conditions.append(project.c.status == flt.status)
-    if not flt.include_synthetic:
-        conditions.append(project.c.is_synthetic.is_(False))
-    if flt.country:
-        pc = table(models.ProjectCountry)
-        conditions.append(project.c.id.in_(select(pc.c.project_id).where(pc.c.iso3 == flt.country)))
+    conditions = project_conditions(flt)
     query = select(project).where(and_(True, *conditions)).order_by(project.c.id)
     last_id = 0
     while True:
@@ -184,7 +178,7 @@ def location_rows(
         .where(location.c.lat.is_not(None), location.c.lon.is_not(None))
         .order_by(project.c.id, location.c.id)
     )
-    query = query.where(and_(True, *_conditions(flt)))
+    query = query.where(and_(True, *project_conditions(flt)))
     for row in connection.execute(query).mappings():
         yield dict(row)
 

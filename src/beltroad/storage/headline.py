@@ -277,6 +277,31 @@ def reported(connection: Connection, as_of: dt.date) -> dict[str, ReportedRow]:
     return chosen
 
 
+def newest_date(connection: Connection) -> dt.date | None:
+    """The newest date the headline's records carry: a partnership joined or left, a document
+    signed, an enterprise established or closed, a zone established (its year's last day).
+
+    Expiry dates are left out: they are plans, often years ahead, not something that happened.
+    """
+    p, d, e = models.Partnership, models.CooperationDocument, models.OverseasEnterprise
+    z = models.CooperationZone
+    columns = (
+        p.joined_on,
+        p.exited_on,
+        d.signed_on,
+        e.established_on,
+        e.closed_on,
+        z.established_year,
+    )
+    newest = connection.execute(
+        select(*(select(func.max(column)).scalar_subquery() for column in columns))
+    ).one()
+    dates = [value for value in newest[:5] if value is not None]
+    if newest[5] is not None:
+        dates.append(dt.date(int(newest[5]), 12, 31))
+    return max(dates) if dates else None
+
+
 def synthetic_datasets(connection: Connection) -> list[str]:
     d = models.Dataset
     return list(connection.execute(select(d.name).where(d.is_synthetic.is_(True))).scalars())

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, and_, select
 
 from beltroad.records import (
     CountrySplit,
@@ -31,6 +31,7 @@ from beltroad.records import (
     TransactionRecord,
 )
 from beltroad.storage import models
+from beltroad.storage.flat import ProjectFilter, project_conditions
 from beltroad.storage.models import table
 
 CHUNK = 500  # bound IN-lists, as storage.writes does
@@ -39,16 +40,27 @@ LOCATION_FIELDS = tuple(LocationRecord.__dataclass_fields__)
 
 
 def iter_project_records(
-    connection: Connection, *, dataset: str | None = None, batch: int = 1000
+    connection: Connection,
+    *,
+    dataset: str | None = None,
+    flt: ProjectFilter | None = None,
+    batch: int = 1000,
 ) -> Iterator[ProjectRecord]:
-    """Every project (of ``dataset``, if given) with its splits, organisations, transactions,
-    loan terms and locations, in id order, ``batch`` projects per round of queries."""
+    """Every project (of ``dataset``, and passing ``flt``, if given) with its splits,
+    organisations, transactions, loan terms and locations, in id order, ``batch`` projects per
+    round of queries."""
     if batch < 1:
         raise ValueError("batch must be at least 1")
     project = table(models.Project)
+    conditions = project_conditions(flt) if flt is not None else []
     last = 0
     while True:
-        query = select(project).where(project.c.id > last).order_by(project.c.id).limit(batch)
+        query = (
+            select(project)
+            .where(project.c.id > last, and_(True, *conditions))
+            .order_by(project.c.id)
+            .limit(batch)
+        )
         if dataset is not None:
             query = query.where(project.c.dataset == dataset)
         rows = connection.execute(query).mappings().all()
