@@ -133,7 +133,16 @@ def record_dataset(
 
 
 #: Tables whose rows carry the dataset they came from, for :func:`dataset_record_count`.
-_COUNTED = ("projects", "partnerships", "ports", "organisations", "country_indicators")
+_COUNTED = (
+    "projects",
+    "partnerships",
+    "ports",
+    "organisations",
+    "country_indicators",
+    "cooperation_documents",
+    "overseas_enterprises",
+    "cooperation_zones",
+)
 
 
 def dataset_record_count(connection: Connection, name: str) -> int:

@@ -24,6 +24,7 @@ Plain ``ADD COLUMN`` and ``CREATE UNIQUE INDEX``: no table is copied on SQLite.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -33,7 +34,7 @@ down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-ZONE_COLUMNS: tuple[tuple[str, sa.types.TypeEngine[object]], ...] = (
+ZONE_COLUMNS: tuple[tuple[str, sa.types.TypeEngine[Any]], ...] = (
     ("area_km2", sa.Float()),
     ("jobs_total", sa.Integer()),
     ("investment_currency", sa.String(length=3)),
