@@ -34,7 +34,6 @@ from beltroad.entities import (
     Entity,
     EntityKind,
     entity_field,
-    problems,
 )
 from beltroad.errors import InvalidInput
 from beltroad.ingest.base import (
@@ -133,7 +132,8 @@ def parse_entity(
     kind: EntityKind, values: Mapping[str, Any], *, row: int | None = None
 ) -> tuple[Entity | None, list[RowError]]:
     """An entity from raw values keyed by column name, or the row's errors (each names its
-    field, value and what was expected). Columns left out keep the entity's defaults."""
+    field, value and what was expected). Columns left out keep the entity's defaults. Checks
+    across fields (:func:`beltroad.entities.problems`) are the caller's."""
     ctx = RowContext(row or 0, dict(values))
     parsed: dict[str, Any] = {}
     for column in COLUMNS[kind]:
@@ -155,9 +155,10 @@ def parse_entity(
     ]
     if errors:
         return None, errors
+    # the checks of the whole entity (problems()) run where its references are resolved, so
+    # that a row's every problem is reported at once
     entity: Entity = cls(**parsed)
-    found = [RowError(row, f, v, reason) for f, v, reason in problems(entity)]
-    return (None, found) if found else (entity, [])
+    return entity, []
 
 
 # --- reading a table -----------------------------------------------------------------------------
@@ -253,7 +254,11 @@ class EntityTable:
     def _header_mapping(self) -> TableMapping:
         """What the header must hold: the required columns and the ones a mapping names."""
         named = dict(self.mapping.columns)
-        required = {c.field: named.get(c.field, c.field) for c in COLUMNS[self.kind] if c.required}
+        required = {
+            c.field: named.get(c.field, c.field)
+            for c in COLUMNS[self.kind]
+            if c.required and c.field not in self.mapping.defaults
+        }
         return replace(self.mapping, columns=required | named)
 
     def read(self, *, progress: Progress = NULL_PROGRESS) -> Iterator[EntityRow | RowError]:

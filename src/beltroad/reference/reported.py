@@ -120,6 +120,7 @@ YUAN_ZHANG_2023 = (
     "Yuan Guoli and Zhang Dan, '境外经贸合作区建设对中国对外直接投资的影响', 金融经济 2023 no. 11 "
     "(published 2 Jan 2024 online), citing official statistics; a secondary source"
 )
+TEN_YEARS = "documents signed in the initiative's first ten years, to August 2023"
 ALL_ZONES = "overseas economic and trade cooperation zones in MOFCOM's statistics, all countries"
 BRI_ZONES = "overseas economic and trade cooperation zones in Belt and Road partner countries"
 
@@ -250,7 +251,7 @@ SERIES_FACTS: tuple[ReportedFact, ...] = (
         datetime.date(2023, 8, 24),
         XINHUA_2023,
         datetime.date(2023, 8, 24),
-        None,
+        TEN_YEARS,
         XINHUA_2023_URL,
     ),
     ReportedFact(
@@ -262,7 +263,7 @@ SERIES_FACTS: tuple[ReportedFact, ...] = (
         datetime.date(2023, 8, 24),
         XINHUA_2023,
         datetime.date(2023, 8, 24),
-        None,
+        TEN_YEARS,
         XINHUA_2023_URL,
     ),
 )
@@ -270,9 +271,11 @@ SERIES_FACTS: tuple[ReportedFact, ...] = (
 
 Only figures whose source could be read are listed. Scopes differ: some cover every zone in
 MOFCOM's statistics, others only zones in Belt and Road partner countries; ``scope`` says which,
-so a series is never read as one consistent line. The 2017 figures describe the date of the
-statement ("so far"). The USD 57.13 bn is quoted from a journal article that cites official
-statistics (its primary release was not found); it is marked as a secondary source."""
+so a series is never read as one consistent line. A figure with a scope joins the series beside
+the headline, never its reconciliation, which stays with :data:`REPORTED_FACTS`. The 2017
+figures describe the date of the statement ("so far"). The USD 57.13 bn is quoted from a
+journal article that cites official statistics (its primary release was not found); it is
+marked as a secondary source."""
 
 ALL_FACTS: tuple[ReportedFact, ...] = REPORTED_FACTS + SERIES_FACTS
 """Every seeded figure: the headline's benchmarks, then the earlier series."""

@@ -536,4 +536,7 @@ def build(kind: EntityKind, values: Mapping[str, str]) -> Entity:
     entity, errors = parse_entity(kind, values)
     if entity is None:
         raise rejected(kind, [(e.field or "", e.value, e.reason) for e in errors])
+    found = problems(entity)
+    if found:
+        raise rejected(kind, found)
     return entity
