@@ -190,7 +190,9 @@ def registry_list(
         rows = registry.list_entities(workspace, kind, dataset=dataset, limit=limit)
     finally:
         workspace.close()
-    emit(rows, rows, fmt, title=f"{kind.value}s ({len(rows)})")
+    # a table shows who and where; json and csv carry every field
+    shown = [dict(list(row.items())[:6]) for row in rows]
+    emit(rows, shown if fmt is Format.table else rows, fmt, title=f"{kind.value}s ({len(rows)})")
 
 
 @reported_app.command("list")
