@@ -231,6 +231,7 @@ def reported_statistics(connection: Connection) -> list[dict[str, Any]]:
             "unit": r["unit"],
             "as_of": r["as_of"].isoformat(),
             "source": r["source"],
+            "scope": r["scope"],
         }
         for r in rows
     ]
