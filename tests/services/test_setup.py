@@ -33,14 +33,19 @@ def test_init_creates_schema_and_reference_facts(settings: Settings) -> None:
         reported = inventory.reported_statistics(connection)
     ws.close()
     assert china.name_zh == "中国"
-    assert {r["key"] for r in reported} == {
+    benchmarks = [r for r in reported if r["scope"] is None]
+    assert {r["key"] for r in benchmarks} == {
         "partner_countries",
         "partner_organizations",
         "overseas_enterprises",
         "investment_stock_usd",
         "zone_local_jobs",
     }
-    assert all("Xinhua, 3 Dec 2024" in r["source"] for r in reported)
+    assert all("Xinhua, 3 Dec 2024" in r["source"] for r in benchmarks)
+    # the earlier series (issue #11): each figure with its scope and source
+    series = [r for r in reported if r["scope"] is not None]
+    assert {r["key"] for r in series} >= {"cooperation_zones", "zone_investment_usd"}
+    assert all(r["source"] for r in series)
 
 
 def test_init_twice_changes_nothing(settings: Settings) -> None:

@@ -38,3 +38,6 @@ def headline_command(
         workspace.close()
     note = "; ".join((result.as_of_note, *result.notes))
     emit(result.as_dict(), result.rows(), fmt, title=f"headline as of {result.as_of}", note=note)
+    if fmt is Format.table and result.series:
+        rows = result.series_rows()
+        emit(rows, rows, fmt, title="reported series (official figures, with sources)")

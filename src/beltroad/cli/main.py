@@ -244,6 +244,14 @@ def import_(
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="Mapping file (TOML) for `table` imports.")
     ] = None,
+    entity: Annotated[
+        str | None,
+        typer.Option(
+            "--entity",
+            help="`table` only: the registry entity the rows are (organisation, document, "
+            "enterprise, zone); a filled-in `beltroad template` needs no mapping.",
+        ),
+    ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Import a data file: validate every row, then write all-or-nothing (or skip bad rows)."""
@@ -251,6 +259,11 @@ def import_(
     from beltroad.services.imports import ImportRejected, import_file
     from beltroad.services.workspace import open_workspace
 
+    if entity is not None:
+        from beltroad.cli.entities import import_entity_table
+
+        import_entity_table(ctx, kind, entity, path, mapping, dry_run, on_error, fmt)
+        return
     workspace = open_workspace(state(ctx).settings())
     options = {"mapping": mapping} if mapping is not None else None
     try:

@@ -12,7 +12,7 @@ import codecs
 import difflib
 import re
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -102,8 +102,18 @@ def _string(value: Any, where: str, file: Path, *, allow_empty: bool = False) ->
     return value if allow_empty else value.strip()
 
 
-def load_mapping(path: Path) -> TableMapping:
-    """Read and check a mapping file; every problem is an InvalidInput naming the key."""
+def load_mapping(
+    path: Path,
+    *,
+    fields: Mapping[str, str] = FIELDS,
+    default_columns: Mapping[str, str] | None = None,
+) -> TableMapping:
+    """Read and check a mapping file; every problem is an InvalidInput naming the key.
+
+    ``fields`` are the fields [columns] may name (project fields by default). With
+    ``default_columns`` (the registry's entity templates) [columns] is optional and lists only
+    the columns named otherwise (the result's ``columns`` hold just those).
+    """
     source = read_text(path, "utf-8-sig")
     try:
         document = tomllib.loads(source)
@@ -134,24 +144,28 @@ def load_mapping(path: Path) -> TableMapping:
             file=str(path),
             value=meta["dataset"],
         )
-    if not isinstance(columns, dict) or not columns:
+    if default_columns is not None and columns is None:
+        columns = {}
+    if not isinstance(columns, dict) or (not columns and default_columns is None):
         raise InvalidInput.at(
             "no [columns] section (it says which column holds which field)",
             file=str(path),
             hint="a minimal mapping:\n" + EXAMPLE,
         )
-    extra = [key for key in columns if key not in FIELDS]
+    extra = [key for key in columns if key not in fields]
     if extra:
-        raise unknown_names("field in [columns]", extra, list(FIELDS), path)
+        raise unknown_names("field in [columns]", extra, list(fields), path)
     missing = [key for key in REQUIRED_FIELDS if key not in columns]
-    if missing:
+    if missing and default_columns is None:
         raise InvalidInput.at(
             f"[columns] must map {' and '.join(missing)} (required fields)", file=str(path)
         )
     mapped = {key: _string(value, f"[columns] {key}", path) for key, value in columns.items()}
-    values = _value_maps(document.get("values", {}), mapped, path)
+    values = _value_maps(
+        document.get("values", {}), dict(default_columns or {}) | mapped, path, fields
+    )
     formats = _date_formats(document.get("dates", {}), path)
-    defaults = _defaults(document.get("defaults", {}), path)
+    defaults = _defaults(document.get("defaults", {}), path, fields)
     if "amount" in mapped and "currency" not in mapped and "currency" not in defaults:
         raise InvalidInput.at(
             "[columns] maps amount but no currency (an amount without its currency cannot be "
@@ -174,12 +188,14 @@ def load_mapping(path: Path) -> TableMapping:
     )
 
 
-def _value_maps(section: Any, mapped: dict[str, str], path: Path) -> dict[str, dict[str, Any]]:
+def _value_maps(
+    section: Any, mapped: dict[str, str], path: Path, fields: Mapping[str, str] = FIELDS
+) -> dict[str, dict[str, Any]]:
     if not isinstance(section, dict):
         raise InvalidInput.at("[values] must hold one table per field", file=str(path))
-    extra = [key for key in section if key not in FIELDS]
+    extra = [key for key in section if key not in fields]
     if extra:
-        raise unknown_names("field in [values]", extra, list(FIELDS), path)
+        raise unknown_names("field in [values]", extra, list(fields), path)
     result: dict[str, dict[str, Any]] = {}
     for name, table in section.items():
         if name not in mapped:
@@ -196,12 +212,12 @@ def _value_maps(section: Any, mapped: dict[str, str], path: Path) -> dict[str, d
     return result
 
 
-def _defaults(section: Any, path: Path) -> dict[str, Any]:
+def _defaults(section: Any, path: Path, fields: Mapping[str, str] = FIELDS) -> dict[str, Any]:
     if not isinstance(section, dict):
         raise InvalidInput.at("[defaults] must be a table of field = value", file=str(path))
-    extra = [key for key in section if key not in FIELDS]
+    extra = [key for key in section if key not in fields]
     if extra:
-        raise unknown_names("field in [defaults]", extra, list(FIELDS), path)
+        raise unknown_names("field in [defaults]", extra, list(fields), path)
     bad = [key for key, value in section.items() if isinstance(value, dict | list)]
     if bad or "identifier" in section:
         raise InvalidInput.at(

@@ -42,6 +42,7 @@ class Headline:
     synthetic: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
     as_of_note: str = ""
+    series: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -68,7 +69,22 @@ class Headline:
             "label": self.label,
             "empty": self.empty,
             "notes": list(self.notes),
+            "series": self.series,
         }
+
+    def series_rows(self) -> list[dict[str, Any]]:
+        """The reported series, one row per figure, for table and CSV output."""
+        return [
+            {
+                "figure": key,
+                "as_of": point["as_of"],
+                "reported": f"{point['qualifier']} {format_figure(point['value'], point['unit'])}",
+                "scope": point["scope"] or "",
+                "source": point["source"],
+            }
+            for key, points in self.series.items()
+            for point in points
+        ]
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per figure, for table and CSV output."""
@@ -170,6 +186,10 @@ def headline(
         }
         reported_rows = queries.reported(connection, day)
         synthetic_sets = queries.synthetic_datasets(connection)
+        series_rows = queries.series(connection)
+        cited = queries.citations(
+            connection, sorted({name for f in figures.values() for name in f.datasets})
+        )
     reported: dict[str, dict[str, Any]] = {}
     reconciliation: dict[str, dict[str, Any]] = {}
     for key, figure in figures.items():
@@ -209,6 +229,7 @@ def headline(
             "datasets": figure.datasets,
             "synthetic_records": figure.synthetic,
             "notes": list(figure.notes),
+            "citations": {name: cited.get(name) for name in figure.datasets},
         }
         | ({"base_years": list(figure.base_years)} if key == "investment_stock_usd" else {})
         for key, figure in figures.items()
@@ -231,4 +252,25 @@ def headline(
         synthetic=synthetic,
         notes=tuple(notes),
         as_of_note=as_of_note,
+        series=_series(series_rows),
     )
+
+
+def _series(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Reported statistics by key, oldest first, each with its date, scope and source."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row["key"], []).append(
+            {
+                "as_of": row["as_of"].isoformat(),
+                "value": row["value"],
+                "qualifier": row["qualifier"],
+                "unit": row["unit"],
+                "label": row["label"],
+                "scope": row["scope"],
+                "source": row["source"],
+                "source_date": row["source_date"].isoformat(),
+                "url": row["url"],
+            }
+        )
+    return out

@@ -257,9 +257,12 @@ def zone_local_jobs(connection: Connection, as_of: dt.date) -> Figure:
 
 def reported(connection: Connection, as_of: dt.date) -> dict[str, ReportedRow]:
     """Per key, the reported statistic nearest ``as_of``: the latest on or before it, else the
-    earliest after it."""
+    earliest after it. Figures with a ``scope`` of their own (say, only zones in partner
+    countries) are part of the series but never the benchmark."""
     table = models.table(models.ReportedStatistic)
-    rows = connection.execute(select(table).order_by(table.c.key, table.c.as_of)).mappings()
+    rows = connection.execute(
+        select(table).where(table.c.scope.is_(None)).order_by(table.c.key, table.c.as_of)
+    ).mappings()
     chosen: dict[str, ReportedRow] = {}
     for r in rows:
         row = ReportedRow(
@@ -300,6 +303,22 @@ def newest_date(connection: Connection) -> dt.date | None:
     if newest[5] is not None:
         dates.append(dt.date(int(newest[5]), 12, 31))
     return max(dates) if dates else None
+
+
+def series(connection: Connection) -> list[dict[str, Any]]:
+    """Every reported statistic, by key then date: the dated series with their sources."""
+    table = models.table(models.ReportedStatistic)
+    statement = select(table).order_by(table.c.key, table.c.as_of, table.c.source)
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+def citations(connection: Connection, names: list[str]) -> dict[str, str | None]:
+    """The citation of each named dataset (None where none was given)."""
+    d = models.Dataset
+    if not names:
+        return {}
+    rows = connection.execute(select(d.name, d.citation).where(d.name.in_(sorted(names))))
+    return {str(name): citation for name, citation in rows}
 
 
 def synthetic_datasets(connection: Connection) -> list[str]:

@@ -139,7 +139,16 @@ def record_dataset(
 
 
 #: Tables whose rows carry the dataset they came from, for :func:`dataset_record_count`.
-_COUNTED = ("projects", "partnerships", "ports", "organisations", "country_indicators")
+_COUNTED = (
+    "projects",
+    "partnerships",
+    "ports",
+    "organisations",
+    "country_indicators",
+    "cooperation_documents",
+    "overseas_enterprises",
+    "cooperation_zones",
+)
 
 
 def dataset_record_count(connection: Connection, name: str) -> int:
@@ -228,6 +237,7 @@ def reported_statistics(connection: Connection) -> list[dict[str, Any]]:
             "unit": r["unit"],
             "as_of": r["as_of"].isoformat(),
             "source": r["source"],
+            "scope": r["scope"],
         }
         for r in rows
     ]

@@ -135,6 +135,9 @@ class ReportedStatistic(Base):
     as_of: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text)
     source_date: Mapped[dt.date] = mapped_column(Date)
+    # Added by migration 0005 (issue #11): what the figure covers, and where it was published.
+    scope: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
         UniqueConstraint("key", "as_of", "source", name="uq_reported_statistics_key_as_of_source"),
         CheckConstraint("qualifier in ('over', 'about', 'exact', 'under')", name="qualifier"),
@@ -400,6 +403,9 @@ class OverseasEnterprise(Provenance, Base):
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("cooperation_zones.id"))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    # Added by migration 0005 (issue #11): as MOFCOM and enterprise lists report them.
+    home_province: Mapped[str | None] = mapped_column(String(64))
+    employees_total: Mapped[int | None] = mapped_column(Integer)
 
 
 class CooperationZone(Provenance, Base):
@@ -418,6 +424,14 @@ class CooperationZone(Provenance, Base):
     jobs_expat: Mapped[int | None] = mapped_column(Integer)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    # Added by migration 0005 (issue #11). ``investment_usd`` is nominal USD; the investment as
+    # reported keeps its currency, and a constant-USD figure its base year.
+    area_km2: Mapped[float | None] = mapped_column(Float)
+    jobs_total: Mapped[int | None] = mapped_column(Integer)
+    investment_currency: Mapped[str | None] = mapped_column(String(3))
+    investment_original: Mapped[float | None] = mapped_column(Float)
+    investment_usd_constant: Mapped[float | None] = mapped_column(Float)
+    investment_base_year: Mapped[int | None] = mapped_column(SmallInteger)
 
 
 class Port(Provenance, Base):
@@ -635,6 +649,16 @@ Index(
     OverseasEnterprise.stock_usd_constant,
     OverseasEnterprise.stock_base_year,
 )
+
+
+# Migration 0005: a re-imported entity table updates its rows (NULL ids never clash).
+for _keyed in (OverseasEnterprise, CooperationZone, CooperationDocument):
+    Index(
+        f"uq_{_keyed.__tablename__}_dataset_source",
+        _keyed.dataset,
+        _keyed.source_record_id,
+        unique=True,
+    )
 
 
 def table(model: type[Base]) -> Table:

@@ -99,8 +99,10 @@ def load_reference_facts(connection: Connection) -> ReferenceCounts:
             "as_of": f.as_of,
             "source": f.source,
             "source_date": f.source_date,
+            "scope": f.scope,
+            "url": f.url,
         }
-        for f in reported.REPORTED_FACTS
+        for f in reported.ALL_FACTS
     ]
     upsert(
         connection, models.table(models.ReportedStatistic), stat_rows, ["key", "as_of", "source"]

@@ -1,0 +1,542 @@
+"""Create, update, delete and list the registry's own entities: organisations, cooperation
+documents, overseas enterprises and cooperation zones.
+
+Every entity is checked on its own (:func:`beltroad.entities.problems`) and against the registry:
+a country, organisation or zone it names must resolve, or it is rejected with the closest
+matches. Errors name the field at fault. The CLI (``beltroad registry``) and the entity import
+(:mod:`beltroad.services.registry_import`) both go through here; so will the API and web.
+
+>>> created = create(workspace, ZoneEntity(source_id="Z1", name="Zone", host_country="KHM"))
+... # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from beltroad.engines.closest import closest, suggestion
+from beltroad.entities import (
+    COLUMNS,
+    PROVINCES,
+    DocumentEntity,
+    EnterpriseEntity,
+    Entity,
+    EntityKind,
+    OrganisationEntity,
+    ZoneEntity,
+    entity_field,
+    kind_of,
+    problems,
+    province,
+)
+from beltroad.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from beltroad.ingest.base import ValueProblem
+from beltroad.ingest.entity_rows import PARSERS, parse_entity
+from beltroad.reference.countries import load_countries, resolve_country
+from beltroad.reference.iati import DocumentCategory
+from beltroad.services.workspace import Workspace
+from beltroad.storage import registry as store
+from beltroad.storage.registry import OrgEntry, ZoneEntry
+
+MANUAL_DATASET = "manual"
+MOU_CATEGORY = DocumentCategory.MEMORANDUM_OF_UNDERSTANDING_IF_AGREED_BY_ALL_PARTIES.code
+
+Problem = tuple[str, Any, str]
+
+
+def org_key(name: str, ref: str | None) -> str:
+    """How organisations are matched (as :class:`beltroad.records.OrgRef` does)."""
+    return ref or "name:" + " ".join(name.lower().split())
+
+
+class Resolver:
+    """Countries, organisations and zones by the names and codes people write.
+
+    Built once per import from the registry; organisations and zones of the file being imported
+    are added as they are read, so a row may name one defined above it.
+    """
+
+    def __init__(self, orgs: Sequence[OrgEntry], zones: Sequence[ZoneEntry]) -> None:
+        self._orgs: dict[str, int] = {}
+        self._org_labels: dict[str, str] = {}
+        for org in orgs:
+            self.add_org(org.id, org.name, org.ref)
+        self._zones: dict[str, list[int]] = {}
+        self._zone_labels: dict[str, str] = {}
+        for zone in zones:
+            self.add_zone(zone.id, zone.name, zone.source_record_id)
+        self._countries: dict[str, str] | None = None
+
+    def add_org(self, id_: int, name: str, ref: str | None) -> None:
+        self._orgs.setdefault(org_key(name, None), id_)
+        if ref:
+            self._orgs.setdefault(ref.casefold(), id_)
+        self._org_labels[ref or name] = name
+
+    def add_zone(self, id_: int, name: str, source_id: str | None) -> None:
+        for key in {name.casefold(), (source_id or "").casefold()} - {""}:
+            ids = self._zones.setdefault(key, [])
+            if id_ not in ids:
+                ids.append(id_)
+        self._zone_labels[source_id or name] = name
+
+    def country(self, field: str, value: str) -> str | Problem:
+        try:
+            return resolve_country(value).iso3
+        except LookupError:
+            if self._countries is None:
+                self._countries = {c.iso3: c.name_en for c in load_countries()}
+            near = closest(value, self._countries)
+            return (
+                field,
+                value,
+                "unknown country (expected an ISO 3166 code or exact country "
+                f"name){suggestion(near)}",
+            )
+
+    def organisation(self, field: str, value: str) -> int | Problem:
+        found = self._orgs.get(value.casefold()) or self._orgs.get(org_key(value, None))
+        if found is not None:
+            return found
+        near = closest(value, self._org_labels)
+        return (
+            field,
+            value,
+            "no such organisation in the registry (expected the IATI ref or "
+            f"exact name of one; import organisations first){suggestion(near)}",
+        )
+
+    def zone(self, field: str, value: str) -> int | Problem:
+        ids = self._zones.get(value.casefold(), [])
+        if len(ids) == 1:
+            return ids[0]
+        if ids:
+            return (
+                field,
+                value,
+                f"{len(ids)} zones have this name (expected a zone's source_id, which is unique)",
+            )
+        near = closest(value, self._zone_labels)
+        return (
+            field,
+            value,
+            "no such cooperation zone in the registry (expected the source_id "
+            f"or exact name of one){suggestion(near)}",
+        )
+
+
+def load_resolver(connection: Connection) -> Resolver:
+    return Resolver(store.organisations(connection), store.zones(connection))
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """An entity as rows: its own and, for a document, its parties."""
+
+    kind: EntityKind
+    row: dict[str, Any]
+    parties: tuple[tuple[str | None, int | None], ...] = ()
+    parent: str | None = None  # an organisation's parent, resolved after the file's own orgs
+
+
+def _money(
+    amount: float | None, currency: str | None, base_year: int | None
+) -> tuple[float | None, float | None, float | None]:
+    """(original, nominal USD, constant USD) of an amount as reported: never converted here."""
+    if amount is None:
+        return None, None, None
+    usd = currency == "USD"
+    return (
+        amount,
+        amount if usd and base_year is None else None,
+        amount if usd and base_year else None,
+    )
+
+
+def resolve(
+    entity: Entity, resolver: Resolver, *, dataset: str
+) -> tuple[Resolved | None, list[Problem]]:
+    """The rows of a checked entity, or every reference that did not resolve."""
+    out: list[Problem] = list(problems(entity))
+    kind = kind_of(entity)
+    refs: dict[str, Any] = {}
+
+    def ref(field: str, value: str | None, how: Any) -> None:
+        if value is None:
+            refs[field] = None
+            return
+        got = how(field, value)
+        if isinstance(got, tuple):
+            out.append(got)
+        else:
+            refs[field] = got
+
+    base = {"dataset": dataset, "is_synthetic": False}
+    if isinstance(entity, OrganisationEntity):
+        ref("country", entity.country, resolver.country)
+        if out:
+            return None, out
+        row = {
+            "key": org_key(entity.name, entity.ref),
+            "ref": entity.ref,
+            "name": entity.name[:256],
+            "name_zh": entity.name_zh,
+            "org_type": entity.org_type,
+            "country_iso3": refs["country"],
+            "is_international": entity.international,
+            **base,
+        }
+        return Resolved(kind, row, parent=entity.parent), []
+    if isinstance(entity, DocumentEntity):
+        countries = [resolver.country("countries", c) for c in entity.countries]
+        orgs = [resolver.organisation("organisations", o) for o in entity.organisations]
+        out += [c for c in countries if isinstance(c, tuple)]
+        out += [o for o in orgs if isinstance(o, tuple)]
+        if out:
+            return None, out
+        members: list[tuple[str | None, int | None]] = [(str(c), None) for c in countries]
+        members += [(None, o) for o in orgs if isinstance(o, int)]
+        parties = tuple(dict.fromkeys(members))
+        row = {
+            "title": entity.title,
+            "doc_type": entity.doc_type,
+            "iati_category": MOU_CATEGORY if entity.doc_type == "mou" else None,
+            "signed_on": entity.signed_on,
+            "expires_on": entity.expires_on,
+            "status": entity.status,
+            "scope": entity.scope,
+            "source": entity.source,
+            "source_record_id": entity.source_id,
+            **base,
+        }
+        return Resolved(kind, row, parties), []
+    if isinstance(entity, EnterpriseEntity):
+        ref("host_country", entity.host_country, resolver.country)
+        ref("parent", entity.parent, resolver.organisation)
+        ref("zone", entity.zone, resolver.zone)
+        home = None
+        if entity.home_province is not None:
+            home = province(entity.home_province)
+            if home is None:
+                near = closest(entity.home_province, {k: k for k in PROVINCES})
+                out.append(
+                    (
+                        "home_province",
+                        entity.home_province,
+                        "not a Chinese province-level division (expected e.g. Jiangsu or "
+                        f"江苏){suggestion(near)}",
+                    )
+                )
+        if out:
+            return None, out
+        original, nominal, constant = _money(
+            entity.stock, entity.stock_currency, entity.stock_base_year
+        )
+        row = {
+            "name": entity.name[:256],
+            "host_iso3": refs["host_country"],
+            "home_province": home,
+            "sector_code": entity.sector,
+            "parent_org_id": refs["parent"],
+            "zone_id": refs["zone"],
+            "established_on": entity.established_on,
+            "closed_on": entity.closed_on,
+            "stock_currency": entity.stock_currency,
+            "stock_original": original,
+            "stock_usd_nominal": nominal,
+            "stock_usd_constant": constant,
+            "stock_base_year": entity.stock_base_year if entity.stock is not None else None,
+            "employees_total": entity.employees,
+            "employees_local": entity.employees_local,
+            "lat": entity.lat,
+            "lon": entity.lon,
+            "source_record_id": entity.source_id,
+            **base,
+        }
+        return Resolved(kind, row), []
+    assert isinstance(entity, ZoneEntity)
+    ref("host_country", entity.host_country, resolver.country)
+    ref("developer", entity.developer, resolver.organisation)
+    if out:
+        return None, out
+    original, nominal, constant = _money(
+        entity.investment, entity.investment_currency, entity.investment_base_year
+    )
+    row = {
+        "name": entity.name[:256],
+        "name_zh": entity.name_zh,
+        "host_iso3": refs["host_country"],
+        "developer_org_id": refs["developer"],
+        "established_year": entity.established_year,
+        "area_km2": entity.area_km2,
+        "investment_currency": entity.investment_currency,
+        "investment_original": original,
+        "investment_usd": nominal,
+        "investment_usd_constant": constant,
+        "investment_base_year": entity.investment_base_year
+        if entity.investment is not None
+        else None,
+        "enterprises_hosted": entity.enterprises,
+        "jobs_total": entity.jobs,
+        "jobs_local": entity.jobs_local,
+        "lat": entity.lat,
+        "lon": entity.lon,
+        "source_record_id": entity.source_id,
+        **base,
+    }
+    return Resolved(kind, row), []
+
+
+def rejected(kind: EntityKind, found: Sequence[Problem]) -> InvalidInput:
+    """One error naming every field at fault."""
+    listed = tuple(FieldProblem(reason=r, field=f, value=v) for f, v, r in found)
+    first = listed[0]
+    more = f" (and {len(listed) - 1} more)" if len(listed) > 1 else ""
+    return InvalidInput(f"{kind.value} rejected: {first.describe()}{more}", problems=listed)
+
+
+# --- create, update, delete, list ----------------------------------------------------------------
+
+
+def _write_one(
+    connection: Connection, resolved: Resolved, resolver: Resolver, id_: int | None
+) -> int:
+    row = dict(resolved.row)
+    kind = resolved.kind
+    if kind is EntityKind.ORGANISATION and resolved.parent is not None:
+        parent = resolver.organisation("parent", resolved.parent)
+        if isinstance(parent, tuple):
+            raise rejected(kind, [parent])
+        if parent == id_:
+            raise rejected(
+                kind, [("parent", resolved.parent, "an organisation cannot be its own parent")]
+            )
+        row["parent_id"] = parent
+    if id_ is None:
+        new_id = store.insert_one(connection, kind.value, row)
+    else:
+        # an update keeps the record's provenance: it was imported from, or entered as, that
+        for name in ("dataset", "is_synthetic"):
+            row.pop(name, None)
+        store.update_one(connection, kind.value, id_, row)
+        new_id = id_
+    if kind is EntityKind.DOCUMENT:
+        store.set_parties(connection, new_id, resolved.parties)
+    return new_id
+
+
+def create(workspace: Workspace, entity: Entity, *, dataset: str = MANUAL_DATASET) -> int:
+    """Store a new entity; returns its id. Raises InvalidInput naming the fields at fault, or
+    Conflict when a record with the same key (organisation ref or name; source_id in the
+    dataset) exists."""
+    kind = kind_of(entity)
+    with workspace.writing() as connection:
+        resolver = load_resolver(connection)
+        resolved, found = resolve(entity, resolver, dataset=dataset)
+        if resolved is None:
+            raise rejected(kind, found)
+        if kind is EntityKind.ORGANISATION:
+            key = resolved.row["key"]
+            if any(o.key == key for o in store.organisations(connection)):
+                raise Conflict(f"an organisation with key {key!r} exists (update it instead)")
+        else:
+            source_id = resolved.row["source_record_id"]
+            if store.ids_by_source(connection, kind.value, dataset, [source_id]):
+                raise Conflict(
+                    f"a {kind.value} with source_id {source_id!r} exists in dataset "
+                    f"{dataset!r} (update it instead)"
+                )
+        return _write_one(connection, resolved, resolver, None)
+
+
+def get(workspace: Workspace, kind: EntityKind, id_: int) -> Entity:
+    """The stored record as an entity (references as their ref or name)."""
+    with workspace.reading() as connection:
+        row = store.get(connection, kind.value, id_)
+        if row is None:
+            raise NotFound(
+                f"no {kind.value} with id {id_}",
+                hint=f"list them with `beltroad registry list {kind.value}`",
+            )
+        return _entity(connection, kind, row)
+
+
+def _org_label(names: Mapping[int, tuple[str | None, str]], id_: int | None) -> str | None:
+    if id_ is None:
+        return None
+    ref, name = names[id_]
+    return ref or name
+
+
+def _entity(connection: Connection, kind: EntityKind, row: Mapping[str, Any]) -> Entity:
+    if kind is EntityKind.ORGANISATION:
+        names = store.org_names(connection, [row["parent_id"]])
+        return OrganisationEntity(
+            name=row["name"],
+            ref=row["ref"],
+            name_zh=row["name_zh"],
+            org_type=row["org_type"],
+            country=row["country_iso3"],
+            international=bool(row["is_international"]),
+            parent=_org_label(names, row["parent_id"]),
+        )
+    if kind is EntityKind.DOCUMENT:
+        parties = store.parties(connection, row["id"])
+        names = store.org_names(connection, [o for _, o in parties if o is not None])
+        return DocumentEntity(
+            source_id=row["source_record_id"] or f"#{row['id']}",
+            title=row["title"],
+            doc_type=row["doc_type"],
+            countries=tuple(c for c, _ in parties if c is not None),
+            organisations=tuple(str(_org_label(names, o)) for _, o in parties if o is not None),
+            signed_on=row["signed_on"],
+            expires_on=row["expires_on"],
+            status=row["status"],
+            scope=row["scope"],
+            source=row["source"],
+        )
+    if kind is EntityKind.ENTERPRISE:
+        names = store.org_names(connection, [row["parent_org_id"]])
+        zones = store.zone_names(connection, [row["zone_id"]])
+        return EnterpriseEntity(
+            source_id=row["source_record_id"] or f"#{row['id']}",
+            name=row["name"],
+            host_country=row["host_iso3"],
+            home_province=row["home_province"],
+            sector=row["sector_code"],
+            parent=_org_label(names, row["parent_org_id"]),
+            zone=zones.get(row["zone_id"]) if row["zone_id"] else None,
+            established_on=row["established_on"],
+            closed_on=row["closed_on"],
+            stock=row["stock_original"],
+            stock_currency=row["stock_currency"],
+            stock_base_year=row["stock_base_year"],
+            employees=row["employees_total"],
+            employees_local=row["employees_local"],
+            lat=row["lat"],
+            lon=row["lon"],
+        )
+    names = store.org_names(connection, [row["developer_org_id"]])
+    return ZoneEntity(
+        source_id=row["source_record_id"] or f"#{row['id']}",
+        name=row["name"],
+        host_country=row["host_iso3"],
+        name_zh=row["name_zh"],
+        developer=_org_label(names, row["developer_org_id"]),
+        established_year=row["established_year"],
+        area_km2=row["area_km2"],
+        investment=row["investment_original"]
+        if row["investment_original"] is not None
+        else row["investment_usd"],
+        investment_currency=row["investment_currency"]
+        or ("USD" if row["investment_usd"] is not None else None),
+        investment_base_year=row["investment_base_year"],
+        enterprises=row["enterprises_hosted"],
+        jobs=row["jobs_total"],
+        jobs_local=row["jobs_local"],
+        lat=row["lat"],
+        lon=row["lon"],
+    )
+
+
+def update(workspace: Workspace, kind: EntityKind, id_: int, changes: Mapping[str, Any]) -> Entity:
+    """Change some fields of a stored record (``changes``: entity field -> typed value); the
+    whole record is checked again. Returns the record as stored."""
+    with workspace.writing() as connection:
+        row = store.get(connection, kind.value, id_)
+        if row is None:
+            raise NotFound(f"no {kind.value} with id {id_}")
+        current = _entity(connection, kind, row)
+        names = {f.name for f in dataclasses.fields(current)}
+        unknown = sorted(set(changes) - names)
+        if unknown:
+            raise InvalidInput.at(
+                f"unknown field (expected one of {', '.join(sorted(names))})",
+                field=unknown[0],
+                value=changes[unknown[0]],
+            )
+        entity = dataclasses.replace(current, **changes)
+        resolver = load_resolver(connection)
+        resolved, found = resolve(entity, resolver, dataset=row["dataset"])
+        if resolved is None:
+            raise rejected(kind, found)
+        _write_one(connection, resolved, resolver, id_)
+        return entity
+
+
+def delete(workspace: Workspace, kind: EntityKind, id_: int) -> None:
+    """Remove a record; refused (Conflict) while other records point at it."""
+    with workspace.writing() as connection:
+        if store.get(connection, kind.value, id_) is None:
+            raise NotFound(f"no {kind.value} with id {id_}")
+        found = store.references(connection, kind.value, id_)
+        if found:
+            listed = ", ".join(f"{n} {what}" for what, n in found.items())
+            raise Conflict(
+                f"{kind.value} {id_} is referred to by {listed}; delete or change those first"
+            )
+        store.delete_one(connection, kind.value, id_)
+
+
+def list_entities(
+    workspace: Workspace,
+    kind: EntityKind,
+    *,
+    dataset: str | None = None,
+    limit: int | None = None,
+    ids: Sequence[int] | None = None,
+) -> list[dict[str, Any]]:
+    """Stored records of ``kind`` as flat rows: id, dataset, then the entity's fields."""
+    with workspace.reading() as connection:
+        rows = store.list_rows(connection, kind.value, dataset=dataset, limit=limit, ids=ids)
+        out = []
+        for row in rows:
+            entity = _entity(connection, kind, row)
+            flat = {"id": row["id"], "dataset": row["dataset"]}
+            for name, value in dataclasses.asdict(entity).items():
+                flat[name] = "; ".join(value) if isinstance(value, tuple) else value
+            out.append(flat)
+        return out
+
+
+def parse_fields(kind: EntityKind, values: Mapping[str, str]) -> dict[str, Any]:
+    """Typed entity fields from text (``beltroad registry add/update``'s FIELD=VALUE pairs),
+    parsed as a template cell would be. Raises InvalidInput naming each bad field."""
+    columns = {c.field for c in COLUMNS[kind]}
+    unknown = sorted(set(values) - columns)
+    if unknown:
+        near = closest(unknown[0], {c: c for c in columns})
+        raise InvalidInput.at(
+            f"unknown field{suggestion(near)}", field=unknown[0], value=values[unknown[0]]
+        )
+    out: dict[str, Any] = {}
+    found: list[Problem] = []
+    for column in COLUMNS[kind]:
+        if column.field in values:
+            try:
+                out[entity_field(column.field)] = PARSERS[column.parse](values[column.field])
+            except ValueProblem as exc:
+                found.append((column.field, values[column.field], str(exc)))
+    if found:
+        raise rejected(kind, found)
+    if kind is EntityKind.DOCUMENT:
+        for name in ("countries", "organisations"):
+            if name in out and out[name] is None:
+                out[name] = ()
+    return out
+
+
+def build(kind: EntityKind, values: Mapping[str, str]) -> Entity:
+    """A new entity from FIELD=VALUE texts; raises InvalidInput naming the fields at fault."""
+    entity, errors = parse_entity(kind, values)
+    if entity is None:
+        raise rejected(kind, [(e.field or "", e.value, e.reason) for e in errors])
+    found = problems(entity)
+    if found:
+        raise rejected(kind, found)
+    return entity
