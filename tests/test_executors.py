@@ -55,7 +55,7 @@ def dask_client() -> Iterator[Any]:
     distributed = pytest.importorskip("dask.distributed")
     with (
         distributed.LocalCluster(
-            processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
+            processes=False, n_workers=1, threads_per_worker=2, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster, set_as_default=False) as client,
     ):

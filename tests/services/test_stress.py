@@ -230,7 +230,7 @@ def test_dask_and_process_pool_runs_equal_the_local_run(
     )  # fmt: skip
     with (
         distributed.LocalCluster(
-            processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
+            processes=False, n_workers=1, threads_per_worker=2, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster, set_as_default=False) as client,
     ):
