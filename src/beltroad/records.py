@@ -242,4 +242,25 @@ class CountryProfileRecord:
     source: str
 
 
-Record = CountryProfileRecord | ProjectRecord | PartnershipRecord | IndicatorRecord | PortRecord
+@_record
+class RateRecord:
+    """A year of a deflator index or of an annual-average exchange rate (units per USD)."""
+
+    kind: str  # "deflator" or "fx-annual"
+    series: str
+    currency: str
+    year: int
+    value: float
+    vintage: str
+    dataset: str
+    observations: int | None = None  # sub-annual values averaged (4 quarters), None if annual
+
+
+Record = (
+    CountryProfileRecord
+    | ProjectRecord
+    | PartnershipRecord
+    | IndicatorRecord
+    | PortRecord
+    | RateRecord
+)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
@@ -21,6 +21,7 @@ from beltroad.reference.iati import ParticipationRole, TransactionType
 from beltroad.storage.generation import Generation, current
 
 DISBURSEMENT = int(TransactionType.DISBURSEMENT)
+EXPENDITURE = int(TransactionType.EXPENDITURE)
 COMMITMENT = int(TransactionType.OUTGOING_COMMITMENT)
 #: An unknown date among the day numbers: the smallest int32, so it never wins a maximum.
 NO_DAY = -(2**31)
@@ -43,6 +44,16 @@ PROJECT_COLUMNS: tuple[str, ...] = (
     "is_synthetic",
     "stage",
 )
+MONEY_COLUMNS: tuple[str, ...] = (
+    "project_id",
+    "type",
+    "currency",
+    "value",
+    "usd",
+    "usd_constant",
+    "base_year",
+    "day",
+)
 #: Project dates, read as day numbers (see :func:`_day`).
 DATE_COLUMNS: tuple[str, ...] = ("planned_start", "actual_start", "planned_end", "actual_end")
 
@@ -62,6 +73,9 @@ class FactRows:
     financiers: dict[str, tuple[Any, ...]]  # project_id, name
     transactions: dict[str, tuple[Any, ...]]  # project_id, last (day), committed (0/1)
     milestones: dict[str, tuple[Any, ...]]  # project_id, last (day reached)
+    #: Commitment, disbursement and expenditure transactions with their own currency, value and
+    #: day, for conversion at the value's date (see :data:`MONEY_COLUMNS`).
+    money: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
 def _columns(
@@ -168,6 +182,14 @@ def read_facts(connection: Connection) -> FactRows:
             "FROM milestones WHERE actual_on IS NOT NULL GROUP BY project_id",
             ("project_id", "last"),
         )
+        money = _columns(
+            connection,
+            "SELECT project_id, type, currency, value, usd_nominal, usd_constant, base_year, "  # noqa: S608
+            f"{_known_day(dialect, 'date')} FROM transactions "
+            f"WHERE type IN ({COMMITMENT}, {DISBURSEMENT}, {EXPENDITURE}) "  # constants
+            "ORDER BY project_id, id",
+            MONEY_COLUMNS,
+        )
     return FactRows(
         generation,
         projects,
@@ -177,6 +199,7 @@ def read_facts(connection: Connection) -> FactRows:
         financiers,
         transactions,
         milestones,
+        money,
     )
 
 

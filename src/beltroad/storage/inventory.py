@@ -133,7 +133,14 @@ def record_dataset(
 
 
 #: Tables whose rows carry the dataset they came from, for :func:`dataset_record_count`.
-_COUNTED = ("projects", "partnerships", "ports", "organisations", "country_indicators")
+_COUNTED = (
+    "projects",
+    "partnerships",
+    "ports",
+    "organisations",
+    "country_indicators",
+    "conversion_rates",
+)
 
 
 def dataset_record_count(connection: Connection, name: str) -> int:

@@ -585,6 +585,31 @@ class CountryIndicator(Base):
     dataset: Mapped[str] = mapped_column(String(64))
 
 
+class ConversionRate(Base):
+    """One year of a price index (a deflator) or of an annual-average exchange rate.
+
+    ``kind`` is ``deflator`` (``value`` an index, any reference year: only ratios are used) or
+    ``fx-annual`` (``value`` units of ``currency`` per USD). ``observations`` is how many
+    sub-annual values the annual figure averages (4 for a complete year of quarters), NULL when
+    the source gave the annual figure itself. The dataset row holds citation and licence.
+    """
+
+    __tablename__ = "conversion_rates"
+
+    dataset: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    series: Mapped[str] = mapped_column(String(64), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    observations: Mapped[int | None] = mapped_column(SmallInteger)
+    vintage: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (
+        CheckConstraint("kind in ('deflator', 'fx-annual')", name="kind"),
+        CheckConstraint("value > 0", name="value"),
+    )
+
+
 class Scenario(Base):
     __tablename__ = "scenarios"
 
