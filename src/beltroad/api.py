@@ -55,12 +55,17 @@ class Portfolio:
         rule: str = "aiddata",
         filters: Mapping[str, Any] | Sequence[str] = (),
         split_counts: bool = False,
+        base_year: int | None = None,
+        deflator: str | None = None,
     ) -> pd.DataFrame:
         """One row per group: the dimensions, ``projects`` and ``amount``, as the CLI gives.
 
         ``by`` is a dimension or a list ("country", ["country", "sector"], "country,sector");
         ``filters`` a mapping ({"year": 2015, "country": None} -- None selects "unspecified")
-        or CLI-style strings (["year=2015"]).
+        or CLI-style strings (["year=2015"]). Amounts are in constant ``base_year`` USD (default:
+        the newest base year in the data); without a deflator for other bases the frame gains a
+        ``basis`` column and ``attrs["totals_by_basis"]`` holds one total per basis.
+        ``attrs["money"]`` says how amounts were converted and what was left out.
         """
         from beltroad.services.breakdown import breakdown
 
@@ -72,8 +77,10 @@ class Portfolio:
             rule=rule,
             filters=_filter_strings(filters),
             split_counts=split_counts,
+            base_year=base_year,
+            deflator=deflator,
         )
-        frame = pd.DataFrame(result.rows, columns=[*dims, "projects", "amount"])
+        frame = pd.DataFrame(result.rows, columns=[*result.by, "projects", "amount"])
         frame.attrs.update({k: v for k, v in result.as_dict().items() if k != "rows"})
         return frame
 

@@ -106,10 +106,14 @@ def breakdown_command(
         for row in rows
     ]
     rows = [{k: v for k, v in row.items() if k != "amount_note"} for row in rows]
-    if result.not_reported_by and fmt is not Format.json:
+    if fmt is not Format.json:  # a reason, never a blank, where a group has no amount
         rows = [
-            {**row, "amount": "not reported"} if row.get("amount") is None else row for row in rows
+            {**row, "amount": row.get("amount_status") or "not reported"}
+            if row.get("amount") is None and result.measure != "projects"
+            else row
+            for row in rows
         ]
+    rows = [{k: v for k, v in row.items() if k != "amount_status"} for row in rows]
     if fmt is Format.csv:  # a CSV has no note: every row names the rule, measure and base year
         label = {"measure": result.measure, "rule": result.rule, "base_year": result.base_year}
         rows = [{**row, **label, "synthetic": result.synthetic} for row in rows]

@@ -185,6 +185,9 @@ def breakdown(
         totals_by_basis = [_clean(r, False) for r in per_basis.rows if r["basis"] is not None]
         total["amount"] = None  # never one figure over several bases
         total["amount_note"] = "several price bases: see totals_by_basis"
+    rows = [_clean(r, split_counts) for r in result.rows]
+    if amounts is not None:
+        _mark_unknown(snapshot, query, amounts, columns, rows)
     not_reporting: list[str] = []
     if measure == "disbursement":
         reporting = converted.reporting_datasets(snapshot, (3, 4))
@@ -195,7 +198,7 @@ def breakdown(
         measure=measure,
         rule=rule,
         base_year=shown_year,
-        rows=[_clean(r, split_counts) for r in result.rows],
+        rows=rows,
         total=total,
         split_counts=split_counts,
         filters={dim: value for dim, value in parsed},
@@ -204,6 +207,27 @@ def breakdown(
         totals_by_basis=totals_by_basis,
         not_reported_by=not_reporting,
     )
+
+
+def _mark_unknown(
+    snapshot: Any,
+    query: BreakdownQuery,
+    amounts: converted.Amounts,
+    columns: Any,
+    rows: list[dict[str, Any]],
+) -> None:
+    """Say why a group has no amount: its projects' amounts are unconvertible, or unknown."""
+    import numpy as np
+
+    if all(r.get("amount") is not None for r in rows):
+        return
+    flags = np.where(amounts.status == converted.UNCONVERTIBLE, 1.0, np.nan)
+    marked = aggregates.breakdown(snapshot, query, amounts=flags, columns=columns)
+    keys = {tuple(r[d] for d in query.by): r["amount"] for r in marked.rows}
+    for row in rows:
+        if row.get("amount") is None:
+            hit = keys.get(tuple(row[d] for d in query.by))
+            row["amount_status"] = "unconvertible" if hit else "not reported"
 
 
 def _counted(snapshot: Any, rule: str) -> Any:
