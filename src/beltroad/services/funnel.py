@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from beltroad.analytics import money as converted
 from beltroad.analytics.snapshot import NO_DAY, Coded, Snapshot
 from beltroad.engines.funnel import (
     LADDER,
@@ -26,6 +27,7 @@ from beltroad.engines.funnel import (
     funnel_of,
 )
 from beltroad.errors import InvalidInput
+from beltroad.services import money
 from beltroad.services.headline import parse_as_of
 from beltroad.services.portfolio import portfolio_snapshot
 from beltroad.services.summary import SYNTHETIC_LABEL
@@ -44,11 +46,14 @@ class FunnelResult:
     funnel: Funnel
     rule: str
     synthetic: bool
+    money: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        basis = (self.money or {}).get("basis", {}).get("label", "constant USD")
         return self.funnel.as_dict() | {
             "rule": RULES[self.rule],
-            "measure": "amount in constant USD",
+            "measure": f"amount in {basis}",
+            "money": self.money,
             "synthetic": self.synthetic,
             "label": SYNTHETIC_LABEL if self.synthetic else None,
         }
@@ -92,6 +97,8 @@ class FunnelResult:
             f"(no progress since {stalled['cutoff']}, {stalled['months']} months; "
             f"{stalled['no_event_recorded']} with no progress event recorded)"
         )
+        if self.money:
+            parts.extend(self.money["notes"])
         if self.synthetic:
             parts.append(SYNTHETIC_LABEL)
         return "; ".join(parts)
@@ -105,6 +112,8 @@ def funnel(
     worst: int = 10,
     rule: str = "aiddata",
     today: dt.date | None = None,
+    base_year: int | None = None,
+    deflator: str | None = None,
 ) -> FunnelResult:
     """Stages MoU → pipeline → commitment → implementation → completion (plus cancelled and
     suspended), with counts, amounts, conversion, slippage and projects stalled as of a date."""
@@ -117,23 +126,67 @@ def funnel(
     if worst < 0:
         raise InvalidInput(f"--worst {worst} must be 0 or more")
     day = parse_as_of(as_of, today=today or dt.date.today())
+    if base_year is not None:
+        money.check_base_year(base_year)
     # One transaction for the snapshot's generation check and the labels, so a project listed is
     # never one deleted or renamed since the snapshot's state.
     with workspace.reading() as connection, consistent(connection):
         snapshot = portfolio_snapshot(workspace, connection)
+        values, notes = _converted(connection, snapshot, rule, base_year, deflator)
         result = funnel_of(
-            funnel_columns(snapshot, rule=rule),
+            funnel_columns(snapshot, rule=rule, amounts=values),
             lambda keys: queries.project_labels(connection, keys.tolist()),
             as_of=day,
             stalled_months=stalled_months,
             worst=worst,
         )
-    return FunnelResult(result, rule, bool(np.asarray(snapshot.synthetic).any()))
+    return FunnelResult(
+        result,
+        rule,
+        bool(np.asarray(snapshot.synthetic).any()),
+        None if notes is None else notes.as_dict(),
+    )
 
 
-def funnel_columns(snapshot: Snapshot, *, rule: str = "aiddata") -> FunnelColumns:
+def _converted(
+    connection: Any, snapshot: Snapshot, rule: str, base_year: int | None, deflator: str | None
+) -> tuple[npt.NDArray[np.float64] | None, money.MoneyNotes | None]:
+    """Commitments on the target basis; amounts left on another basis (no deflator) count
+    nothing in the funnel's sums, and the notes say how many were set aside."""
+    target = base_year if base_year is not None else money.default_base_year(snapshot)
+    if target is None:
+        return None, None
+    data = money.load_conversion_data(connection)
+    conversion = money.conversion_for(data, target, deflator)
+    amounts = converted.project_amounts(snapshot, "commitment", conversion)
+    counted = (
+        np.asarray(snapshot.keep_aiddata) if rule == "aiddata" else np.ones(len(snapshot), bool)
+    )
+    notes = money.describe(
+        amounts, conversion, data, counted=counted, default=base_year is None, aiddata_constant=True
+    )
+    values = np.asarray(amounts.values, dtype=np.float64).copy()
+    if notes.bases_reported_separately:
+        on_target = np.asarray(amounts.basis.codes) == amounts.basis.code_of(amounts.target.label)
+        aside = int(np.sum(counted & ~on_target & ~np.isnan(values)))
+        values[~on_target] = np.nan
+        notes.notes.append(
+            f"{aside} projects on other bases ({', '.join(notes.bases_reported_separately)}) "
+            "add nothing to the funnel's amounts"
+        )
+    return values, notes
+
+
+def funnel_columns(
+    snapshot: Snapshot,
+    *,
+    rule: str = "aiddata",
+    amounts: npt.NDArray[np.float64] | None = None,
+) -> FunnelColumns:
     """The funnel's columns of the projects counted under ``rule``, in id order (the order that
-    makes amount totals the same floats on every run and back end), keyed by project id."""
+    makes amount totals the same floats on every run and back end), keyed by project id.
+    ``amounts`` (one per project row, converted to one basis) replaces the published constant
+    amounts."""
     keep: npt.NDArray[np.bool_] | slice = (
         np.asarray(snapshot.keep_aiddata) if rule == "aiddata" else slice(None)
     )
@@ -146,7 +199,7 @@ def funnel_columns(snapshot: Snapshot, *, rule: str = "aiddata") -> FunnelColumn
 
     stage, status = snapshot.project_columns["stage"], snapshot.project_columns["status"]
     stages = [STAGES.index(v) if v in STAGES else NO_STAGE for v in stage.values]
-    amount = np.asarray(snapshot.amount_constant)[keep]
+    amount = np.asarray(snapshot.amount_constant if amounts is None else amounts)[keep]
     return FunnelColumns(
         key=np.asarray(snapshot.project_ids)[keep],
         stage=_decoded(stage, stages, NO_STAGE)[keep],
