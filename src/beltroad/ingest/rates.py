@@ -133,12 +133,15 @@ class FredDeflatorImporter:
             if when is None:
                 yield RowError(line, day_column, None, "expected a date (YYYY-MM-DD)")
                 continue
+            raw = values.get(value_column)
+            if raw is not None and raw.strip() == ".":
+                continue  # FRED's mark of a missing observation: a gap, nothing stored
             try:
-                value = _positive(values.get(value_column), "an index value")
+                value = _positive(raw, "an index value")
             except ValueProblem as exc:
                 yield RowError(line, value_column, values.get(value_column), str(exc))
                 continue
-            if value is None:  # FRED writes "." or blank for a missing observation: a gap
+            if value is None:  # a blank cell: a gap
                 continue
             per_year[when.year].append(value)
             last = when if last is None or when > last else last
