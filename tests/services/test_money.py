@@ -219,3 +219,35 @@ def test_the_cli_states_the_basis_and_names_its_options(mixed: Workspace) -> Non
     as_json = runner.invoke(app, ["--db", db, "summary", "--format", "json"])
     assert json.loads(as_json.output)["money"]["basis"]["label"] == "constant 2021 USD"
     assert main(["--db", db, "breakdown", "--by", "dataset", "--base-year", "1800"]) == 2
+
+
+SANCTIONS = """
+[scenario]
+name = "PAK frozen"
+kind = "sanctions"
+
+[[sanctions]]
+countries = ["PAK"]
+severity = 1.0
+"""
+
+
+def test_the_stress_test_takes_exposures_on_one_basis(mixed: Workspace, tmp_path: Path) -> None:
+    from beltroad.services.stress import run_stress_test
+
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(SANCTIONS, encoding="utf-8")
+    # Commitments are undrawn: EAD is CCF x commitment, so the ratio of two runs is the basis.
+    alone = run_stress_test(mixed, scenario, scenarios=200, seed=1, store_run=False)
+    payload = alone.as_dict()
+    assert payload["base_year"] == 2021
+    assert payload["measure"] == "EAD in constant 2021 USD"
+    assert any("other bases" in note for note in payload["notes"])
+    by_country = {r["country"]: r["exposure"] for r in payload["by_country"]}
+    import_file(mixed, "deflator-fred", deflator_file(tmp_path / "GDPDEF.csv", INDEX))
+    joined = run_stress_test(mixed, scenario, scenarios=200, seed=1, store_run=False)
+    joined_pak = {r["country"]: r["exposure"] for r in joined.as_dict()["by_country"]}["PAK"]
+    # 2014 and 2017 amounts join the 2021 one once converted: the 2021 project's own share is
+    # unchanged, so PAK's exposure grows by exactly the converted parts' weight.
+    weight = (3000.0 + 1000.0 * 120 / 90 + 2000.0 * 120 / 100) / 3000.0
+    assert joined_pak == pytest.approx(by_country["PAK"] * weight)

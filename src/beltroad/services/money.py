@@ -315,3 +315,64 @@ __all__ = [
     "ecb_rates",
     "load_conversion_data",
 ]
+
+
+def put_on_one_basis(
+    connection: Connection,
+    snapshot: Snapshot,
+    projects: list[Any],
+    *,
+    base_year: int | None,
+    deflator: str | None,
+    counted: np.ndarray[Any, np.dtype[np.bool_]],
+) -> tuple[int | None, MoneyNotes | None]:
+    """Set each project's ``amount`` and ``disbursed`` (objects with ``id``, ``amount``,
+    ``base_year``, ``committed``, ``disbursed``) to its converted commitment and disbursement.
+
+    ``committed`` is cleared: the converted amount already is the sum of the commitments on one
+    basis. Projects whose amount stays on another basis (no deflator) or is unconvertible get no
+    amount; the notes count them. Returns the target year and the notes.
+    """
+    from beltroad.analytics.money import project_amounts
+
+    target = base_year if base_year is not None else default_base_year(snapshot)
+    if target is None:
+        return None, None
+    data = load_conversion_data(connection)
+    conversion = conversion_for(data, target, deflator)
+    commitment = project_amounts(snapshot, "commitment", conversion)
+    disbursement = project_amounts(snapshot, "disbursement", conversion)
+    notes = describe(
+        commitment,
+        conversion,
+        data,
+        counted=counted,
+        default=base_year is None,
+        aiddata_constant=True,
+    )
+    ids = np.asarray(snapshot.project_ids)
+    on_target = np.asarray(commitment.basis.codes) == commitment.basis.code_of(
+        commitment.target.label
+    )
+    d_target = np.asarray(disbursement.basis.codes) == disbursement.basis.code_of(
+        disbursement.target.label
+    )
+    aside = 0
+    for item in projects:
+        row = int(np.searchsorted(ids, item.id))
+        value = float(commitment.values[row])
+        if on_target[row] and not math.isnan(value):
+            item.amount = value
+        else:
+            aside += int(not math.isnan(value))
+            item.amount = None
+        paid = float(disbursement.values[row])
+        item.disbursed = paid if d_target[row] and not math.isnan(paid) else None
+        item.committed = None
+        item.base_year = target
+    if aside:
+        notes.notes.append(
+            f"{aside} projects on other bases ({', '.join(notes.bases_reported_separately)}) "
+            "have no exposure here"
+        )
+    return target, notes
