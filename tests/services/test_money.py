@@ -251,3 +251,29 @@ def test_the_stress_test_takes_exposures_on_one_basis(mixed: Workspace, tmp_path
     # unchanged, so PAK's exposure grows by exactly the converted parts' weight.
     weight = (3000.0 + 1000.0 * 120 / 90 + 2000.0 * 120 / 100) / 3000.0
     assert joined_pak == pytest.approx(by_country["PAK"] * weight)
+
+
+def test_the_headline_stock_is_never_a_sum_over_base_years(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    from sqlalchemy import insert
+
+    from beltroad.services.headline import headline
+    from beltroad.storage import models
+
+    rows = [
+        {"name": name, "host_iso3": "PAK", "stock_usd_constant": stock, "stock_base_year": year}
+        for name, stock, year in (("A", 100.0, 2021), ("B", 90.0, 2014), ("C", 50.0, 2021))
+    ]
+    with workspace.writing() as connection:
+        connection.execute(insert(models.OverseasEnterprise), rows)
+    today = dt.date(2024, 1, 1)
+    alone = headline(workspace, "2023-12-31", today=today)
+    assert alone.figures["investment_stock_usd"] == 150.0  # the 2014 stock is left out, named
+    assert alone.base_years == (2021,)
+    notes = alone.sources["investment_stock_usd"]["notes"]
+    assert any("USD 90 in constant 2014 USD left out" in n for n in notes)
+    import_file(workspace, "deflator-fred", deflator_file(tmp_path / "GDPDEF.csv", INDEX))
+    joined = headline(workspace, "2023-12-31", today=today, base_year=2014)
+    assert joined.figures["investment_stock_usd"] == pytest.approx(90.0 + 150.0 * 90 / 120)
+    assert joined.as_dict()["base_year"] == 2014

@@ -376,3 +376,37 @@ def put_on_one_basis(
             "have no exposure here"
         )
     return target, notes
+
+
+def convert_year_totals(
+    connection: Connection,
+    totals: dict[int, float],
+    *,
+    base_year: int | None,
+    deflator: str | None,
+) -> tuple[float, int | None, list[str]]:
+    """One figure from totals in constant USD of several years: each converted to the target
+    (default: the newest of them). A year that cannot be converted is left out and named."""
+    if not totals:
+        return 0.0, base_year, []
+    target = base_year if base_year is not None else max(totals)
+    data = load_conversion_data(connection)
+    series = choose_deflator(data, deflator)
+    years = np.array(sorted(totals), dtype=np.float64)
+    if series is None:
+        factors = np.where(years == target, 1.0, np.nan)
+    else:
+        factors, _ = series.factors(years, target)
+    value = 0.0
+    notes: list[str] = []
+    for year, factor in zip(years.astype(int).tolist(), factors.tolist(), strict=True):
+        if math.isnan(factor):
+            notes.append(
+                f"USD {totals[year]:,.0f} in constant {year} USD left out: "
+                + (f"{series.name} has no index for it" if series else HOW_TO_LOAD)
+            )
+        else:
+            value += totals[year] * factor
+    if series is not None and any(y != target for y in totals):
+        notes.append(f"converted to constant {target} USD with {series.name} ({series.method})")
+    return value, target, notes
