@@ -166,7 +166,9 @@ def project_amounts(snapshot: Snapshot, measure: str, conversion: Conversion) ->
     if deflator is None and c_left.any():
         # No deflator: the amount stays on its own basis, labelled, for separate totals.
         values[c_rows[c_left]] = constant[c_rows[c_left]]
-        labels[c_rows[c_left]] = [Basis(int(y)).label for y in base[c_rows[c_left]]]
+        left_rows = c_rows[c_left]
+        for year in np.unique(base[left_rows]):  # a handful of base years, not a row loop
+            labels[left_rows[base[left_rows] == year]] = Basis(int(year)).label
         status[c_rows[c_left]] = CONVERTED
         c_left[:] = False
     status[c_rows[~c_left]] = CONVERTED

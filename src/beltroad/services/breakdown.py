@@ -154,7 +154,7 @@ def breakdown(
     columns = None
     if measure != "projects" and target is not None:
         conversion = money.conversion_for(data, target, deflator)
-        amounts = converted.project_amounts(snapshot, measure, conversion)
+        amounts = money.amounts_for(snapshot, measure, conversion)
         columns = {"basis": amounts.basis}
         counted = _counted(snapshot, rule)
         notes = money.describe(

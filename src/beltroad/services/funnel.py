@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from beltroad.analytics import money as converted
 from beltroad.analytics.snapshot import NO_DAY, Coded, Snapshot
 from beltroad.engines.funnel import (
     LADDER,
@@ -158,7 +157,7 @@ def _converted(
         return None, None
     data = money.load_conversion_data(connection)
     conversion = money.conversion_for(data, target, deflator)
-    amounts = converted.project_amounts(snapshot, "commitment", conversion)
+    amounts = money.amounts_for(snapshot, "commitment", conversion)
     counted = (
         np.asarray(snapshot.keep_aiddata) if rule == "aiddata" else np.ones(len(snapshot), bool)
     )

@@ -174,6 +174,41 @@ def conversion_for(
     )
 
 
+#: Converted amounts of recent queries: a warm breakdown repeats the same conversion.
+_AMOUNTS: dict[tuple[Any, ...], Amounts] = {}
+_AMOUNTS_KEPT = 16
+
+
+def _fingerprint(conversion: Conversion) -> tuple[Any, ...]:
+    deflator = conversion.deflator
+    annual = conversion.annual
+    return (
+        conversion.target_year,
+        None
+        if deflator is None
+        else (deflator.name, deflator.source, tuple(sorted(deflator.years.items()))),
+        None
+        if annual is None
+        else tuple(sorted((c, tuple(sorted(y.items()))) for c, y in annual.per_usd.items())),
+        None if conversion.daily is None else (conversion.daily.source, conversion.daily.vintage),
+    )
+
+
+def amounts_for(snapshot: Snapshot, measure: str, conversion: Conversion) -> Amounts:
+    """:func:`beltroad.analytics.money.project_amounts`, remembered for the same snapshot,
+    measure and conversion data (a snapshot is immutable; the data are part of the key)."""
+    from beltroad.analytics.money import project_amounts
+
+    key = (id(snapshot), snapshot.generation, measure, _fingerprint(conversion))
+    found = _AMOUNTS.get(key)
+    if found is None:
+        found = project_amounts(snapshot, measure, conversion)
+        if len(_AMOUNTS) >= _AMOUNTS_KEPT:
+            _AMOUNTS.pop(next(iter(_AMOUNTS)))
+        _AMOUNTS[key] = found
+    return found
+
+
 @dataclass
 class MoneyNotes:
     """What every converting output states: the basis, how it was reached, what was left out."""
@@ -333,15 +368,13 @@ def put_on_one_basis(
     basis. Projects whose amount stays on another basis (no deflator) or is unconvertible get no
     amount; the notes count them. Returns the target year and the notes.
     """
-    from beltroad.analytics.money import project_amounts
-
     target = base_year if base_year is not None else default_base_year(snapshot)
     if target is None:
         return None, None
     data = load_conversion_data(connection)
     conversion = conversion_for(data, target, deflator)
-    commitment = project_amounts(snapshot, "commitment", conversion)
-    disbursement = project_amounts(snapshot, "disbursement", conversion)
+    commitment = amounts_for(snapshot, "commitment", conversion)
+    disbursement = amounts_for(snapshot, "disbursement", conversion)
     notes = describe(
         commitment,
         conversion,

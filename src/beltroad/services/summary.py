@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from beltroad.analytics import money as converted
 from beltroad.services import money
 from beltroad.services.portfolio import portfolio_snapshot
 from beltroad.services.workspace import Workspace
@@ -94,7 +93,7 @@ def portfolio_summary(
         notes = None
         if target is not None:
             conversion = money.conversion_for(data, target, deflator)
-            amounts = converted.project_amounts(snapshot, "commitment", conversion)
+            amounts = money.amounts_for(snapshot, "commitment", conversion)
             notes = money.describe(
                 amounts,
                 conversion,
