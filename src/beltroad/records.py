@@ -134,6 +134,9 @@ class TransactionRecord:
     money: Money
     provider: OrgRef | None = None
     receiver: OrgRef | None = None
+    #: IATI's value date (the day the value's exchange rate is taken at), when it differs from
+    #: ``date``; None means the same day.
+    value_date: dt.date | None = None
 
 
 @_record

@@ -277,3 +277,35 @@ def test_the_headline_stock_is_never_a_sum_over_base_years(
     joined = headline(workspace, "2023-12-31", today=today, base_year=2014)
     assert joined.figures["investment_stock_usd"] == pytest.approx(90.0 + 150.0 * 90 / 120)
     assert joined.as_dict()["base_year"] == 2014
+
+
+IATI_VALUE_DATES = """<?xml version="1.0" encoding="UTF-8"?>
+<iati-activities version="2.03">
+<iati-activity default-currency="GBP">
+<iati-identifier>XE-EXAMPLE-VD</iati-identifier>
+<reporting-org ref="XE-EXAMPLE" type="10"><narrative>Example</narrative></reporting-org>
+<title><narrative>Value dates</narrative></title>
+<activity-status code="2"/>
+<recipient-country code="KE"/>
+<transaction><transaction-type code="2"/><transaction-date iso-date="2019-06-19"/>
+<value value-date="2023-09-28">100</value></transaction>
+<transaction><transaction-type code="3"/><transaction-date iso-date="2020-03-02"/>
+<value value-date="2020-03-02">40</value></transaction>
+</iati-activity>
+</iati-activities>
+"""
+
+
+def test_iati_values_convert_at_their_value_date(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "activities.xml"
+    path.write_text(IATI_VALUE_DATES, encoding="utf-8")
+    report = import_file(workspace, "iati", path)
+    assert report.records_written == 1
+    nominal = breakdown(workspace, ["dataset"], measure="commitment-nominal")
+    # The commitment is dated 2019-06-19 but valued on 2023-09-28: that day's rate applies.
+    assert nominal.total["amount"] == pytest.approx(100.0 / _ecb("GBP", "2023-09-28"))
+    assert nominal.total["amount"] != pytest.approx(100.0 / _ecb("GBP", "2019-06-19"))
+    paid = breakdown(workspace, ["dataset"], measure="disbursement", base_year=2020)
+    assert paid.total["amount"] == pytest.approx(40.0 / _ecb("GBP", "2020-03-02"))
+    again = import_file(workspace, "iati", path)
+    assert again.unchanged == 1  # the value date is part of the stored content, stably

@@ -116,6 +116,12 @@ def breakdown_command(
     rows = [{k: v for k, v in row.items() if k != "amount_status"} for row in rows]
     if fmt is Format.csv:  # a CSV has no note: every row names the rule, measure and base year
         label = {"measure": result.measure, "rule": result.rule, "base_year": result.base_year}
+        if result.money:  # where the conversion factors came from
+            used = result.money["deflator"] or {}
+            label["deflator"] = (
+                f"{used['series']} ({used['dataset']}, {used['vintage']})" if used else ""
+            )
+            label["unconvertible_projects"] = result.money["unconvertible_projects"]
         rows = [{**row, **label, "synthetic": result.synthetic} for row in rows]
     note = f"rule {result.rule}; measure {result.measure}; base year {result.base_year}"
     if result.money:

@@ -185,7 +185,7 @@ def read_facts(connection: Connection) -> FactRows:
         money = _columns(
             connection,
             "SELECT project_id, type, currency, value, usd_nominal, usd_constant, base_year, "  # noqa: S608
-            f"{_known_day(dialect, 'date')} FROM transactions "
+            f"{_known_day(dialect, 'COALESCE(value_date, date)')} FROM transactions "
             f"WHERE type IN ({COMMITMENT}, {DISBURSEMENT}, {EXPENDITURE}) "  # constants
             "ORDER BY project_id, id",
             MONEY_COLUMNS,

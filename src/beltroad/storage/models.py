@@ -329,6 +329,8 @@ class Transaction(Base):
     usd_nominal: Mapped[float | None] = mapped_column(Float)
     usd_constant: Mapped[float | None] = mapped_column(Float)
     base_year: Mapped[int | None] = mapped_column(SmallInteger)
+    # IATI's value date, when it differs from ``date``: the day the value converts at.
+    value_date: Mapped[dt.date | None] = mapped_column(Date)
     provider_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     receiver_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
