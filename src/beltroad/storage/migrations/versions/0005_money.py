@@ -52,10 +52,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        # SQLite drops a column only by copying the table, which the analytics triggers name:
-        # the column stays (nothing reads it at an older revision).
-        pass
-    else:
-        op.drop_column("transactions", "value_date")
+    # A plain ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later): no table copy.
+    op.drop_column("transactions", "value_date")
     op.drop_table("conversion_rates")
