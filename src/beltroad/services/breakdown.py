@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from beltroad.analytics import breakdown as aggregates
 from beltroad.analytics import money as converted
 from beltroad.analytics.breakdown import DIMENSIONS, MEASURES, RULES, BreakdownQuery
@@ -217,8 +219,6 @@ def _mark_unknown(
     rows: list[dict[str, Any]],
 ) -> None:
     """Say why a group has no amount: its projects' amounts are unconvertible, or unknown."""
-    import numpy as np
-
     if all(r.get("amount") is not None for r in rows):
         return
     flags = np.where(amounts.status == converted.UNCONVERTIBLE, 1.0, np.nan)
@@ -231,8 +231,6 @@ def _mark_unknown(
 
 
 def _counted(snapshot: Any, rule: str) -> Any:
-    import numpy as np
-
     if rule == "aiddata":
         return np.asarray(snapshot.keep_aiddata)
     return np.ones(len(snapshot), dtype=bool)

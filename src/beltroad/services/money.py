@@ -261,7 +261,7 @@ def describe(
     unconvertible = int(np.sum(counted & (amounts.status == UNCONVERTIBLE)))
     notes: list[str] = [
         f"amounts in {amounts.target.label}"
-        + (" (the newest base year in the data)" if default else "")
+        + (" (the newest base year in the data)" if default and amounts.target.year else "")
     ]
     if separate:
         notes.append(
