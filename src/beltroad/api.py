@@ -84,11 +84,14 @@ class Portfolio:
         frame.attrs.update({k: v for k, v in result.as_dict().items() if k != "rows"})
         return frame
 
-    def headline(self, as_of: str | dt.date | None = None) -> pd.DataFrame:
-        """One row per headline figure with its reported statistic and verdict."""
+    def headline(
+        self, as_of: str | dt.date | None = None, *, base_year: int | None = None
+    ) -> pd.DataFrame:
+        """One row per headline figure with its reported statistic and verdict; the investment
+        stock in constant ``base_year`` USD (default: the newest base year of the stocks)."""
         from beltroad.services.headline import headline
 
-        result = headline(self.workspace, as_of)
+        result = headline(self.workspace, as_of, base_year=base_year)
         frame = pd.DataFrame(result.rows()).set_index("figure")
         frame.attrs.update(result.as_dict())
         return frame
@@ -100,22 +103,30 @@ class Portfolio:
         stalled_months: int = 12,
         worst: int = 10,
         rule: str = "aiddata",
+        base_year: int | None = None,
     ) -> pd.DataFrame:
-        """One row per stage; slippage, worst cases and stalled projects are in ``attrs``."""
+        """One row per stage; slippage, worst cases and stalled projects are in ``attrs``;
+        amounts in constant ``base_year`` USD (``attrs["money"]`` says how they were converted)."""
         from beltroad.services.funnel import funnel
 
         result = funnel(
-            self.workspace, as_of=as_of, stalled_months=stalled_months, worst=worst, rule=rule
+            self.workspace,
+            as_of=as_of,
+            stalled_months=stalled_months,
+            worst=worst,
+            rule=rule,
+            base_year=base_year,
         )
         frame = pd.DataFrame(result.rows()).set_index("stage")
         frame.attrs.update(result.as_dict())
         return frame
 
-    def summary(self) -> dict[str, Any]:
-        """What the registry holds: counts, commitments and datasets (as ``beltroad summary``)."""
+    def summary(self, *, base_year: int | None = None) -> dict[str, Any]:
+        """What the registry holds: counts, commitments on one basis and datasets (as
+        ``beltroad summary``)."""
         from beltroad.services.summary import portfolio_summary
 
-        return portfolio_summary(self.workspace).as_dict()
+        return portfolio_summary(self.workspace, base_year=base_year).as_dict()
 
 
 def _filter_strings(filters: Mapping[str, Any] | Sequence[str]) -> list[str]:
