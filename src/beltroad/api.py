@@ -55,12 +55,17 @@ class Portfolio:
         rule: str = "aiddata",
         filters: Mapping[str, Any] | Sequence[str] = (),
         split_counts: bool = False,
+        base_year: int | None = None,
+        deflator: str | None = None,
     ) -> pd.DataFrame:
         """One row per group: the dimensions, ``projects`` and ``amount``, as the CLI gives.
 
         ``by`` is a dimension or a list ("country", ["country", "sector"], "country,sector");
         ``filters`` a mapping ({"year": 2015, "country": None} -- None selects "unspecified")
-        or CLI-style strings (["year=2015"]).
+        or CLI-style strings (["year=2015"]). Amounts are in constant ``base_year`` USD (default:
+        the newest base year in the data); without a deflator for other bases the frame gains a
+        ``basis`` column and ``attrs["totals_by_basis"]`` holds one total per basis.
+        ``attrs["money"]`` says how amounts were converted and what was left out.
         """
         from beltroad.services.breakdown import breakdown
 
@@ -72,16 +77,21 @@ class Portfolio:
             rule=rule,
             filters=_filter_strings(filters),
             split_counts=split_counts,
+            base_year=base_year,
+            deflator=deflator,
         )
-        frame = pd.DataFrame(result.rows, columns=[*dims, "projects", "amount"])
+        frame = pd.DataFrame(result.rows, columns=[*result.by, "projects", "amount"])
         frame.attrs.update({k: v for k, v in result.as_dict().items() if k != "rows"})
         return frame
 
-    def headline(self, as_of: str | dt.date | None = None) -> pd.DataFrame:
-        """One row per headline figure with its reported statistic and verdict."""
+    def headline(
+        self, as_of: str | dt.date | None = None, *, base_year: int | None = None
+    ) -> pd.DataFrame:
+        """One row per headline figure with its reported statistic and verdict; the investment
+        stock in constant ``base_year`` USD (default: the newest base year of the stocks)."""
         from beltroad.services.headline import headline
 
-        result = headline(self.workspace, as_of)
+        result = headline(self.workspace, as_of, base_year=base_year)
         frame = pd.DataFrame(result.rows()).set_index("figure")
         frame.attrs.update(result.as_dict())
         return frame
@@ -93,22 +103,30 @@ class Portfolio:
         stalled_months: int = 12,
         worst: int = 10,
         rule: str = "aiddata",
+        base_year: int | None = None,
     ) -> pd.DataFrame:
-        """One row per stage; slippage, worst cases and stalled projects are in ``attrs``."""
+        """One row per stage; slippage, worst cases and stalled projects are in ``attrs``;
+        amounts in constant ``base_year`` USD (``attrs["money"]`` says how they were converted)."""
         from beltroad.services.funnel import funnel
 
         result = funnel(
-            self.workspace, as_of=as_of, stalled_months=stalled_months, worst=worst, rule=rule
+            self.workspace,
+            as_of=as_of,
+            stalled_months=stalled_months,
+            worst=worst,
+            rule=rule,
+            base_year=base_year,
         )
         frame = pd.DataFrame(result.rows()).set_index("stage")
         frame.attrs.update(result.as_dict())
         return frame
 
-    def summary(self) -> dict[str, Any]:
-        """What the registry holds: counts, commitments and datasets (as ``beltroad summary``)."""
+    def summary(self, *, base_year: int | None = None) -> dict[str, Any]:
+        """What the registry holds: counts, commitments on one basis and datasets (as
+        ``beltroad summary``)."""
         from beltroad.services.summary import portfolio_summary
 
-        return portfolio_summary(self.workspace).as_dict()
+        return portfolio_summary(self.workspace, base_year=base_year).as_dict()
 
 
 def _filter_strings(filters: Mapping[str, Any] | Sequence[str]) -> list[str]:

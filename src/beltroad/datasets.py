@@ -227,6 +227,26 @@ REGISTRY: tuple[DatasetEntry, ...] = (
         import_kind="imf-debt",
     ),
     DatasetEntry(
+        name="fred-gdpdef",
+        title="US GDP implicit price deflator (GDPDEF), quarterly, index 2017 = 100",
+        publisher="U.S. Bureau of Economic Analysis, via FRED (Federal Reserve Bank of St. Louis)",
+        licence="US Government work, public domain",
+        citation=(
+            "U.S. Bureau of Economic Analysis, Gross Domestic Product: Implicit Price Deflator "
+            "[GDPDEF], retrieved from FRED, Federal Reserve Bank of St. Louis"
+        ),
+        homepage="https://fred.stlouisfed.org/series/GDPDEF",
+        files=(
+            _f(
+                "fred-gdpdef/GDPDEF.csv",
+                "fea6c7ebfeb01d2c483ab1bab739d9071b726eb7438f82dd211638d8d924d220",
+                5670,
+                "https://fred.stlouisfed.org/graph/fredgraph.csv?id=GDPDEF",
+            ),
+        ),
+        import_kind="deflator-fred",
+    ),
+    DatasetEntry(
         name="wpi",
         title="World Port Index (Pub. 150)",
         publisher="US National Geospatial-Intelligence Agency",

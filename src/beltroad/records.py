@@ -134,6 +134,9 @@ class TransactionRecord:
     money: Money
     provider: OrgRef | None = None
     receiver: OrgRef | None = None
+    #: IATI's value date (the day the value's exchange rate is taken at), when it differs from
+    #: ``date``; None means the same day.
+    value_date: dt.date | None = None
 
 
 @_record
@@ -242,4 +245,25 @@ class CountryProfileRecord:
     source: str
 
 
-Record = CountryProfileRecord | ProjectRecord | PartnershipRecord | IndicatorRecord | PortRecord
+@_record
+class RateRecord:
+    """A year of a deflator index or of an annual-average exchange rate (units per USD)."""
+
+    kind: str  # "deflator" or "fx-annual"
+    series: str
+    currency: str
+    year: int
+    value: float
+    vintage: str
+    dataset: str
+    observations: int | None = None  # sub-annual values averaged (4 quarters), None if annual
+
+
+Record = (
+    CountryProfileRecord
+    | ProjectRecord
+    | PartnershipRecord
+    | IndicatorRecord
+    | PortRecord
+    | RateRecord
+)

@@ -179,10 +179,11 @@ def test_export_of_a_dataset_and_its_numbers(workspace: Workspace, tmp_path: Pat
     assert (reporting.get("ref"), reporting.get("secondary-reporter")) == ("XE-EXAMPLE", "1")
     assert [s.get("percentage") for s in activity.findall("sector")] == ["40", "20", "30", "10"]
     value = activity.find("transaction/value")
+    # The publisher's own value date (2009-04-01), not the transaction date (2004-01-01).
     assert (value.text, value.get("currency"), value.get("value-date")) == (
         "1067912",
         "GBP",
-        "2004-01-01",
+        "2009-04-01",
     )
     assert activity.find("related-activity").attrib == {"ref": "GB-1-105838", "type": "1"}
     # No schema folder given: the registry's, from the cache or the mirror; with neither and

@@ -37,6 +37,9 @@ DIMENSIONS: dict[str, str | None] = {
     "financier": "financier",
     "dataset": None,
 }
+#: Project columns computed per query and passed to :func:`breakdown` as ``columns``: the price
+#: basis of each project's amount (``beltroad.analytics.money``).
+QUERY_DIMENSIONS: tuple[str, ...] = ("basis",)
 #: The dimension that is unique per project within a source (None: none is).
 SOURCE_KEYS: dict[str, str | None] = {
     "country": "country",
@@ -151,13 +154,24 @@ def _measure(snapshot: Snapshot, measure: str) -> tuple[Any, Any]:
     return None, None
 
 
-def breakdown(snapshot: Snapshot, query: BreakdownQuery) -> BreakdownTotals:
+def breakdown(
+    snapshot: Snapshot,
+    query: BreakdownQuery,
+    *,
+    amounts: npt.NDArray[np.float64] | None = None,
+    columns: dict[str, Coded] | None = None,
+) -> BreakdownTotals:
     """Group the snapshot's projects by ``query.by`` and sum ``query.measure``.
+
+    ``amounts`` (one per project row) replaces the snapshot's own amounts of the measure: the
+    converted amounts of :func:`beltroad.analytics.money.project_amounts`. ``columns`` adds
+    project columns computed per query (``basis``).
 
     >>> breakdown(snapshot, BreakdownQuery(by=("country",)))  # doctest: +SKIP
     BreakdownTotals(rows=[{'country': 'PAK', 'projects': 3, 'amount': 1.2e9}, ...], ...)
     """
     n = len(snapshot)
+    project_columns = {**snapshot.project_columns, **(columns or {})}
     mask = np.ones(n, dtype=bool)
     if query.rule == "aiddata":
         mask &= np.asarray(snapshot.keep_aiddata)
@@ -165,9 +179,9 @@ def breakdown(snapshot: Snapshot, query: BreakdownQuery) -> BreakdownTotals:
     counted = np.asarray(snapshot.counted)
     split_filters: dict[str, list[tuple[str, Any]]] = {}
     for dim, value in query.filters:
-        source = DIMENSIONS[dim]
+        source = DIMENSIONS.get(dim)
         if source is None:
-            mask &= _matches(snapshot.project_columns[dim], value)
+            mask &= _matches(project_columns[dim], value)
         else:
             split_filters.setdefault(source, []).append((dim, value))
 
@@ -181,7 +195,7 @@ def breakdown(snapshot: Snapshot, query: BreakdownQuery) -> BreakdownTotals:
     set_aside = int(aside.sum())
     mask &= counted
     dims = {*query.by, *(name for name, _ in query.filters)}
-    needed = sorted({src for d in dims if (src := DIMENSIONS[d]) is not None})
+    needed = sorted({src for d in dims if (src := DIMENSIONS.get(d)) is not None})
     rows = _Rows(prow=np.flatnonzero(mask), share=np.ones(int(mask.sum())), codes={})
     for source in needed:
         split = snapshot.splits[source]
@@ -198,9 +212,9 @@ def breakdown(snapshot: Snapshot, query: BreakdownQuery) -> BreakdownTotals:
         )
 
     def coded(dim: str) -> tuple[Ints, Coded]:
-        source = DIMENSIONS[dim]
+        source = DIMENSIONS.get(dim)
         if source is None:
-            column = snapshot.project_columns[dim]
+            column = project_columns[dim]
             return np.asarray(column.codes)[rows.prow], column
         return rows.codes[dim], snapshot.splits[source].columns[dim]
 
@@ -216,14 +230,16 @@ def breakdown(snapshot: Snapshot, query: BreakdownQuery) -> BreakdownTotals:
     count = len(groups)
 
     amount_of, years_of = _measure(snapshot, query.measure)
-    amounts: list[float | None] = [None] * count
+    if amounts is not None and query.measure != "projects":
+        amount_of, years_of = amounts, None
+    sums_of: list[float | None] = [None] * count
     years: tuple[int, ...] = ()
     if amount_of is not None:
         values = np.asarray(amount_of)[rows.prow] * rows.share
         known = ~np.isnan(values)
         sums = np.bincount(inverse, weights=np.where(known, values, 0.0), minlength=count)
         present = np.bincount(inverse, weights=known, minlength=count) > 0
-        amounts = [float(s) if p else None for s, p in zip(sums, present, strict=True)]
+        sums_of = [float(s) if p else None for s, p in zip(sums, present, strict=True)]
     if years_of is not None:
         found = np.asarray(years_of)[rows.prow]
         found = found[~np.isnan(found)].astype(np.int64)
@@ -253,7 +269,7 @@ def breakdown(snapshot: Snapshot, query: BreakdownQuery) -> BreakdownTotals:
             row[dim] = column.value(code - 1)
         row = {dim: row[dim] for dim in query.by}
         row["projects"] = float(projects[g]) if query.split_counts else int(projects[g])
-        row["amount"] = amounts[g]
+        row["amount"] = sums_of[g]
         out.append(row)
     out.sort(key=lambda r: [(r[d] is None, "" if r[d] is None else str(r[d])) for d in query.by])
 

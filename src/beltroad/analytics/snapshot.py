@@ -23,7 +23,7 @@ import os
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +32,17 @@ import numpy.typing as npt
 import pandas as pd
 
 from beltroad.analytics.corridors import corridor_rows
-from beltroad.storage.facts import DATE_COLUMNS, NO_DAY, FactRows, read_facts, read_generation
+from beltroad.storage.facts import (
+    DATE_COLUMNS,
+    MONEY_COLUMNS,
+    NO_DAY,
+    FactRows,
+    read_facts,
+    read_generation,
+)
 from beltroad.storage.generation import Generation
 
-FORMAT_VERSION = 3  # 3: the counted mask and the corridor split (issue #11)
+FORMAT_VERSION = 4  # 3: the counted mask and the corridor split; 4: money as published (#11)
 Ints = npt.NDArray[np.int32]
 #: Whole days since 1970-01-01, :data:`NO_DAY` when unknown (int32: half the memory of
 #: ``datetime64[D]``, and no date is ever parsed in Python).
@@ -104,6 +111,17 @@ class Snapshot:
     has_commitment: Bools
     project_columns: dict[str, Coded]  # year, flow-class, status, corridor, dataset, stage
     splits: dict[str, Split]  # country, sector, financier, corridor
+    # Money as published, for conversion at query time (beltroad.analytics.money): the
+    # commitment, disbursement and expenditure transactions, sorted by project row, with their
+    # own currency, value, day and the publisher's USD figure (NaN where none).
+    money_prow: Ints = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    money_type: Ints = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    money_day: DayNumbers = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    money_value: Floats = field(default_factory=lambda: np.empty(0))
+    money_usd: Floats = field(default_factory=lambda: np.empty(0))
+    money_constant: Floats = field(default_factory=lambda: np.empty(0))
+    money_base_year: Floats = field(default_factory=lambda: np.empty(0))
+    money_currency: Coded = field(default_factory=lambda: Coded(np.empty(0, dtype=np.int32), ()))
 
     def __len__(self) -> int:
         return len(self.project_ids)
@@ -226,6 +244,8 @@ def build(rows: FactRows) -> Snapshot:
             _per_project(ids, m["project_id"], m["last"], NO_DAY),
         ]
     )
+    money = rows.money or {name: () for name in MONEY_COLUMNS}
+    money_prow = _positions(ids, money["project_id"]) if n else np.empty(0, dtype=np.int32)
     return Snapshot(
         generation=rows.generation,
         project_ids=ids,
@@ -257,6 +277,14 @@ def build(rows: FactRows) -> Snapshot:
             "financier": financier,
             "corridor": corridor,
         },
+        money_prow=money_prow,
+        money_type=np.array(money["type"], dtype=np.int32),
+        money_day=_days(money["day"]),
+        money_value=_floats(money["value"]),
+        money_usd=_floats(money["usd"]),
+        money_constant=_floats(money["usd_constant"]),
+        money_base_year=_floats(money["base_year"]),
+        money_currency=Coded.of(money["currency"]),
     )
 
 
@@ -275,6 +303,13 @@ _ARRAYS = (
     *DATE_COLUMNS,
     "last_event",
     "has_commitment",
+    "money_prow",
+    "money_type",
+    "money_day",
+    "money_value",
+    "money_usd",
+    "money_constant",
+    "money_base_year",
 )
 
 
@@ -289,7 +324,13 @@ def save(snapshot: Snapshot, root: Path) -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
-    meta: dict[str, Any] = {"format": FORMAT_VERSION, "columns": {}, "splits": {}}
+    meta: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "columns": {},
+        "splits": {},
+        "money_currency": list(snapshot.money_currency.values),
+    }
+    np.save(staging / "money_currency.npy", snapshot.money_currency.codes)
     for name in _ARRAYS:
         np.save(staging / f"{name}.npy", getattr(snapshot, name))
     for name, coded in snapshot.project_columns.items():
@@ -339,6 +380,7 @@ def load(root: Path, generation: Generation) -> Snapshot | None:
         return Snapshot(
             generation=generation,
             **{name: arr(name) for name in _ARRAYS},
+            money_currency=Coded(arr("money_currency"), tuple(meta["money_currency"])),
             project_columns={
                 name: Coded(arr(f"col-{name}"), tuple(values))
                 for name, values in meta["columns"].items()

@@ -6,7 +6,18 @@ from typing import Annotated
 
 import typer
 
-from beltroad.cli.output import Format, emit
+from beltroad.cli.output import Format, emit, with_flags
+from beltroad.errors import InvalidInput
+
+#: Service fields and the options that set them, for error messages.
+FLAGS = {
+    "by": "--by",
+    "measure": "--measure",
+    "rule": "--rule",
+    "filter": "--filter",
+    "base_year": "--base-year",
+    "deflator": "--deflator",
+}
 
 
 def register(app: typer.Typer) -> None:
@@ -27,7 +38,8 @@ def breakdown_command(
         str,
         typer.Option(
             "--measure",
-            help="commitment (constant USD), commitment-nominal, disbursement or projects.",
+            help="commitment (constant USD), commitment-nominal, disbursement (IATI "
+            "disbursements and expenditure) or projects.",
         ),
     ] = "commitment",
     rule: Annotated[
@@ -45,6 +57,19 @@ def breakdown_command(
         bool,
         typer.Option("--split-counts", help="Count projects by their shares, not whole."),
     ] = False,
+    base_year: Annotated[
+        int | None,
+        typer.Option(
+            "--base-year",
+            help="Constant USD of this year (default: the newest base year in the data).",
+        ),
+    ] = None,
+    deflator: Annotated[
+        str | None,
+        typer.Option(
+            "--deflator", help="Deflator series to convert with (default: DAC, GDPDEF, WDI)."
+        ),
+    ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
     ] = Format.table,
@@ -63,11 +88,32 @@ def breakdown_command(
             rule=rule,
             filters=filters or (),
             split_counts=split_counts,
+            base_year=base_year,
+            deflator=deflator,
         )
+    except InvalidInput as exc:
+        raise with_flags(exc, FLAGS) from None
     finally:
         workspace.close()
     payload = result.as_dict()
-    rows = [*result.rows, {**dict.fromkeys(result.by, "TOTAL"), **result.total}]
+    rows = [*result.rows]
+    if result.totals_by_basis:  # one total per basis: never one figure over several
+        rows += [{**dict.fromkeys(result.by, "TOTAL"), **t} for t in result.totals_by_basis]
+    else:
+        rows.append({**dict.fromkeys(result.by, "TOTAL"), **result.total})
+    rows = [
+        {k: ("no amount" if k == "basis" and v is None else v) for k, v in row.items()}
+        for row in rows
+    ]
+    rows = [{k: v for k, v in row.items() if k != "amount_note"} for row in rows]
+    if fmt is not Format.json:  # a reason, never a blank, where a group has no amount
+        rows = [
+            {**row, "amount": row.get("amount_status") or "not reported"}
+            if row.get("amount") is None and result.measure != "projects"
+            else row
+            for row in rows
+        ]
+    rows = [{k: v for k, v in row.items() if k != "amount_status"} for row in rows]
     if fmt is Format.csv:  # a CSV has no note: every row names the rule, measure and base year
         label = {
             "measure": result.measure,
@@ -75,6 +121,12 @@ def breakdown_command(
             "base_year": result.base_year,
             "set_aside_duplicates": result.set_aside,
         }
+        if result.money:  # where the conversion factors came from
+            used = result.money["deflator"] or {}
+            label["deflator"] = (
+                f"{used['series']} ({used['dataset']}, {used['vintage']})" if used else ""
+            )
+            label["unconvertible_projects"] = result.money["unconvertible_projects"]
         rows = [{**row, **label, "synthetic": result.synthetic} for row in rows]
     note = f"rule {result.rule}; measure {result.measure}; base year {result.base_year}"
     note += (
@@ -83,6 +135,14 @@ def breakdown_command(
     )
     if "corridor_rule" in payload:
         note += f"; {payload['corridor_rule']}"
+    if result.money:
+        note += "\n" + "\n".join(result.money["notes"])
+        if result.money["default_base_year"]:
+            note += "\n(--base-year YEAR converts to another year)"
+    if result.not_reported_by:
+        note += "\nnot reported (no disbursement transactions): " + ", ".join(
+            result.not_reported_by
+        )
     if result.synthetic:
         note += f"; {payload['synthetic_label']}"
     title = f"breakdown by {', '.join(result.by)}"

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from beltroad.cli.output import Format, emit
+from beltroad.cli.output import Format, emit, with_flags
+from beltroad.errors import InvalidInput
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +36,17 @@ def funnel_command(
         str,
         typer.Option("--rule", help="aiddata: recommended records, no umbrellas; all: every one."),
     ] = "aiddata",
+    base_year: Annotated[
+        int | None,
+        typer.Option(
+            "--base-year",
+            help="Amounts in constant USD of this year (default: newest base year in the data).",
+        ),
+    ] = None,
+    deflator: Annotated[
+        str | None,
+        typer.Option("--deflator", help="Deflator series to convert with (default: DAC, GDPDEF)."),
+    ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
     ] = Format.table,
@@ -47,8 +59,16 @@ def funnel_command(
     workspace = open_workspace(state(ctx).settings())
     try:
         result = funnel(
-            workspace, as_of=as_of, stalled_months=stalled_months, worst=worst, rule=rule
+            workspace,
+            as_of=as_of,
+            stalled_months=stalled_months,
+            worst=worst,
+            rule=rule,
+            base_year=base_year,
+            deflator=deflator,
         )
+    except InvalidInput as exc:
+        raise with_flags(exc, {"base_year": "--base-year", "deflator": "--deflator"}) from None
     finally:
         workspace.close()
     emit(result.as_dict(), result.rows(), fmt, title="blueprint to reality", note=result.note())

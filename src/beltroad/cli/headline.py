@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from beltroad.cli.output import Format, emit
+from beltroad.cli.output import Format, emit, with_flags
+from beltroad.errors import InvalidInput
 
 
 def register(app: typer.Typer) -> None:
@@ -22,6 +23,16 @@ def headline_command(
             help="Date the figures describe, YYYY-MM-DD (default: the newest date in the data).",
         ),
     ] = None,
+    base_year: Annotated[
+        int | None,
+        typer.Option(
+            "--base-year",
+            help="Investment stock in constant USD of this year (default: newest in the data).",
+        ),
+    ] = None,
+    deflator: Annotated[
+        str | None, typer.Option("--deflator", help="Deflator series to convert with.")
+    ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
     ] = Format.table,
@@ -33,7 +44,9 @@ def headline_command(
 
     workspace = open_workspace(state(ctx).settings())
     try:
-        result = headline(workspace, as_of)
+        result = headline(workspace, as_of, base_year=base_year, deflator=deflator)
+    except InvalidInput as exc:
+        raise with_flags(exc, {"base_year": "--base-year", "deflator": "--deflator"}) from None
     finally:
         workspace.close()
     note = "; ".join((result.as_of_note, *result.notes))

@@ -89,18 +89,50 @@ def init(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     emit(report.as_dict(), rows, fmt, title="beltroad init")
 
 
+BaseYearOption = Annotated[
+    int | None,
+    typer.Option(
+        "--base-year",
+        help="Constant USD of this year (default: the newest base year in the data).",
+    ),
+]
+DeflatorOption = Annotated[
+    str | None,
+    typer.Option("--deflator", help="Deflator series to convert with (default: DAC, GDPDEF, WDI)."),
+]
+MONEY_FLAGS = {"base_year": "--base-year", "deflator": "--deflator"}
+
+
 @app.command()
-def summary(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
-    """Show what the registry holds: counts, commitments and datasets."""
+def summary(
+    ctx: typer.Context,
+    base_year: BaseYearOption = None,
+    deflator: DeflatorOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Show what the registry holds: counts, commitments (one base year) and datasets."""
+    from beltroad.cli.output import with_flags
+    from beltroad.errors import InvalidInput
     from beltroad.services.summary import portfolio_summary
     from beltroad.services.workspace import open_workspace
 
     workspace = open_workspace(state(ctx).settings())
     try:
-        result = portfolio_summary(workspace)
+        result = portfolio_summary(workspace, base_year=base_year, deflator=deflator)
+    except InvalidInput as exc:
+        raise with_flags(exc, MONEY_FLAGS) from None
     finally:
         workspace.close()
-    emit(result.as_dict(), result.rows(), fmt, title="portfolio summary", note=result.label)
+    notes = list(result.money["notes"]) if result.money else []
+    if result.label:
+        notes.append(result.label)
+    emit(
+        result.as_dict(),
+        result.rows(),
+        fmt,
+        title="portfolio summary",
+        note="\n".join(notes) or None,
+    )
 
 
 @app.command()

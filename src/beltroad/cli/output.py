@@ -13,6 +13,7 @@ never wrap across lines.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -25,6 +26,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from beltroad.errors import InvalidInput
 from beltroad.spreadsheet import guard_cell, guard_row
 
 
@@ -199,3 +201,19 @@ def _cell(value: Any, kind: str = "number", label: str = "") -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+def with_flags(exc: InvalidInput, flags: Mapping[str, str]) -> InvalidInput:
+    """``exc`` with each service field it names replaced by the option that sets it.
+
+    Services name fields (``base_year``); a user of the command line knows them as options
+    (``--base-year``). The problems keep their reasons, files, rows and values.
+    """
+    problems = tuple(
+        dataclasses.replace(p, field=flags.get(p.field, p.field)) if p.field else p
+        for p in exc.problems
+    )
+    if not problems:
+        return exc
+    message = "; ".join(p.describe() for p in problems)
+    return InvalidInput(message, hint=exc.hint, problems=problems)

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from beltroad.cli.output import Format, emit
+from beltroad.cli.output import Format, emit, with_flags
+from beltroad.errors import InvalidInput
 
 #: Breakdown rows per dimension in the table view (JSON and CSV have them all).
 TABLE_ROWS = 10
@@ -55,6 +56,15 @@ def stress_command(
     no_store: Annotated[
         bool, typer.Option("--no-store", help="Do not record the run in scenario_runs.")
     ] = False,
+    base_year: Annotated[
+        int | None,
+        typer.Option(
+            "--base-year", help="EAD in constant USD of this year (default: newest in the data)."
+        ),
+    ] = None,
+    deflator: Annotated[
+        str | None, typer.Option("--deflator", help="Deflator series to convert with.")
+    ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
     ] = Format.table,
@@ -78,7 +88,11 @@ def stress_command(
             rule=rule,
             config_path=config,
             store_run=not no_store,
+            base_year=base_year,
+            deflator=deflator,
         )
+    except InvalidInput as exc:
+        raise with_flags(exc, {"base_year": "--base-year", "deflator": "--deflator"}) from None
     finally:
         workspace.close()
     payload = run.as_dict()

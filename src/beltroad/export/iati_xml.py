@@ -392,7 +392,9 @@ class _Writer:
             value_element = etree.SubElement(element, "value")
             if currency:
                 value_element.set("currency", currency)
-            value_element.set("value-date", transaction.date.isoformat())
+            value_element.set(
+                "value-date", (transaction.value_date or transaction.date).isoformat()
+            )
             value_element.text = decimal_text(value)
             if note:
                 notes.append(note)

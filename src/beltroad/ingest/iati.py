@@ -14,8 +14,9 @@ never touched; a DOCTYPE or ENTITY declaration is refused before the parser sees
 raise :class:`~beltroad.errors.InvalidInput` naming the file and line: the import service then
 rolls back whatever the activities before the error had written.
 
-Money: the original currency and value. ``usd_nominal`` is set only when the currency is USD;
-beltroad invents no exchange rates, so other currencies stay unconverted (``usd_constant`` None).
+Money: the original currency and value, and the value date where it is not the transaction date.
+``usd_nominal`` is set only when the currency is USD: other currencies are converted at query time,
+at the rate of their value date (``beltroad.analytics.money``), never at import.
 """
 
 from __future__ import annotations
@@ -1094,8 +1095,12 @@ class _Activity:
                 when = _iso_text(raw_date) if raw_date is not None else None
                 if when is None:
                     when = _iso(date_element, "transaction/transaction-date")
+            raw_value_date = value_element.get("value-date")
+            value_date = _iso_text(raw_value_date) if raw_value_date is not None else None
             if when is None:  # IATI's fallback: the value date
-                when = _iso(value_element, "transaction/value/@value-date", "value-date")
+                when = value_date or _iso(
+                    value_element, "transaction/value/@value-date", "value-date"
+                )
             provider_org = receiver_org = None
             if provider is not None:
                 provider_org = (
@@ -1116,6 +1121,8 @@ class _Activity:
                     Money(currency, value, value if currency == "USD" else None),  # _money
                     provider_org,
                     receiver_org,
+                    # The day the value converts at, kept only where it is another day.
+                    value_date if value_date != when else None,
                 )
             )
         self._transaction_types = types

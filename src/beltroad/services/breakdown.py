@@ -10,10 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from beltroad.analytics import breakdown as aggregates
+from beltroad.analytics import money as converted
 from beltroad.analytics.breakdown import DIMENSIONS, MEASURES, RULES, BreakdownQuery
 from beltroad.engines.corridors import RULE as CORRIDOR_RULE
 from beltroad.errors import InvalidInput
+from beltroad.services import money
 from beltroad.services.overlaps import precedence_label
 from beltroad.services.portfolio import portfolio_snapshot
 from beltroad.services.workspace import Workspace
@@ -42,6 +46,10 @@ class Breakdown:
     synthetic: bool = False
     set_aside: int = 0
     precedence: str = ""
+    money: dict[str, Any] | None = None
+    totals_by_basis: list[dict[str, Any]] = field(default_factory=list)
+    #: datasets none of whose records reports the measure (AidData has no disbursements)
+    not_reported_by: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -60,6 +68,9 @@ class Breakdown:
                 "reason": "the same project counts from a dataset of higher precedence",
                 "precedence": self.precedence,
             },
+            "money": self.money,
+            "totals_by_basis": self.totals_by_basis,
+            "not_reported_by": self.not_reported_by,
         }
         if "corridor" in self.by or "corridor" in self.filters:
             result["corridor_rule"] = CORRIDOR_RULE
@@ -79,9 +90,9 @@ def parse_filters(items: Sequence[str]) -> tuple[tuple[str, Any], ...]:
         dim = dim.strip()
         if not sep:
             raise InvalidInput.at(
-                "expected DIM=VALUE, for example country=PAK", field="--filter", value=item
+                "expected DIM=VALUE, for example country=PAK", field="filter", value=item
             )
-        _check_dimension(dim, "--filter")
+        _check_dimension(dim, "filter")
         value = raw.strip()
         if value.lower() in _NULL_WORDS:
             parsed.append((dim, aggregates.UNSPECIFIED))
@@ -90,7 +101,7 @@ def parse_filters(items: Sequence[str]) -> tuple[tuple[str, Any], ...]:
                 parsed.append((dim, int(value)))
             except ValueError:
                 raise InvalidInput.at(
-                    f"expected a whole number for {dim}", field="--filter", value=item
+                    f"expected a whole number for {dim}", field="filter", value=item
                 ) from None
         elif dim == "country":
             parsed.append((dim, value.upper()))
@@ -116,49 +127,127 @@ def breakdown(
     rule: str = "aiddata",
     filters: Sequence[str] = (),
     split_counts: bool = False,
+    base_year: int | None = None,
+    deflator: str | None = None,
 ) -> Breakdown:
-    """Group the portfolio by ``by`` (one or more dimensions) and sum ``measure`` per group."""
+    """Group the portfolio by ``by`` (one or more dimensions) and sum ``measure`` per group.
+
+    Amounts are converted to constant ``base_year`` USD (default: the newest base year in the
+    data); where no deflator is loaded, amounts on other bases are grouped by ``basis`` and
+    totalled per basis, never added together.
+    """
     dims = [d.strip() for d in by if d.strip()]
     if not dims:
         raise InvalidInput.at(
-            f"name at least one dimension (one of {', '.join(DIMENSIONS)})", field="--by", value=""
+            f"name at least one dimension (one of {', '.join(DIMENSIONS)})", field="by", value=""
         )
     for dim in dims:
-        _check_dimension(dim, "--by")
+        _check_dimension(dim, "by")
     if len(set(dims)) != len(dims):
-        raise InvalidInput.at("a dimension is named twice", field="--by", value=",".join(dims))
+        raise InvalidInput.at("a dimension is named twice", field="by", value=",".join(dims))
     if measure not in MEASURES:
         raise InvalidInput.at(
             f"unknown measure (expected one of {', '.join(MEASURES)})",
-            field="--measure",
+            field="measure",
             value=measure,
         )
     if rule not in RULES:
         raise InvalidInput.at(
-            f"unknown rule (expected one of {', '.join(RULES)})", field="--rule", value=rule
+            f"unknown rule (expected one of {', '.join(RULES)})", field="rule", value=rule
         )
+    if base_year is not None:
+        money.check_base_year(base_year)
     parsed = parse_filters(filters)
+    with workspace.reading() as connection:
+        snapshot = portfolio_snapshot(workspace, connection)
+        data = money.load_conversion_data(connection)
+    target = base_year if base_year is not None else money.default_base_year(snapshot)
+    notes: money.MoneyNotes | None = None
+    amounts = None
+    columns = None
+    if measure != "projects" and target is not None:
+        conversion = money.conversion_for(data, target, deflator)
+        amounts = money.amounts_for(snapshot, measure, conversion)
+        columns = {"basis": amounts.basis}
+        counted = _counted(snapshot, rule)
+        notes = money.describe(
+            amounts,
+            conversion,
+            data,
+            counted=counted,
+            default=base_year is None,
+            aiddata_constant=measure == "commitment",
+        )
+        if notes.bases_reported_separately and "basis" not in dims:
+            dims = [*dims, "basis"]
     query = BreakdownQuery(
         by=tuple(dims), measure=measure, rule=rule, filters=parsed, split_counts=split_counts
     )
-    result = aggregates.breakdown(portfolio_snapshot(workspace), query)
-    years = result.base_years
-    base_year: int | list[int] | None = (
-        None if not years else years[0] if len(years) == 1 else list(years)
-    )
+    values = None if amounts is None else amounts.values
+    result = aggregates.breakdown(snapshot, query, amounts=values, columns=columns)
+    total = _clean({"projects": result.projects, "amount": result.amount}, split_counts)
+    totals_by_basis: list[dict[str, Any]] = []
+    shown_year: int | list[int] | None = target if measure != "commitment-nominal" else None
+    if notes is not None and notes.bases_reported_separately:
+        per_basis = aggregates.breakdown(
+            snapshot,
+            BreakdownQuery(by=("basis",), measure=measure, rule=rule, filters=parsed),
+            amounts=values,
+            columns=columns,
+        )
+        totals_by_basis = [_clean(r, False) for r in per_basis.rows if r["basis"] is not None]
+        total["amount"] = None  # never one figure over several bases
+        total["amount_note"] = "several price bases: see totals_by_basis"
+    rows = [_clean(r, split_counts) for r in result.rows]
+    if amounts is not None:
+        _mark_unknown(snapshot, query, amounts, columns, rows)
+    not_reporting: list[str] = []
+    if measure == "disbursement":
+        reporting = converted.reporting_datasets(snapshot, (3, 4))
+        column = snapshot.project_columns["dataset"]
+        not_reporting = sorted(str(v) for v in column.values if v not in reporting)
     return Breakdown(
         by=dims,
         measure=measure,
         rule=rule,
-        base_year=base_year,
-        rows=[_clean(r, split_counts) for r in result.rows],
-        total=_clean({"projects": result.projects, "amount": result.amount}, split_counts),
+        base_year=shown_year,
+        rows=rows,
+        total=total,
         split_counts=split_counts,
         filters={dim: value for dim, value in parsed},
         synthetic=result.synthetic_projects > 0,
         set_aside=result.set_aside,
         precedence=precedence_label(workspace.settings),
+        money=None if notes is None else notes.as_dict(),
+        totals_by_basis=totals_by_basis,
+        not_reported_by=not_reporting,
     )
+
+
+def _mark_unknown(
+    snapshot: Any,
+    query: BreakdownQuery,
+    amounts: converted.Amounts,
+    columns: Any,
+    rows: list[dict[str, Any]],
+) -> None:
+    """Say why a group has no amount: its projects' amounts are unconvertible, or unknown."""
+    if all(r.get("amount") is not None for r in rows):
+        return
+    flags = np.where(amounts.status == converted.UNCONVERTIBLE, 1.0, np.nan)
+    marked = aggregates.breakdown(snapshot, query, amounts=flags, columns=columns)
+    keys = {tuple(r[d] for d in query.by): r["amount"] for r in marked.rows}
+    for row in rows:
+        if row.get("amount") is None:
+            hit = keys.get(tuple(row[d] for d in query.by))
+            row["amount_status"] = "unconvertible" if hit else "not reported"
+
+
+def _counted(snapshot: Any, rule: str) -> Any:
+    counted = np.asarray(snapshot.counted)  # each project once across datasets
+    if rule == "aiddata":
+        return counted & np.asarray(snapshot.keep_aiddata)
+    return counted
 
 
 def _clean(row: dict[str, Any], split_counts: bool) -> dict[str, Any]:

@@ -241,8 +241,7 @@ def _write_summary(
     lines += [f"| {k.replace('_', ' ')} | {v:,} |" for k, v in summary.counts.items()]
     lines += [
         "",
-        f"Commitments: USD {summary.commitments_usd_constant:,.0f}"
-        + (f" (constant {summary.base_year} USD)" if summary.base_year else "")
+        f"Commitments: {summary.commitments_text()}"
         + f" over {summary.projects_counted:,} projects. Rule: {summary.rule}.",
         "",
         f"## Headline figures as of {figures.as_of.isoformat()}, reconciled",

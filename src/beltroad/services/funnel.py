@@ -26,6 +26,7 @@ from beltroad.engines.funnel import (
     funnel_of,
 )
 from beltroad.errors import InvalidInput
+from beltroad.services import money
 from beltroad.services.headline import default_as_of
 from beltroad.services.overlaps import precedence_label
 from beltroad.services.portfolio import portfolio_snapshot
@@ -47,12 +48,15 @@ class FunnelResult:
     synthetic: bool
     as_of_note: str = ""
     set_aside: dict[str, Any] | None = None  # duplicates left out (issue #11)
+    money: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        basis = (self.money or {}).get("basis", {}).get("label", "constant USD")
         return self.funnel.as_dict() | {
             "as_of_note": self.as_of_note,
             "rule": RULES[self.rule],
-            "measure": "amount in constant USD",
+            "measure": f"amount in {basis}",
+            "money": self.money,
             "synthetic": self.synthetic,
             "label": SYNTHETIC_LABEL if self.synthetic else None,
             "set_aside": self.set_aside,
@@ -106,6 +110,8 @@ class FunnelResult:
             f"(no progress since {stalled['cutoff']}, {stalled['months']} months; "
             f"{stalled['no_event_recorded']} with no progress event recorded)"
         )
+        if self.money:
+            parts.extend(self.money["notes"])
         if self.synthetic:
             parts.append(SYNTHETIC_LABEL)
         return "; ".join(parts)
@@ -119,6 +125,8 @@ def funnel(
     worst: int = 10,
     rule: str = "aiddata",
     today: dt.date | None = None,
+    base_year: int | None = None,
+    deflator: str | None = None,
 ) -> FunnelResult:
     """Stages MoU → pipeline → commitment → implementation → completion (plus cancelled and
     suspended), with counts, amounts, conversion, slippage and projects stalled as of a date.
@@ -138,11 +146,14 @@ def funnel(
         )
     if worst < 0:
         raise InvalidInput.at("must be 0 or more", field="worst", value=worst)
+    if base_year is not None:
+        money.check_base_year(base_year)
     # One transaction for the snapshot's generation check and the labels, so a project listed is
     # never one deleted or renamed since the snapshot's state.
     with workspace.reading() as connection, consistent(connection):
         snapshot = portfolio_snapshot(workspace, connection)
-        columns = funnel_columns(snapshot, rule=rule)
+        values, notes = _converted(connection, snapshot, rule, base_year, deflator)
+        columns = funnel_columns(snapshot, rule=rule, amounts=values)
         day, as_of_note = default_as_of(
             as_of,
             _newest_event(columns),
@@ -168,6 +179,7 @@ def funnel(
             "reason": "the same project counts from a dataset of higher precedence",
             "precedence": precedence_label(workspace.settings),
         },
+        money=None if notes is None else notes.as_dict(),
     )
 
 
@@ -178,9 +190,45 @@ def _newest_event(columns: FunnelColumns) -> dt.date | None:
     return known.max().astype(dt.date) if known.size else None
 
 
-def funnel_columns(snapshot: Snapshot, *, rule: str = "aiddata") -> FunnelColumns:
+def _converted(
+    connection: Any, snapshot: Snapshot, rule: str, base_year: int | None, deflator: str | None
+) -> tuple[npt.NDArray[np.float64] | None, money.MoneyNotes | None]:
+    """Commitments on the target basis; amounts left on another basis (no deflator) count
+    nothing in the funnel's sums, and the notes say how many were set aside."""
+    target = base_year if base_year is not None else money.default_base_year(snapshot)
+    if target is None:
+        return None, None
+    data = money.load_conversion_data(connection)
+    conversion = money.conversion_for(data, target, deflator)
+    amounts = money.amounts_for(snapshot, "commitment", conversion)
+    counted = np.asarray(snapshot.counted)  # duplicates set aside never count (issue #11)
+    if rule == "aiddata":
+        counted = counted & np.asarray(snapshot.keep_aiddata)
+    notes = money.describe(
+        amounts, conversion, data, counted=counted, default=base_year is None, aiddata_constant=True
+    )
+    values = np.asarray(amounts.values, dtype=np.float64).copy()
+    if notes.bases_reported_separately:
+        on_target = np.asarray(amounts.basis.codes) == amounts.basis.code_of(amounts.target.label)
+        aside = int(np.sum(counted & ~on_target & ~np.isnan(values)))
+        values[~on_target] = np.nan
+        notes.notes.append(
+            f"{aside} projects on other bases ({', '.join(notes.bases_reported_separately)}) "
+            "add nothing to the funnel's amounts"
+        )
+    return values, notes
+
+
+def funnel_columns(
+    snapshot: Snapshot,
+    *,
+    rule: str = "aiddata",
+    amounts: npt.NDArray[np.float64] | None = None,
+) -> FunnelColumns:
     """The funnel's columns of the projects counted under ``rule``, in id order (the order that
-    makes amount totals the same floats on every run and back end), keyed by project id."""
+    makes amount totals the same floats on every run and back end), keyed by project id.
+    ``amounts`` (one per project row, converted to one basis) replaces the published constant
+    amounts."""
     # A record set aside as the same project as another dataset's never counts (issue #11).
     keep: npt.NDArray[np.bool_] = np.asarray(snapshot.counted)
     if rule == "aiddata":
@@ -194,7 +242,7 @@ def funnel_columns(snapshot: Snapshot, *, rule: str = "aiddata") -> FunnelColumn
 
     stage, status = snapshot.project_columns["stage"], snapshot.project_columns["status"]
     stages = [STAGES.index(v) if v in STAGES else NO_STAGE for v in stage.values]
-    amount = np.asarray(snapshot.amount_constant)[keep]
+    amount = np.asarray(snapshot.amount_constant if amounts is None else amounts)[keep]
     return FunnelColumns(
         key=np.asarray(snapshot.project_ids)[keep],
         stage=_decoded(stage, stages, NO_STAGE)[keep],

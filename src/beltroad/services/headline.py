@@ -7,12 +7,14 @@ China (the initiator) and Italy (exited 2023-06-12 in that file).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from beltroad.engines.headline import ReportedFigure, format_figure, reconcile
 from beltroad.errors import InvalidInput
+from beltroad.services import money
 from beltroad.services.summary import SYNTHETIC_LABEL
 from beltroad.services.workspace import Workspace
 from beltroad.storage import headline as queries
@@ -161,14 +163,23 @@ def default_as_of(
 
 
 def headline(
-    workspace: Workspace, as_of: str | dt.date | None = None, *, today: dt.date | None = None
+    workspace: Workspace,
+    as_of: str | dt.date | None = None,
+    *,
+    today: dt.date | None = None,
+    base_year: int | None = None,
+    deflator: str | None = None,
 ) -> Headline:
     """Compute the headline figures as of a date and reconcile each with the reported statistic.
 
     ``as_of`` left out is the newest date of the registry's partnerships, documents, enterprises
-    and zones (``as_of_note`` says so). An empty registry is a result: zeros, with a note saying
-    why.
+    and zones (``as_of_note`` says so). The investment stock is in constant ``base_year`` USD
+    (default: the newest base year of the stocks): stocks of other base years are converted, or
+    left out and named, never added as they stand. An empty registry is a result: zeros, with a
+    note saying why.
     """
+    if base_year is not None:
+        money.check_base_year(base_year)
     with workspace.reading() as connection:
         day, as_of_note = default_as_of(
             as_of,
@@ -177,6 +188,21 @@ def headline(
             what="partnerships, documents, enterprises and zones",
         )
         enterprises, stock = queries.enterprises(connection, day)
+        if len(stock.base_years) > 1 or (
+            base_year is not None and stock.base_years not in ((), (base_year,))
+        ):
+            value, stock_year, stock_notes = money.convert_year_totals(
+                connection,
+                queries.stock_by_base_year(connection, day),
+                base_year=base_year,
+                deflator=deflator,
+            )
+            stock = dataclasses.replace(
+                stock,
+                value=value,
+                notes=(*stock.notes, *stock_notes),
+                base_years=() if stock_year is None else (stock_year,),
+            )
         figures = {
             "partner_countries": queries.partners(connection, day, countries=True),
             "partner_organizations": queries.partners(connection, day, countries=False),

@@ -29,11 +29,12 @@ from beltroad.records import (
     PartnershipRecord,
     PortRecord,
     ProjectRecord,
+    RateRecord,
     Record,
 )
 from beltroad.services import overlaps as overlap_links
 from beltroad.services.workspace import Workspace
-from beltroad.storage import generation, import_lock, inventory, writes
+from beltroad.storage import generation, import_lock, inventory, rates, writes
 from beltroad.storage import overlaps as overlap_store
 
 OnError = Literal["fail", "skip"]
@@ -53,6 +54,10 @@ IMPORTERS: dict[str, str] = {
     "imf-debt": "beltroad.ingest.indicators:ImfDebtImporter",
     "wpi": "beltroad.ingest.ports:WpiImporter",
     "naturalearth": "beltroad.ingest.naturalearth:NaturalEarthImporter",
+    "deflator-fred": "beltroad.ingest.rates:FredDeflatorImporter",
+    "deflator-dac": "beltroad.ingest.rates:DacDeflatorImporter",
+    "deflator-wdi": "beltroad.ingest.rates:WdiDeflatorImporter",
+    "fx-imf": "beltroad.ingest.rates:ImfRatesImporter",
 }
 
 BATCH = 2000
@@ -295,6 +300,8 @@ def _identity(record: Record) -> tuple[type, str] | None:
         return (CountryProfileRecord, record.iso3)
     if isinstance(record, IndicatorRecord):
         return (IndicatorRecord, f"{record.iso3}/{record.indicator}/{record.period}")
+    if isinstance(record, RateRecord):
+        return (RateRecord, f"{record.series}/{record.currency}/{record.year}")
     return None
 
 
@@ -304,6 +311,7 @@ WRITERS: dict[type, Callable[[Connection, Any], writes.WriteCounts]] = {
     IndicatorRecord: writes.write_indicators,
     PortRecord: writes.write_ports,
     CountryProfileRecord: writes.write_country_profiles,
+    RateRecord: rates.write_rates,
 }
 
 

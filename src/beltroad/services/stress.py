@@ -20,6 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from beltroad.engines.corridors import RULE as CORRIDOR_RULE
 from beltroad.engines.corridors import attribute
 from beltroad.engines.scenario import Scenario, parse_scenario
@@ -28,7 +30,9 @@ from beltroad.errors import DataUnavailable, InvalidInput, NotFound
 from beltroad.executors import DEFAULT_CONNECT_TIMEOUT, Executor, make_executor
 from beltroad.reference.countries import load_countries
 from beltroad.reference.passages import PASSAGES
+from beltroad.services import money
 from beltroad.services.overlaps import precedence_label
+from beltroad.services.portfolio import portfolio_snapshot
 from beltroad.services.workspace import Workspace
 from beltroad.storage import exposures as store
 from beltroad.storage import overlaps as overlap_store
@@ -245,7 +249,8 @@ class StressRun:
                 "scenario_kind": self.scenario.kind,
                 "description": self.scenario.description,
                 "rule": self.rule,
-                "measure": "EAD in constant USD",
+                "measure": "EAD in "
+                + (f"constant {self.base_years[0]} USD" if self.base_years else "constant USD"),
                 "base_year": self.base_years[0] if len(self.base_years) == 1 else self.base_years,
                 "executor": self.executor,
                 "config_version": self.config_version,
@@ -379,6 +384,8 @@ def run_stress_test(
     rule: str = "aiddata",
     config_path: Path | None = None,
     store_run: bool = True,
+    base_year: int | None = None,
+    deflator: str | None = None,
 ) -> StressRun:
     """Run the scenario file against the registry's portfolio and store the run."""
     if not 1 <= scenarios <= MAX_SCENARIOS:
@@ -394,6 +401,8 @@ def run_stress_test(
         raise InvalidInput.at(
             f"unknown rule (expected one of {', '.join(RULES)})", field="--rule", value=rule
         )
+    if base_year is not None:
+        money.check_base_year(base_year)
     config = load_config(config_path)
     notes: list[str] = []
     with workspace.reading() as connection:
@@ -402,6 +411,14 @@ def run_stress_test(
             scenario_path, regions={r for r in regions.values() if r is not None}
         )
         projects = store.project_money(connection, rule=rule)
+        # Exposures on one price basis: commitments and disbursements converted, never mixed.
+        snapshot = portfolio_snapshot(workspace, connection)
+        keep = np.isin(np.asarray(snapshot.project_ids), [p.id for p in projects])
+        _, conversion = money.put_on_one_basis(
+            connection, snapshot, projects, base_year=base_year, deflator=deflator, counted=keep
+        )
+        if conversion is not None:
+            notes.extend(conversion.notes)
         corridors = store.corridor_members(connection)
         points = store.project_points(connection)
         set_aside = overlap_store.set_aside_counts(connection)

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
+from beltroad.services import money
 from beltroad.services.overlaps import set_aside_note
+from beltroad.services.portfolio import portfolio_snapshot
 from beltroad.services.workspace import Workspace
 from beltroad.storage import inventory
 
@@ -17,6 +21,8 @@ class Summary:
     database: str
     counts: dict[str, int]
     synthetic: dict[str, int]
+    #: the commitments on the target basis (constant ``base_year`` USD); when no deflator is
+    #: loaded, amounts on other bases are in ``commitments_by_basis`` and NOT in this figure
     commitments_usd_constant: float
     base_year: int | None
     projects_counted: int
@@ -25,6 +31,16 @@ class Summary:
     reported: list[dict[str, Any]] = field(default_factory=list)
     # Records left out of the totals as the same project as another dataset's (issue #11).
     set_aside: dict[str, Any] = field(default_factory=dict)
+    commitments_by_basis: list[dict[str, Any]] = field(default_factory=list)
+    money: dict[str, Any] | None = None
+
+    def commitments_text(self) -> str:
+        """``USD 1,234 (constant 2021 USD)``, one figure per basis, never one sum over several."""
+        if not self.commitments_by_basis:
+            return "USD 0"
+        return " and ".join(
+            f"USD {b['amount']:,.0f} ({b['basis']})" for b in self.commitments_by_basis
+        )
 
     @property
     def uses_synthetic(self) -> bool:
@@ -43,12 +59,16 @@ class Summary:
             {"measure": name, "value": value} for name, value in self.counts.items()
         ]
         rows.append({"measure": "synthetic_projects", "value": self.synthetic["projects"]})
-        rows.append(
-            {
-                "measure": f"commitments_usd_constant_{self.base_year or ''}".rstrip("_"),
-                "value": round(self.commitments_usd_constant, 2),
-            }
-        )
+        for part in self.commitments_by_basis or [
+            {"basis": f"constant {self.base_year} USD", "amount": self.commitments_usd_constant}
+        ]:
+            name = str(part["basis"]).replace("constant ", "usd_constant_").replace(" USD", "")
+            rows.append(
+                {
+                    "measure": f"commitments_{name}".replace("nominal", "usd_nominal"),
+                    "value": round(float(part["amount"]), 2),
+                }
+            )
         rows.append({"measure": "projects_counted", "value": self.projects_counted})
         rows.append({"measure": "rule", "value": self.rule})
         if self.set_aside:
@@ -59,16 +79,55 @@ class Summary:
         return rows
 
 
-def portfolio_summary(workspace: Workspace) -> Summary:
-    """Counts per entity, commitments under the aggregation rule, datasets and sources."""
+def portfolio_summary(
+    workspace: Workspace, *, base_year: int | None = None, deflator: str | None = None
+) -> Summary:
+    """Counts per entity, commitments under the aggregation rule, datasets and sources.
+
+    Commitments are converted to constant ``base_year`` USD (default: the newest base year in
+    the data); without a deflator, each other basis is totalled on its own.
+    """
+    if base_year is not None:
+        money.check_base_year(base_year)
     with workspace.reading() as connection:
-        amount, base_year, counted = inventory.commitment_total(connection)
+        snapshot = portfolio_snapshot(workspace, connection)
+        data = money.load_conversion_data(connection)
+        target = base_year if base_year is not None else money.default_base_year(snapshot)
+        # The aggregation rule, each project once across datasets (duplicates set aside).
+        counted_mask = np.asarray(snapshot.keep_aiddata) & np.asarray(snapshot.counted)
+        amount, counted = 0.0, int(counted_mask.sum())
+        by_basis: list[dict[str, Any]] = []
+        notes = None
+        if target is not None:
+            conversion = money.conversion_for(data, target, deflator)
+            amounts = money.amounts_for(snapshot, "commitment", conversion)
+            notes = money.describe(
+                amounts,
+                conversion,
+                data,
+                counted=counted_mask,
+                default=base_year is None,
+                aiddata_constant=True,
+            )
+            codes = np.asarray(amounts.basis.codes)
+            for code, label in enumerate(amounts.basis.values):
+                mask = counted_mask & (codes == code) & ~np.isnan(amounts.values)
+                if mask.any():
+                    by_basis.append(
+                        {
+                            "basis": label,
+                            "amount": float(amounts.values[mask].sum()),
+                            "projects": int(mask.sum()),
+                        }
+                    )
+            by_basis.sort(key=lambda b: (b["basis"] != amounts.target.label, b["basis"]))
+            amount = sum(b["amount"] for b in by_basis if b["basis"] == amounts.target.label)
         return Summary(
             database=workspace.database_label,
             counts=inventory.record_counts(connection),
             synthetic=inventory.synthetic_counts(connection),
             commitments_usd_constant=amount,
-            base_year=base_year,
+            base_year=target,
             projects_counted=counted,
             rule=(
                 "aiddata: records recommended for aggregates, umbrella records excluded, "
@@ -88,4 +147,6 @@ def portfolio_summary(workspace: Workspace) -> Summary:
             ],
             reported=inventory.reported_statistics(connection),
             set_aside=set_aside_note(workspace, connection).as_dict(),
+            commitments_by_basis=by_basis,
+            money=None if notes is None else notes.as_dict(),
         )

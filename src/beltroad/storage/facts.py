@@ -21,6 +21,7 @@ from beltroad.reference.iati import ParticipationRole, TransactionType
 from beltroad.storage.generation import Generation, current
 
 DISBURSEMENT = int(TransactionType.DISBURSEMENT)
+EXPENDITURE = int(TransactionType.EXPENDITURE)
 COMMITMENT = int(TransactionType.OUTGOING_COMMITMENT)
 #: An unknown date among the day numbers: the smallest int32, so it never wins a maximum.
 NO_DAY = -(2**31)
@@ -42,6 +43,16 @@ PROJECT_COLUMNS: tuple[str, ...] = (
     "amount_base_year",
     "is_synthetic",
     "stage",
+)
+MONEY_COLUMNS: tuple[str, ...] = (
+    "project_id",
+    "type",
+    "currency",
+    "value",
+    "usd",
+    "usd_constant",
+    "base_year",
+    "day",
 )
 #: Project dates, read as day numbers (see :func:`_day`).
 DATE_COLUMNS: tuple[str, ...] = ("planned_start", "actual_start", "planned_end", "actual_end")
@@ -67,6 +78,9 @@ class FactRows:
     set_aside: tuple[int, ...] = ()
     locations: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # project_id, lat, lon
     corridor_members: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # iso3, corridor_id
+    #: Commitment, disbursement and expenditure transactions with their own currency, value and
+    #: day, for conversion at the value's date (see :data:`MONEY_COLUMNS`).
+    money: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
 def _columns(
@@ -188,6 +202,14 @@ def read_facts(connection: Connection) -> FactRows:
             "SELECT iso3, corridor_id FROM corridor_countries ORDER BY iso3, corridor_id",
             ("iso3", "corridor_id"),
         )
+        money = _columns(
+            connection,
+            "SELECT project_id, type, currency, value, usd_nominal, usd_constant, base_year, "  # noqa: S608
+            f"{_known_day(dialect, 'COALESCE(value_date, date)')} FROM transactions "
+            f"WHERE type IN ({COMMITMENT}, {DISBURSEMENT}, {EXPENDITURE}) "  # constants
+            "ORDER BY project_id, id",
+            MONEY_COLUMNS,
+        )
     return FactRows(
         generation,
         projects,
@@ -200,6 +222,7 @@ def read_facts(connection: Connection) -> FactRows:
         set_aside=tuple(set_aside),
         locations=locations,
         corridor_members=corridor_members,
+        money=money,
     )
 
 

@@ -324,3 +324,20 @@ def citations(connection: Connection, names: list[str]) -> dict[str, str | None]
 def synthetic_datasets(connection: Connection) -> list[str]:
     d = models.Dataset
     return list(connection.execute(select(d.name).where(d.is_synthetic.is_(True))).scalars())
+
+
+def stock_by_base_year(connection: Connection, as_of: dt.date) -> dict[int, float]:
+    """Investment stock of the enterprises operating on ``as_of``, summed per base year (the
+    headline converts these few sums to one basis instead of adding them)."""
+    e = models.OverseasEnterprise
+    active = and_(
+        or_(e.established_on.is_(None), e.established_on <= as_of),
+        or_(e.closed_on.is_(None), e.closed_on > as_of),
+        e.stock_base_year.is_not(None),
+    )
+    rows = connection.execute(
+        select(e.stock_base_year, func.sum(e.stock_usd_constant))
+        .where(active)
+        .group_by(e.stock_base_year)
+    ).all()
+    return {int(year): float(total or 0.0) for year, total in rows if year is not None}

@@ -148,6 +148,7 @@ _COUNTED = (
     "cooperation_documents",
     "overseas_enterprises",
     "cooperation_zones",
+    "conversion_rates",
 )
 
 

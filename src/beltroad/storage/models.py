@@ -332,6 +332,8 @@ class Transaction(Base):
     usd_nominal: Mapped[float | None] = mapped_column(Float)
     usd_constant: Mapped[float | None] = mapped_column(Float)
     base_year: Mapped[int | None] = mapped_column(SmallInteger)
+    # IATI's value date, when it differs from ``date``: the day the value converts at.
+    value_date: Mapped[dt.date | None] = mapped_column(Date)
     provider_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     receiver_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -597,6 +599,31 @@ class CountryIndicator(Base):
     value: Mapped[float | None] = mapped_column(Float)
     vintage: Mapped[str] = mapped_column(String(64))
     dataset: Mapped[str] = mapped_column(String(64))
+
+
+class ConversionRate(Base):
+    """One year of a price index (a deflator) or of an annual-average exchange rate.
+
+    ``kind`` is ``deflator`` (``value`` an index, any reference year: only ratios are used) or
+    ``fx-annual`` (``value`` units of ``currency`` per USD). ``observations`` is how many
+    sub-annual values the annual figure averages (4 for a complete year of quarters), NULL when
+    the source gave the annual figure itself. The dataset row holds citation and licence.
+    """
+
+    __tablename__ = "conversion_rates"
+
+    dataset: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    series: Mapped[str] = mapped_column(String(64), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    observations: Mapped[int | None] = mapped_column(SmallInteger)
+    vintage: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (
+        CheckConstraint("kind in ('deflator', 'fx-annual')", name="kind"),
+        CheckConstraint("value > 0", name="value"),
+    )
 
 
 class Scenario(Base):

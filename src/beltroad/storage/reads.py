@@ -201,6 +201,7 @@ def _transaction(row: Any, orgs: dict[int, OrgRef]) -> TransactionRecord:
         ),
         provider=orgs[int(provider)] if provider is not None else None,
         receiver=orgs[int(receiver)] if receiver is not None else None,
+        value_date=row["value_date"],
     )
 
 

@@ -339,6 +339,7 @@ _TRANSACTION = (
     "provider_org_id",
     "receiver_org_id",
     "is_synthetic",
+    "value_date",
 )
 # Every field of the record is a column (a field added to the record is stored and hashed too).
 _LOAN = ("project_id", *(f.name for f in fields(LoanTermsRecord)))
@@ -461,20 +462,22 @@ def _children(record: ProjectRecord) -> _Children:
     synthetic = record.provenance.is_synthetic
     for t in record.transactions:
         money = t.money
-        transactions.append(
-            (
-                t.type,
-                None if t.date is None else t.date.toordinal(),  # the day number: see _digest
-                money.currency,
-                money.original,
-                money.usd_nominal,
-                money.usd_constant,
-                money.base_year,
-                t.provider.key if t.provider else None,
-                t.receiver.key if t.receiver else None,
-                synthetic,
-            )
+        row: tuple[Any, ...] = (
+            t.type,
+            None if t.date is None else t.date.toordinal(),  # the day number: see _digest
+            money.currency,
+            money.original,
+            money.usd_nominal,
+            money.usd_constant,
+            money.base_year,
+            t.provider.key if t.provider else None,
+            t.receiver.key if t.receiver else None,
+            synthetic,
         )
+        if t.value_date is not None and t.value_date != t.date:
+            # Only then: rows without one keep the content (and hash) they always had.
+            row = (*row, t.value_date.toordinal())
+        transactions.append(row)
     loan = None if record.loan_terms is None else _loan_values(record.loan_terms)
     locations = [_location_values(loc) for loc in record.locations]
     return _Children(countries, regions, sectors, participations, transactions, loan, locations)
@@ -721,6 +724,11 @@ def _write_children(
                     None if provider is None else org_ids[provider],
                     None if receiver is None else org_ids[receiver],
                     t[9] if adapt_flag is None else adapt_flag(t[9]),
+                    None
+                    if len(t) < 11
+                    else stored_dates[t[10]]
+                    if t[10] in stored_dates
+                    else stored_date(t[10]),
                 )
             )
         if children.loan is not None:
