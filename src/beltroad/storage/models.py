@@ -700,3 +700,30 @@ class RiskWarning(Base):
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     detected_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(16), default="open")
+
+
+# --- data quality (issue #11, migration 0005) ------------------------------------------------
+
+
+class RecordFlag(Base):
+    """A quality flag of an imported record: what is readable but inconsistent in it.
+
+    The record itself says ``quality`` ("ok" or its flags' kinds); this table keeps each flag
+    with the source's field, the value as given and the reason, so that ``beltroad data quality``
+    can list them by dataset and kind. A re-import of the record replaces its flags.
+    """
+
+    __tablename__ = "record_flags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(64))
+    record_type: Mapped[str] = mapped_column(String(16))  # project, partnership, port
+    record_id: Mapped[str] = mapped_column(String(160))  # project identifier, else source id
+    title: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    code: Mapped[str] = mapped_column(String(96))
+    row: Mapped[int | None] = mapped_column(Integer)  # row or line in the imported file
+    field: Mapped[str | None] = mapped_column(String(160))
+    value: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    __table_args__ = (Index("ix_record_flags_dataset_kind", "dataset", "kind"),)
