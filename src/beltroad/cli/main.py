@@ -456,7 +456,9 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in args or os.environ.get("BELTROAD_DEBUG", "").lower() in ("1", "true")
     console = stderr_console()
     try:
-        app(args=args, prog_name="beltroad", standalone_mode=False)
+        # Not standalone, click *returns* the code of a command's ``typer.Exit`` instead of
+        # raising it (``data verify`` exiting 1 on a corrupt file): pass that code on.
+        result = app(args=args, prog_name="beltroad", standalone_mode=False)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except typer.Abort:
@@ -486,4 +488,4 @@ def main(argv: list[str] | None = None) -> int:
         )
         console.print(Text("  hint: rerun with --debug for the traceback, and report it"))
         return 1
-    return 0
+    return result if isinstance(result, int) and not isinstance(result, bool) else 0

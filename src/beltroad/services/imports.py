@@ -81,6 +81,8 @@ class ImportReport:
     flagged: dict[str, int] = field(default_factory=dict)
     flagged_records: int = 0
     flags: list[dict[str, Any]] = field(default_factory=list)
+    #: region/income records: they update ``countries``, which keeps no dataset column
+    country_profiles: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -229,7 +231,10 @@ def _run(
             citation=source.citation,
             licence=source.licence,
             is_synthetic=False,
-            records=inventory.dataset_record_count(connection, source.dataset),
+            # Country profiles are counted here: the countries they update carry no dataset
+            # (else Natural Earth would list 0 records).
+            records=inventory.dataset_record_count(connection, source.dataset)
+            + report.country_profiles,
             parameters={"kind": kind, "file": path.name},
             file_sha256=fingerprint.result(),
         )
@@ -285,7 +290,9 @@ def _consume(
             _count_flags(report, rows)
             flag_rows[_dataset_of(record)].extend(rows)
         report.records_valid += 1
-        if isinstance(record, ProjectRecord):
+        if isinstance(record, CountryProfileRecord):
+            report.country_profiles += 1
+        elif isinstance(record, ProjectRecord):
             project_datasets.add(record.provenance.dataset)
         if connection is not None and (not report.rejected or report.on_error == "skip"):
             batch = pending[type(record)]
