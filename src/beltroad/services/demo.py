@@ -205,23 +205,24 @@ def _load_real_data(
         # Multi-file entries: GeoGCDF's location files are read beside the project list;
         # ND-GAIN's three files are three indicators.
         targets = paths if name == "ndgain" else paths[:1]
-        for index, path in enumerate(targets):
-            done = _imported_before(workspace, kind, path, entry.files[index].sha256)
-            if done is not None:
-                # The same file is in the registry already: a second demo changes nothing
-                # (re-importing Natural Earth after GFDC would rewrite the income groups twice).
-                loaded.append(
-                    {
-                        "dataset": name,
-                        "file": entry.files[0].path if len(targets) == 1 else str(path.name),
-                        "records": done.records,
-                        "written": 0,
-                        "flagged": _flagged(workspace, done.name),
-                        "rejected": None,
-                        "citation": entry.citation,
-                    }
-                )
-                continue
+        # The same file(s) in the registry already (the last of them, recorded last): a second
+        # demo changes nothing (re-importing Natural Earth after GFDC would rewrite the income
+        # groups twice, and every import re-stamps its dataset).
+        done = _imported_before(workspace, kind, targets[-1], entry.files[len(targets) - 1].sha256)
+        if done is not None:
+            loaded.append(
+                {
+                    "dataset": name,
+                    "file": entry.files[0].path if len(targets) == 1 else "(all files)",
+                    "records": done.records,
+                    "written": 0,
+                    "flagged": _flagged(workspace, done.name),
+                    "rejected": None,
+                    "citation": entry.citation,
+                }
+            )
+            continue
+        for path in targets:
             try:
                 # Published records import as published (inconsistent ones kept, flagged, as by
                 # default); rows that cannot be read at all (Natural Earth's Antarctica has no
