@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar, dataclass_transform
@@ -73,13 +73,50 @@ class Money:
     base_year: int | None = None
 
 
+#: ``Provenance.quality`` of an imported record in which no check found anything to flag.
+QUALITY_OK = "ok"
+
+
 @_record
 class Provenance:
     dataset: str
     source_record_id: str | None = None
     recommended_for_aggregates: bool | None = None
+    #: "ok", or the kinds of the record's quality flags (``date_order;currency``); None for a
+    #: record no importer checked (synthetic, entered by hand).
     quality: str | None = None
     is_synthetic: bool = False
+
+
+@_record
+class QualityFlag:
+    """A published value that is readable but inconsistent: the record is kept and says so.
+
+    ``code`` is ``<kind>:<detail>`` and never changes once shipped (people filter on it), e.g.
+    ``date_order:actual_end<actual_start``; ``field`` and ``value`` are the source's column and
+    the value as given there (where to look); ``reason`` names every value involved.
+    """
+
+    code: str
+    field: str | None
+    value: str | None
+    reason: str
+
+    @property
+    def kind(self) -> str:
+        return self.code.partition(":")[0]
+
+
+def quality_of(flags: Iterable[QualityFlag]) -> str:
+    """What ``Provenance.quality`` says for a record with ``flags``: "ok" or their kinds.
+
+    >>> quality_of([])
+    'ok'
+    >>> quality_of([QualityFlag("date_order:actual_end<actual_start", None, None, "...")])
+    'date_order'
+    """
+    kinds = sorted({flag.kind for flag in flags})
+    return ";".join(kinds) if kinds else QUALITY_OK
 
 
 @_record

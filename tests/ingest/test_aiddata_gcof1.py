@@ -101,16 +101,20 @@ def test_real_gcof_workbook(sqlite_ws: Workspace) -> None:
     import pandas as pd
 
     path = shared_file(GCOF)
-    report = import_file(sqlite_ws, "gcof1", path, on_error="skip")
+    report = import_file(sqlite_ws, "gcof1", path)
 
-    # Two published rows end before they start (project 493: planned; 44555: actual).
+    # Imported as published: two rows end before they start (project 493: planned; 44555:
+    # actual) and 23 name the currency " D"; all are kept, flagged.
     assert report.rows_read == 5466
-    assert {(e.row, e.field) for e in report.rejected} == {
-        (222, "end_planned"),
-        (5321, "end_actual"),
+    assert report.rejected == []
+    assert report.inserted == 5466
+    dates = {(f["row"], f["field"], f["code"]) for f in report.flags if "date" in f["code"]}
+    assert dates == {
+        (222, "end_planned", "date_order:planned_end<planned_start"),
+        (5321, "end_actual", "date_order:actual_end<actual_start"),
     }
-    assert all("completion before" in e.reason for e in report.rejected)
-    assert report.inserted == 5464
+    assert report.flagged == {"currency": 23, "date_order": 2}
+    assert report.flagged_records == 25
 
     source = pd.read_excel(
         path,
@@ -118,7 +122,7 @@ def test_real_gcof_workbook(sqlite_ws: Workspace) -> None:
         engine="openpyxl",
         usecols=["project_id", "recommended_for_research", "umbrella", "usd_defl_2014"],
     )
-    kept = source[~source["project_id"].isin({493, 44555})]
+    kept = source
     recommended = kept[kept["recommended_for_research"]]
     # AidData's blank-string amounts are unknown: pandas sees them as text, not numbers.
     expected_sum = pd.to_numeric(recommended["usd_defl_2014"], errors="coerce").sum()
@@ -134,18 +138,32 @@ def test_real_gcof_workbook(sqlite_ws: Workspace) -> None:
         umbrellas = connection.execute(
             select(func.count()).where(project.dataset == DATASET, project.is_umbrella.is_(True))
         ).scalar_one()
+        qualities = dict(
+            connection.execute(
+                select(project.source_record_id, project.quality).where(
+                    project.dataset == DATASET, project.quality != "ok"
+                )
+            ).all()
+        )
         check_mekin_hydropower(connection)
         check_regional_record(connection)
-    # 4,373 rows are recommended for research; both rejected rows are among them.
+    assert qualities["493"] == qualities["44555"] == "date_order"
+    assert len(qualities) == 25
+    # 4,373 rows are recommended for research, the two flagged for their dates among them.
     assert int(source["recommended_for_research"].sum()) == 4373
-    assert n_recommended == len(recommended) == 4373 - 2
+    assert n_recommended == len(recommended) == 4373
     assert total == pytest.approx(expected_sum, rel=1e-12)
     assert base_years == 1
     assert umbrellas == int((kept["umbrella"] == 1).sum()) == 399
 
-    again = import_file(sqlite_ws, "gcof1", path, on_error="skip")
+    again = import_file(sqlite_ws, "gcof1", path)
     assert again.records_written == 0
-    assert again.unchanged == 5464
+    assert again.unchanged == 5466
+    assert again.flagged == report.flagged
+
+    strict = import_file(sqlite_ws, "gcof1", path, on_error="skip", strict=True, dry_run=True)
+    assert len(strict.rejected) == 25
+    assert strict.records_valid == 5466 - 25
 
 
 def check_mekin_hydropower(connection: Any) -> None:
@@ -274,7 +292,8 @@ def test_bad_values_are_row_errors_and_nothing_is_written(
     path = gcof_xlsx(tmp_path / "g.xlsx", [row(1), row(2, **changes)])
     before = fingerprint(sqlite_ws)
     with pytest.raises(ImportRejected) as caught:
-        import_file(sqlite_ws, "gcof1", path)
+        # strict: unreadable values are rejected either way; dates out of order only so
+        import_file(sqlite_ws, "gcof1", path, strict=True)
     assert fingerprint(sqlite_ws) == before
     [error] = caught.value.report.rejected
     assert (error.row, error.field) == (3, field)

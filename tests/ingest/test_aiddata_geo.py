@@ -92,7 +92,7 @@ def test_real_geogcdf_with_adm_locations(sqlite_ws: Workspace) -> None:
 
     path = shared_file(PROJECTS)
     adm1_path = shared_file(f"{FOLDER}/GCDF_3.0_ADM1_Locations.csv")
-    report = import_file(sqlite_ws, "gcdf3-geo", path, on_error="skip")
+    report = import_file(sqlite_ws, "gcdf3-geo", path)
 
     source = pd.read_csv(path, dtype=str, keep_default_na=False)
     reversed_dates = pd.to_datetime(source[END], errors="coerce") < pd.to_datetime(
@@ -104,15 +104,16 @@ def test_real_geogcdf_with_adm_locations(sqlite_ws: Workspace) -> None:
         record_at_line = {}
         for entry in reader:
             record_at_line[reader.line_num] = entry["AidData.Record.ID"]
-    # The published list has 13 records that complete before they start: rejected, by name.
-    assert {e.field for e in report.rejected} == {END}
-    assert {record_at_line[e.row] for e in report.rejected if e.row} == set(
+    # The published list has 13 records that complete before they start: kept, flagged.
+    assert report.rejected == []
+    assert {f["field"] for f in report.flags} == {END}
+    assert {record_at_line[f["row"]] for f in report.flags} == set(
         source.loc[reversed_dates, "AidData.Record.ID"]
     )
-    assert len(report.rejected) == 13
-    assert report.inserted == 9404 - 13
+    assert report.flagged == {"date_order": 13}
+    assert report.inserted == 9404
 
-    kept = source[~reversed_dates]
+    kept = source
     adm1_ids = set(pd.read_csv(adm1_path, dtype=str)["id"])
     project, location = models.Project, models.Location
     with sqlite_ws.reading() as connection:
@@ -138,9 +139,9 @@ def test_real_geogcdf_with_adm_locations(sqlite_ws: Workspace) -> None:
             ).all()
         )
         check_luanda_hospital(connection)
-    # 9,285 of the 9,404 projects have an ADM1 centroid; the 13 rejected records all do.
+    # 9,285 of the 9,404 projects have an ADM1 centroid.
     assert len(adm1_ids & set(source["AidData.Record.ID"])) == 9285
-    assert with_adm1 == len(adm1_ids & set(kept["AidData.Record.ID"])) == 9285 - 13
+    assert with_adm1 == 9285
 
     amounts = pd.to_numeric(kept[AMOUNT], errors="coerce")
     expected = amounts.groupby(kept["Sector.Name"].map(DAC3)).sum(min_count=1).dropna()
@@ -151,9 +152,9 @@ def test_real_geogcdf_with_adm_locations(sqlite_ws: Workspace) -> None:
     # Regional records: Africa 13, Multi-Region 3, Asia 2, Oceania 1; no recipient country.
     assert regional == {"298": 13, "998": 3, "798": 2, "889": 1}
 
-    again = import_file(sqlite_ws, "gcdf3-geo", path, on_error="skip")
+    again = import_file(sqlite_ws, "gcdf3-geo", path)
     assert again.records_written == 0
-    assert again.unchanged == 9404 - 13
+    assert again.unchanged == 9404
 
 
 def check_luanda_hospital(connection: Any) -> None:
@@ -316,7 +317,8 @@ def test_bad_values_are_row_errors_and_nothing_is_written(
     path = write_csv(tmp_path / "p.csv", COLUMNS, [project(1), project(2, **changes)])
     before = fingerprint(sqlite_ws)
     with pytest.raises(ImportRejected) as caught:
-        import_file(sqlite_ws, "gcdf3-geo", path)
+        # strict: unreadable values are rejected either way; dates out of order only so
+        import_file(sqlite_ws, "gcdf3-geo", path, strict=True)
     assert fingerprint(sqlite_ws) == before
     [error] = caught.value.report.rejected
     assert (error.row, error.field) == (3, field)

@@ -77,6 +77,26 @@ def test_demo_with_the_mirror_loads_real_data(tmp_path: Path) -> None:
     assert report.summary.counts["partnerships"] == 151
     citations = {d["citation"] for d in report.summary.datasets}
     assert any("AidData" in (c or "") for c in citations)
+    # Issue #11: published records kept as published, the flagged ones said so.
+    assert report.summary.counts["projects"] == 9404
+    assert any("13 record(s) kept as published and flagged" in n for n in report.notes)
+    # The summary comes after the risk refresh that creates the auto entries it counts.
+    assert report.summary.counts["risk_entries"] > 0
+    # Natural Earth's records are country profiles: counted, not 0.
+    records = {d["name"]: d["records"] for d in report.summary.datasets}
+    assert records["naturalearth-110m"] > 150
+
+    # A second run changes nothing and reports the same counts.
+    workspace = open_workspace(settings)
+    with workspace.reading() as connection:
+        first = inventory.table_fingerprint(connection)
+    again = run_demo(settings, allow_download=False)
+    with workspace.reading() as connection:
+        assert inventory.table_fingerprint(connection) == first
+    workspace.close()
+    assert again.summary.counts == report.summary.counts
+    assert {d["name"]: d["records"] for d in again.summary.datasets} == records
+    assert all(item["written"] == 0 for item in again.loaded)
 
 
 def test_cli_demo_no_serve(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -261,6 +261,48 @@ def data_verify(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
         raise typer.Exit(1)
 
 
+@data_app.command("quality")
+def data_quality(
+    ctx: typer.Context,
+    dataset: Annotated[str | None, typer.Option("--dataset", help="Only this dataset.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Only this kind of flag, e.g. date_order.")
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List the quality flags of imported records by dataset and kind, with the records."""
+    from beltroad.services.quality import quality_flags
+    from beltroad.services.workspace import open_workspace
+
+    workspace = open_workspace(state(ctx).settings())
+    try:
+        listing = quality_flags(workspace, dataset=dataset, kind=kind)
+    finally:
+        workspace.close()
+    if fmt is not Format.table:
+        emit(listing.as_dict(), listing.flag_rows(), fmt)
+        return
+    note = None if listing.groups else "no quality flags: every record checked is 'ok'"
+    emit({}, listing.summary_rows(), fmt, title="quality flags by dataset and kind", note=note)
+    for group in listing.groups:
+        # At 80 columns: the reason names the values involved; code and field are in JSON/CSV.
+        rows = [
+            {
+                "row": r["row"],
+                "identifier": r["identifier"],
+                "title": _short(r["title"], 28),
+                "reason": r["reason"],
+            }
+            for r in group.rows()
+        ]
+        emit({}, rows, fmt, title=f"{group.dataset}: {group.kind} ({group.records:,} records)")
+
+
+def _short(value: str | None, width: int) -> str:
+    text = value or ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 @app.command("import")
 def import_(
     ctx: typer.Context,
@@ -273,6 +315,14 @@ def import_(
         str,
         typer.Option("--on-error", help="fail: import nothing if any row is rejected; skip."),
     ] = "fail",
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Reject records with inconsistent values (e.g. completion before start) "
+            "instead of importing them flagged.",
+        ),
+    ] = False,
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="Mapping file (TOML) for `table` imports.")
     ] = None,
@@ -286,7 +336,11 @@ def import_(
     ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Import a data file: validate every row, then write all-or-nothing (or skip bad rows)."""
+    """Import a data file: validate every row, then write all-or-nothing (or skip bad rows).
+
+    Published records whose values are readable but inconsistent are kept and flagged (see
+    `beltroad data quality`); unreadable values reject the row.
+    """
     from beltroad.cli.progress import RichProgress
     from beltroad.services.imports import ImportRejected, import_file
     from beltroad.services.workspace import open_workspace
@@ -306,11 +360,17 @@ def import_(
                 path,
                 dry_run=dry_run,
                 on_error=on_error,  # type: ignore[arg-type]
+                strict=strict,
                 progress=progress,
                 options=options,
             )
     except ImportRejected as exc:
         _import_output(exc.report.as_dict(), fmt)
+        exc.hint = (
+            "see the full list with --dry-run --format json, fix the file, or import the valid "
+            "rows with --on-error skip"
+            + (", or keep flagged rows without --strict" if strict else "")
+        )
         raise
     finally:
         workspace.close()
@@ -325,9 +385,21 @@ def _import_output(payload: dict[str, Any], fmt: Format) -> None:
     if fmt is Format.csv:
         emit(payload, rejected, fmt)
         return
-    rows = [{"item": k, "value": v} for k, v in payload.items() if k != "rejected"]
+    rows = [
+        {"item": k, "value": v}
+        for k, v in payload.items()
+        if k not in ("rejected", "flags", "flagged")
+    ]
     rows.append({"item": "rejected", "value": len(rejected)})
-    emit(payload, rows, fmt, title="import")
+    rows += [{"item": f"flagged: {k}", "value": v} for k, v in payload["flagged"].items()]
+    note = None
+    if payload["flagged"] and not payload["dry_run"]:
+        note = "flagged records, kept as published: beltroad data quality --dataset " + str(
+            payload["dataset"]
+        )
+    elif payload["flagged"]:
+        note = "flagged records, kept as published: see --format json for each flag"
+    emit(payload, rows, fmt, title="import", note=note, note_style=None)
     if rejected:
         emit(payload, rejected[:50], fmt, title="rejected rows (first 50)")
 
@@ -414,7 +486,9 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in args or os.environ.get("BELTROAD_DEBUG", "").lower() in ("1", "true")
     console = stderr_console()
     try:
-        app(args=args, prog_name="beltroad", standalone_mode=False)
+        # Not standalone, click *returns* the code of a command's ``typer.Exit`` instead of
+        # raising it (``data verify`` exiting 1 on a corrupt file): pass that code on.
+        result = app(args=args, prog_name="beltroad", standalone_mode=False)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except typer.Abort:
@@ -452,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         return _internal_error(exc, console)
-    return 0
+    return result if isinstance(result, int) and not isinstance(result, bool) else 0
 
 
 def _internal_error(exc: BaseException, console: Any) -> int:

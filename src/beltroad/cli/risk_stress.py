@@ -22,7 +22,11 @@ def register(risk_app: typer.Typer) -> None:
 def stress_command(
     ctx: typer.Context,
     scenario: Annotated[
-        Path, typer.Argument(help="Scenario TOML file (see src/beltroad/scenarios/).")
+        Path,
+        typer.Argument(
+            help="Scenario TOML file, or a shipped scenario's name: red_sea_closure, "
+            "regional_conflict, sanctions_round."
+        ),
     ],
     scenarios: Annotated[
         int, typer.Option("--scenarios", "-n", help="Number of Monte Carlo scenarios.")

@@ -12,6 +12,7 @@ file's rows into records and row errors.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -42,15 +43,16 @@ from beltroad.ingest.base import (
     ValueProblem,
     blank,
     boolean,
-    check_order,
     date,
     integer,
     number,
+    order_flag,
     text,
 )
 from beltroad.ingest.sheets import no_rows
 from beltroad.progress import Progress
 from beltroad.records import (
+    QUALITY_OK,
     CountrySplit,
     LoanTermsRecord,
     LocationRecord,
@@ -59,8 +61,10 @@ from beltroad.records import (
     Participation,
     ProjectRecord,
     Provenance,
+    QualityFlag,
     RegionSplit,
     TransactionRecord,
+    quality_of,
 )
 from beltroad.reference.countries import resolve_country
 from beltroad.reference.iati import (
@@ -294,6 +298,15 @@ def original_amount(
         return original, raw.upper() if raw else None
     extras["currency_as_given"] = raw
     extras["amount_original_as_given"] = original
+    ctx.flag(
+        QualityFlag(
+            "currency:not_iso4217",
+            currency_column,
+            raw,
+            f"currency {raw!r} is not an ISO 4217 code: the original amount ({original}) is "
+            "kept as given in extras and not used; the USD amounts are",
+        )
+    )
     return None, None
 
 
@@ -318,10 +331,21 @@ def make_money(
 
 
 def check_dates(ctx: RowContext, start: tuple[str, Any], end: tuple[str, Any], which: str) -> None:
-    """A row error when an end date (planned or actual) comes before its start date."""
-    reason = check_order(start[1], end[1], what=f"{which} completion before {which} start")
-    if reason:
-        ctx.fail(end[0], ctx.values.get(end[0]), reason)
+    """A ``date_order`` flag when an end date (planned or actual) comes before its start date.
+
+    AidData publishes such records (2 in GCOF 1.0, 13 in GeoGCDF 3.0) and counts them in its
+    totals, so they are kept as published and flagged, not rejected.
+    """
+    ctx.flag(
+        order_flag(
+            f"date_order:{which}_end<{which}_start",
+            start[1],
+            end[1],
+            what=f"{which} completion before {which} start",
+            field=end[0],
+            value=ctx.values.get(end[0]),
+        )
+    )
 
 
 class Dates(NamedTuple):
@@ -339,7 +363,7 @@ NO_DATES = Dates()
 def read_dates(ctx: RowContext, columns: Mapping[str, str], formats: Sequence[str]) -> Dates:
     """The dates in ``columns`` (a :class:`Dates` field -> its column), read in that order.
 
-    An end before its start (planned, then actual, where both columns are named) is a row error.
+    An end before its start (planned, then actual, where both columns are named) is flagged.
     """
     found = {attr: ctx.get(column, date, formats=formats) for attr, column in columns.items()}
     for which in ("planned", "actual"):
@@ -459,6 +483,7 @@ def build_project(
             dataset=dataset,
             source_record_id=str(record_id),
             recommended_for_aggregates=aggregates_flag(recommended, status_name, umbrella),
+            quality=QUALITY_OK,
         ),
         status=int(status),
         planned_start=dates.planned_start,
@@ -495,7 +520,8 @@ def project_items(
     project: Callable[[RowContext], ProjectRecord | None],
     progress: Progress,
 ) -> Iterator[Item]:
-    """Each row as its project, or as the row errors that kept it out; no rows is a file error."""
+    """Each row as its project (with its quality flags), or as the row errors that kept it out;
+    no rows is a file error."""
     progress.start(f"reading {path.name}")
     seen = 0
     for number_, values in rows:
@@ -505,6 +531,10 @@ def project_items(
         record = project(ctx)
         if record is None:
             yield from ctx.errors
+        elif ctx.flags:
+            quality = quality_of(ctx.flags)
+            provenance = dataclasses.replace(record.provenance, quality=quality)
+            yield Row(number_, dataclasses.replace(record, provenance=provenance), tuple(ctx.flags))
         else:
             yield Row(number_, record)
     progress.finish()

@@ -142,11 +142,22 @@ class GeoGcdf3Importer:
                 progress.start(f"{ADM_FILES[level]} not found: importing without ADM{level}")
                 progress.finish()
                 continue
-            progress.start(f"reading {adm_path.name}")
+            progress.start(f"reading {adm_path.name}", total=_data_lines(adm_path))
             for record_id, location in read_locations(adm_path, level):
                 locations[record_id].append(location)
+                progress.advance()
             progress.finish()
         yield from project_items(path, rows, lambda ctx: _project(ctx, locations), progress)
+
+
+def _data_lines(path: Path) -> int:
+    """The rows of a location file (its lines but the header), for a real progress total.
+
+    No ADM field holds a line break; counting costs one more read of a 1.5 MB file.
+    """
+    data = path.read_bytes()
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    return max(lines - 1, 0)
 
 
 def _csv(path: Path, required: tuple[str, ...]) -> tuple[list[str], Iterator[Any]]:

@@ -15,7 +15,7 @@ from beltroad.errors import InvalidInput, NotFound
 from beltroad.ingest import encodings
 from beltroad.ingest.limits import CsvReader
 from beltroad.progress import NULL_PROGRESS, Progress
-from beltroad.records import Record
+from beltroad.records import QualityFlag, Record
 from beltroad.reference.countries import CountryFact, resolve_country
 
 
@@ -37,10 +37,15 @@ class RowError:
 
 @dataclass(frozen=True)
 class Row:
-    """A valid record and the row or line (or activity number) it came from."""
+    """A valid record, the row or line (or activity number) it came from, and its flags.
+
+    ``flags`` name what is readable but inconsistent in the row (the record's
+    ``provenance.quality`` already says their kinds); a strict import rejects such rows.
+    """
 
     number: int
     record: Record
+    flags: tuple[QualityFlag, ...] = ()
 
 
 Item = Row | RowError
@@ -258,13 +263,41 @@ def check_order(earlier: dt.date | None, later: dt.date | None, *, what: str) ->
     return None
 
 
+def order_flag(
+    code: str,
+    earlier: dt.date | None,
+    later: dt.date | None,
+    *,
+    what: str,
+    field: str | None,
+    value: Any,
+) -> QualityFlag | None:
+    """A quality flag ``code`` when two known dates are in an impossible order, else None.
+
+    Published records keep such dates (AidData's own files have them); the flag says so.
+
+    >>> order_flag("date_order:end<start", dt.date(2020, 1, 2), dt.date(2020, 1, 1),
+    ...            what="end before start", field="end", value="2020-01-01").reason
+    'end before start: 2020-01-01 is before 2020-01-02'
+    """
+    reason = check_order(earlier, later, what=what)
+    if reason is None:
+        return None
+    shown = None if value is None else str(value).strip()
+    return QualityFlag(code, field, shown, reason)
+
+
 class RowContext:
-    """Collects the problems of one row: ``ctx.get(field, parser)`` returns None on error."""
+    """Collects the problems of one row: ``ctx.get(field, parser)`` returns None on error.
+
+    ``errors`` reject the row; ``flags`` keep it and mark what is inconsistent in it.
+    """
 
     def __init__(self, row: int, values: dict[str, Any]) -> None:
         self.row = row
         self.values = values
         self.errors: list[RowError] = []
+        self.flags: list[QualityFlag] = []
 
     def get(self, field: str, parse: Any = text, **kwargs: Any) -> Any:
         raw = self.values.get(field)
@@ -276,6 +309,10 @@ class RowContext:
 
     def fail(self, field: str | None, value: Any, reason: str) -> None:
         self.errors.append(RowError(self.row, field, value, reason))
+
+    def flag(self, found: QualityFlag | None) -> None:
+        if found is not None:
+            self.flags.append(found)
 
 
 def xlsx_rows(

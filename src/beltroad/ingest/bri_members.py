@@ -23,7 +23,7 @@ from beltroad.ingest.base import (
 )
 from beltroad.ingest.sources import registered_source
 from beltroad.progress import NULL_PROGRESS, Progress
-from beltroad.records import CountryProfileRecord, PartnershipRecord, Provenance
+from beltroad.records import QUALITY_OK, CountryProfileRecord, PartnershipRecord, Provenance
 
 DATASET = "gfdc-bri-countries"
 COLUMNS = ("Country", "Country Code", "Likely date of joining", "Likely date of exit")
@@ -47,6 +47,8 @@ class BriMembersImporter:
             exited = ctx.get("Likely date of exit", date)
             if code is not None and text(values.get("Country")) is None:
                 ctx.fail("Country", values.get("Country"), "country name missing")
+            # Rejected, not flagged: the registry holds no partnership that ends before it begins
+            # (a constraint on partnerships), and GFDC's published list has none.
             reason = check_order(joined, exited, what="exit date before joining date")
             if reason:
                 ctx.fail("Likely date of exit", values.get("Likely date of exit"), reason)
@@ -57,7 +59,9 @@ class BriMembersImporter:
             yield Row(
                 number,
                 PartnershipRecord(
-                    provenance=Provenance(dataset=DATASET, source_record_id=code.iso3),
+                    provenance=Provenance(
+                        dataset=DATASET, source_record_id=code.iso3, quality=QUALITY_OK
+                    ),
                     country_iso3=code.iso3,
                     joined_on=joined,
                     exited_on=exited,

@@ -41,13 +41,14 @@ from beltroad.ingest.base import (
     RowError,
     SourceInfo,
     ValueProblem,
-    check_order,
     date,
     number,
+    order_flag,
     require_file,
 )
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import (
+    QUALITY_OK,
     CountrySplit,
     LoanTermsRecord,
     LocationRecord,
@@ -56,9 +57,11 @@ from beltroad.records import (
     Participation,
     ProjectRecord,
     Provenance,
+    QualityFlag,
     RegionSplit,
     SectorSplit,
     TransactionRecord,
+    quality_of,
 )
 from beltroad.reference.countries import resolve_country
 from beltroad.reference.iati import ParticipationRole
@@ -235,12 +238,14 @@ class IatiImporter:
                     "for one activity",
                 )
                 continue
+            activity = _Activity(element, dataset, version, memo)
             try:
-                record = _Activity(element, dataset, version, memo).record()
+                record = activity.record()
             except _Problems as problems:
                 yield from (RowError(line, p.field, p.value, p.reason) for p in problems)
             else:
-                yield Row(line, record)
+                flags = activity.flags
+                yield Row(line, record, tuple(flags)) if flags else Row(line, record)
         progress.finish()
 
 
@@ -719,6 +724,7 @@ class _Activity:
         self.currency = _clean(element.get("default-currency"))
         self.problems: list[_Problem] = []
         self.notes: list[str] = []
+        self.flags: list[QualityFlag] = []  # readable but inconsistent: kept, flagged
         # Set by _transactions once it has read them all: (flow-type, finance-type) elements.
         self._transaction_types: list[tuple[Any, Any]] | None = None
 
@@ -808,7 +814,11 @@ class _Activity:
         return ProjectRecord(
             identifier=values["identifier"],
             title=" ".join(title.split()),
-            provenance=Provenance(dataset=self.dataset, source_record_id=values["identifier"]),
+            provenance=Provenance(
+                dataset=self.dataset,
+                source_record_id=values["identifier"],
+                quality=quality_of(self.flags) if self.flags else QUALITY_OK,
+            ),
             description=self._description(get("description", [])),
             status=values["status"],
             planned_start=dates.get("planned_start"),
@@ -884,13 +894,18 @@ class _Activity:
                 value = _iso(element, f"activity-date[@type={kind}]")
             if value is not None:
                 found.setdefault(name, value)
-        reason = check_order(
-            found.get("actual_start"),
-            found.get("actual_end"),
-            what="actual end before actual start",
-        )
-        if reason:
-            raise _Problem("activity-date", str(found["actual_end"]), reason)
+        if len(found) > 1:  # an order to check (IATI rulesets: start before end)
+            for which in ("planned", "actual"):
+                flag = order_flag(
+                    f"date_order:{which}_end<{which}_start",
+                    found.get(f"{which}_start"),
+                    found.get(f"{which}_end"),
+                    what=f"{which} end before {which} start",
+                    field=f"activity-date[@type=end-{which}]",
+                    value=found.get(f"{which}_end"),
+                )
+                if flag is not None:
+                    self.flags.append(flag)
         return found
 
     def _status(self, get: Any) -> int | None:

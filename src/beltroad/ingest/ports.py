@@ -40,7 +40,7 @@ from beltroad.ingest.base import (
 )
 from beltroad.ingest.sources import registered_source
 from beltroad.progress import NULL_PROGRESS, Progress
-from beltroad.records import PortRecord, Provenance
+from beltroad.records import QUALITY_OK, PortRecord, Provenance
 
 DATASET: Final = "wpi"
 NUMBER: Final = "World Port Index Number"
@@ -172,7 +172,9 @@ class WpiImporter:
                     country_iso3=place.iso3,
                     lat=lat,
                     lon=lon,
-                    provenance=Provenance(dataset=DATASET, source_record_id=ident),
+                    provenance=Provenance(
+                        dataset=DATASET, source_record_id=ident, quality=QUALITY_OK
+                    ),
                     wpi_number=ident,
                     harbor_size=size,
                     harbor_type=harbor_type,

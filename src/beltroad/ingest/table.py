@@ -55,11 +55,11 @@ from beltroad.ingest.base import (
     ValueProblem,
     blank,
     boolean,
-    check_order,
     country,
     date,
     integer,
     number,
+    order_flag,
     read_text,
     require_file,
     text,
@@ -81,7 +81,9 @@ from beltroad.records import (
     Participation,
     ProjectRecord,
     Provenance,
+    QualityFlag,
     SectorSplit,
+    quality_of,
 )
 from beltroad.reference.iati import DAC3_SECTORS, ActivityStatus, ParticipationRole
 
@@ -318,16 +320,16 @@ class TableImporter:
         progress.start(f"reading {path.name}")
         for number_, raw in rows:
             progress.advance()
-            errors, record = self._record(m, number_, raw)
+            errors, record, flags = self._record(m, number_, raw)
             if errors:
                 yield from errors
             elif record is not None:
-                yield Row(number_, record)
+                yield Row(number_, record, flags)
         progress.finish()
 
     def _record(
         self, m: TableMapping, number_: int, raw: Mapping[str, Any]
-    ) -> tuple[list[Any], ProjectRecord | None]:
+    ) -> tuple[list[Any], ProjectRecord | None, tuple[QualityFlag, ...]]:
         values: dict[str, Any] = dict(m.defaults)
         for name, column in m.columns.items():
             value = raw.get(column)
@@ -354,9 +356,17 @@ class TableImporter:
             for name in ("planned_start", "actual_start", "planned_end", "actual_end")
         }
         for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
-            reason = check_order(dates[start], dates[end], what=f"{end} before {start}")
-            if reason:
-                ctx.fail(end, values.get(end), reason)
+            # Kept and flagged, as published; a strict import rejects the row.
+            ctx.flag(
+                order_flag(
+                    f"date_order:{end}<{start}",
+                    dates[start],
+                    dates[end],
+                    what=f"{end} before {start}",
+                    field=end,
+                    value=values.get(end),
+                )
+            )
         recipient = ctx.get("recipient", country) if not blank(values.get("recipient")) else None
         sector = ctx.get("sector", _sector)
         status = ctx.get("status", _status)
@@ -370,7 +380,7 @@ class TableImporter:
         ):
             ctx.fail("currency", values.get("currency"), "currency missing for the amount")
         if ctx.errors:
-            return ctx.errors, None
+            return ctx.errors, None, ()
         money = None
         if any(v is not None for v in (amount, nominal, constant)):
             money = Money(
@@ -388,11 +398,15 @@ class TableImporter:
             )
             if (org := text(values.get(name))) is not None
         )
-        return [], ProjectRecord(
+        flags = tuple(ctx.flags)
+        record = ProjectRecord(
             identifier=m.identifier_prefix + ident,
             title=title,
             provenance=Provenance(
-                dataset=m.dataset, source_record_id=ident, recommended_for_aggregates=recommended
+                dataset=m.dataset,
+                source_record_id=ident,
+                recommended_for_aggregates=recommended,
+                quality=quality_of(flags),
             ),
             description=text(values.get("description")),
             status=status,
@@ -407,6 +421,7 @@ class TableImporter:
             sectors=(sector,) if sector else (),
             participations=participations,
         )
+        return [], record, flags
 
     @staticmethod
     def _number(m: TableMapping) -> Any:

@@ -13,7 +13,7 @@ from beltroad.errors import BeltroadError, DataUnavailable
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.services.data import available_file, dataset_files
 from beltroad.services.headline import Headline, headline
-from beltroad.services.imports import import_file
+from beltroad.services.imports import import_file, importer_for
 from beltroad.services.setup import initialise_workspace
 from beltroad.services.summary import Summary, portfolio_summary
 from beltroad.services.synthetic import (
@@ -23,6 +23,7 @@ from beltroad.services.synthetic import (
 )
 from beltroad.services.workspace import Workspace, open_workspace
 from beltroad.settings import Settings
+from beltroad.storage import inventory, quality
 
 # What the demo loads, in order: every country's region and income group (Natural Earth, then
 # GFDC's newer 2023 classification over it, as later imports overwrite and blanks never erase),
@@ -97,11 +98,12 @@ def run_demo(
                 f"calibration: {report.calibration}"
                 + ("; already present, unchanged" if report.skipped else "")
             )
-        summary = portfolio_summary(workspace)
-        figures = headline(workspace)
         notes.append(_red_sea_note(workspace))
         notes.extend(_top_risk_notes(workspace))
         notes.append(_stress_note(workspace))
+        # After the risk refresh, which creates the auto risk entries the summary counts.
+        summary = portfolio_summary(workspace)
+        figures = headline(workspace)
         path = _write_summary(settings, summary, figures, loaded, notes)
         return DemoReport(summary, path, figures, loaded, synthetic_report, notes)
     finally:
@@ -186,8 +188,28 @@ def _load_real_data(
         # Multi-file entries: GeoGCDF's location files are read beside the project list;
         # ND-GAIN's three files are three indicators.
         targets = paths if name == "ndgain" else paths[:1]
+        # The same file(s) in the registry already (the last of them, recorded last): a second
+        # demo changes nothing (re-importing Natural Earth after GFDC would rewrite the income
+        # groups twice, and every import re-stamps its dataset).
+        done = _imported_before(workspace, kind, targets[-1], entry.files[len(targets) - 1].sha256)
+        if done is not None:
+            loaded.append(
+                {
+                    "dataset": name,
+                    "file": entry.files[0].path if len(targets) == 1 else "(all files)",
+                    "records": done.records,
+                    "written": 0,
+                    "flagged": _flagged(workspace, done.name),
+                    "rejected": None,
+                    "citation": entry.citation,
+                }
+            )
+            continue
         for path in targets:
             try:
+                # Published records import as published (inconsistent ones kept, flagged, as by
+                # default); rows that cannot be read at all (Natural Earth's Antarctica has no
+                # World Bank region, 16 WPI LOCODEs name another country) are skipped, counted.
                 report = import_file(workspace, kind, path, on_error="skip", progress=progress)
             except BeltroadError as exc:
                 notes.append(f"{name}: import failed ({exc.message})")
@@ -198,14 +220,21 @@ def _load_real_data(
                     "file": entry.files[0].path if len(targets) == 1 else str(path.name),
                     "records": report.records_valid,
                     "written": report.records_written,
+                    "flagged": report.flagged_records,
                     "rejected": len(report.rejected),
                     "citation": entry.citation,
                 }
             )
             if report.rejected:
                 notes.append(
-                    f"{name}: {len(report.rejected)} row(s) rejected and skipped "
+                    f"{name}: {len(report.rejected)} unreadable row(s) skipped "
                     f"(see `beltroad import {kind} {path} --dry-run`)"
+                )
+            if report.flagged:
+                kinds = ", ".join(f"{n:,} {kind_}" for kind_, n in report.flagged.items())
+                notes.append(
+                    f"{name}: {report.flagged_records:,} record(s) kept as published and flagged "
+                    f"({kinds}; `beltroad data quality --dataset {report.dataset}` lists them)"
                 )
     if unreachable:
         how = "download failed" if allow_download else "downloads are off"
@@ -214,6 +243,24 @@ def _load_real_data(
             f"BELTROAD_DATA_MIRROR or run `beltroad data pull {' '.join(unreachable)}`"
         )
     return loaded, notes
+
+
+def _imported_before(
+    workspace: Workspace, kind: str, path: Path, sha256: str
+) -> inventory.DatasetInfo | None:
+    """The registry's record of ``path`` when this very file (same name and hash) was imported."""
+    dataset = importer_for(kind).source(path).dataset
+    with workspace.reading() as connection:
+        info = inventory.dataset(connection, dataset)
+    if info is None or info.file_sha256 != sha256:
+        return None
+    return info if (info.parameters or {}).get("file") == path.name else None
+
+
+def _flagged(workspace: Workspace, dataset: str) -> int:
+    with workspace.reading() as connection:
+        flags = quality.list_flags(connection, dataset=dataset)
+    return len({(f["record_type"], f["record_id"]) for f in flags})
 
 
 def _write_summary(

@@ -1,7 +1,13 @@
 """``beltroad import KIND PATH``: validate, preview and write a file all-or-nothing.
 
 Records are written in batches inside one transaction while the file streams, so memory stays
-bounded on large files; a rejected row (with ``--on-error fail``) rolls the whole import back.
+bounded on large files; a rejected row (with ``on_error="fail"``) rolls the whole import back.
+
+Published data imports as published: a record whose values are readable but inconsistent (a
+completion date before its start date) is kept, its ``quality`` names the problem and its flags
+are stored for ``beltroad data quality``. A ``strict`` import rejects such rows instead. What
+cannot be read (an amount that is not a number, a date that is not a calendar date, a missing or
+duplicate id) is rejected either way.
 """
 
 from __future__ import annotations
@@ -29,12 +35,13 @@ from beltroad.records import (
     PartnershipRecord,
     PortRecord,
     ProjectRecord,
+    QualityFlag,
     RateRecord,
     Record,
 )
 from beltroad.services import overlaps as overlap_links
 from beltroad.services.workspace import Workspace
-from beltroad.storage import generation, import_lock, inventory, rates, writes
+from beltroad.storage import generation, import_lock, inventory, quality, rates, writes
 from beltroad.storage import overlaps as overlap_store
 
 OnError = Literal["fail", "skip"]
@@ -78,6 +85,13 @@ class ImportReport:
     records_valid: int = 0
     rejected: list[RowError] = field(default_factory=list)
     overlaps: Any = None  # services.overlaps.Refresh when the import changed projects
+    strict: bool = False
+    #: kind -> records kept with a flag of that kind (a record with two kinds counts in both)
+    flagged: dict[str, int] = field(default_factory=dict)
+    flagged_records: int = 0
+    flags: list[dict[str, Any]] = field(default_factory=list)
+    #: region/income records: they update ``countries``, which keeps no dataset column
+    country_profiles: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -90,9 +104,13 @@ class ImportReport:
             "inserted": self.inserted,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "flagged_records": self.flagged_records,
+            "flagged": dict(sorted(self.flagged.items())),
             "rejected": [e.as_dict() for e in self.rejected],
+            "flags": self.flags,
             "dry_run": self.dry_run,
             "on_error": self.on_error,
+            "strict": self.strict,
         } | ({"overlaps": self.overlaps.__dict__} if self.overlaps is not None else {})
 
 
@@ -105,8 +123,8 @@ class ImportRejected(InvalidInput):
         super().__init__(
             f"{report.file}: {len(report.rejected)} row(s) rejected, nothing imported "
             f"(first: {where}, field {first.field}, value {first.value!r}: {first.reason})",
-            hint="see the full list with --dry-run --format json, fix the file, "
-            "or import the valid rows with --on-error skip",
+            hint="list every rejected row with a dry run, fix the file, or import the valid "
+            "rows and skip the rejected ones (on_error=skip)",
         )
         self.report = report
 
@@ -156,17 +174,27 @@ def import_file(
     *,
     dry_run: bool = False,
     on_error: OnError = "fail",
+    strict: bool = False,
     progress: Progress = NULL_PROGRESS,
     options: dict[str, Any] | None = None,
 ) -> ImportReport:
-    """Import ``path`` as ``kind``. Raises :class:`ImportRejected` when fail-mode rejects rows."""
+    """Import ``path`` as ``kind``. Raises :class:`ImportRejected` when fail-mode rejects rows.
+
+    Flagged records (readable but inconsistent values) are kept and counted by kind in the
+    report; ``strict=True`` rejects them like unreadable rows.
+    """
     if on_error not in ("fail", "skip"):
-        raise InvalidInput.at("expected fail or skip", field="--on-error", value=on_error)
+        raise InvalidInput.at("expected fail or skip", field="on_error", value=on_error)
     importer = importer_for(kind, **(options or {}))
     require_file(path)
     source = importer.source(path)
     report = ImportReport(
-        kind=kind, file=str(path), dataset=source.dataset, dry_run=dry_run, on_error=on_error
+        kind=kind,
+        file=str(path),
+        dataset=source.dataset,
+        dry_run=dry_run,
+        on_error=on_error,
+        strict=strict,
     )
     items = importer.read(path, progress=progress)
     try:
@@ -221,7 +249,10 @@ def _run(
             citation=source.citation,
             licence=source.licence,
             is_synthetic=False,
-            records=inventory.dataset_record_count(connection, source.dataset),
+            # Country profiles are counted here: the countries they update carry no dataset
+            # (else Natural Earth would list 0 records).
+            records=inventory.dataset_record_count(connection, source.dataset)
+            + report.country_profiles,
             parameters={"kind": kind, "file": path.name},
             file_sha256=fingerprint.result(),
         )
@@ -247,6 +278,7 @@ def _consume(
 
     seen: dict[tuple[type, str], int | None] = {}
     project_datasets: set[str] = set()
+    flag_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)  # dataset -> record_flags rows
     last_row: int | None = None
     for item in items:
         number = item.row if isinstance(item, RowError) else item.number
@@ -274,8 +306,20 @@ def _consume(
                 )
                 continue
             seen[key] = item.number
+        if item.flags:
+            if report.strict:
+                report.rejected.extend(
+                    RowError(item.number, f.field, f.value, f"{f.reason} (strict import)")
+                    for f in item.flags
+                )
+                continue
+            rows = _flag_rows(record, key, item.number, item.flags)
+            _count_flags(report, rows)
+            flag_rows[_dataset_of(record)].extend(rows)
         report.records_valid += 1
-        if isinstance(record, ProjectRecord):
+        if isinstance(record, CountryProfileRecord):
+            report.country_profiles += 1
+        elif isinstance(record, ProjectRecord):
             project_datasets.add(record.provenance.dataset)
         if connection is not None and (not report.rejected or report.on_error == "skip"):
             batch = pending[type(record)]
@@ -288,6 +332,68 @@ def _consume(
             flush(batch)
         for dataset in sorted(project_datasets):  # parents may sit in any earlier batch
             writes.link_parents(connection, dataset)
+        datasets = {report.dataset, *project_datasets, *flag_rows}
+        _store_flags(connection, seen, datasets, flag_rows)
+
+
+RECORD_TYPES: dict[type, str] = {
+    ProjectRecord: "project",
+    PartnershipRecord: "partnership",
+    PortRecord: "port",
+}
+
+
+def _dataset_of(record: Record) -> str:
+    provenance = getattr(record, "provenance", None)
+    return provenance.dataset if provenance is not None else getattr(record, "dataset", "")
+
+
+def _flag_rows(
+    record: Record,
+    key: tuple[type, str] | None,
+    number: int,
+    flags: tuple[QualityFlag, ...],
+) -> list[dict[str, Any]]:
+    """The ``record_flags`` rows of one flagged record."""
+    title = getattr(record, "title", None) or getattr(record, "name", None)
+    return [
+        {
+            "dataset": _dataset_of(record),
+            "record_type": RECORD_TYPES.get(type(record), type(record).__name__.lower())[:16],
+            "record_id": key[1] if key is not None else str(number),
+            "title": title,
+            "kind": flag.kind[:32],
+            "code": flag.code[:96],
+            "row": number,
+            "field": None if flag.field is None else flag.field[:160],
+            "value": flag.value,
+            "reason": flag.reason,
+        }
+        for flag in flags
+    ]
+
+
+def _count_flags(report: ImportReport, rows: list[dict[str, Any]]) -> None:
+    report.flagged_records += 1
+    for kind in sorted({row["kind"] for row in rows}):
+        report.flagged[kind] = report.flagged.get(kind, 0) + 1
+    report.flags.extend(
+        {k: row[k] for k in ("row", "record_id", "code", "field", "value", "reason")}
+        for row in rows
+    )
+
+
+def _store_flags(
+    connection: Connection,
+    seen: dict[tuple[type, str], int | None],
+    datasets: set[str],
+    flag_rows: dict[str, list[dict[str, Any]]],
+) -> None:
+    """Replace the stored flags of every record this import read (flagged now or not), so a
+    corrected re-import clears what the earlier one flagged."""
+    written = {key[1] for key in seen if key[0] in RECORD_TYPES}
+    for dataset in sorted(datasets):
+        quality.replace_flags(connection, dataset, written, flag_rows.get(dataset, []))
 
 
 def _identity(record: Record) -> tuple[type, str] | None:

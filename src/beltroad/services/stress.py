@@ -185,8 +185,28 @@ def _read(path: Path) -> str:
         raise InvalidInput.at(f"cannot read it ({exc.strerror})", file=str(path)) from None
 
 
+def resolve_scenario(path: Path) -> Path:
+    """``path`` when it is a file, else the shipped scenario it names (``red_sea_closure``,
+    with or without ``.toml``); neither is NotFound listing the shipped scenarios."""
+    if path.is_file():
+        return path
+    from beltroad.scenarios import example_files
+
+    shipped = {Path(f.name).stem: Path(str(f)) for f in example_files()}
+    name = path.stem if path.suffix == ".toml" else path.name
+    if len(path.parts) == 1 and name in shipped:
+        return shipped[name]
+    raise NotFound(
+        f"no scenario file {path} and no shipped scenario named {name!r} "
+        f"(shipped: {', '.join(sorted(shipped))})",
+        hint="give the path of a scenario TOML file or the name of a shipped scenario",
+    )
+
+
 def read_scenario(path: Path, *, regions: set[str] | None = None) -> Scenario:
-    """Read and check a scenario TOML file (see docs/cli.md for the format)."""
+    """Read and check a scenario TOML file (see docs/cli.md for the format); ``path`` may name
+    a shipped scenario (:func:`resolve_scenario`)."""
+    path = resolve_scenario(path)
     text = _read(path)
     try:
         data = tomllib.loads(text)
@@ -405,6 +425,7 @@ def run_stress_test(
         money.check_base_year(base_year)
     config = load_config(config_path)
     notes: list[str] = []
+    scenario_path = resolve_scenario(scenario_path)
     with workspace.reading() as connection:
         regions = store.country_regions(connection)
         scenario = read_scenario(

@@ -37,6 +37,7 @@ class DatasetInfo:
     records: int
     loaded_at: dt.datetime
     parameters: dict[str, Any] | None
+    file_sha256: str | None = None
 
 
 def record_counts(connection: Connection) -> dict[str, int]:
@@ -223,6 +224,7 @@ def _info(row: RowMapping) -> DatasetInfo:
         records=int(row["records"]),
         loaded_at=row["loaded_at"],
         parameters=row["parameters"],
+        file_sha256=row["file_sha256"],
     )
 
 

@@ -135,7 +135,7 @@ class ReportedStatistic(Base):
     as_of: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text)
     source_date: Mapped[dt.date] = mapped_column(Date)
-    # Added by migration 0005 (issue #11): what the figure covers, and where it was published.
+    # Added by migration 0006_registry (issue #11): what the figure covers, and where it was published.
     scope: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
@@ -405,7 +405,7 @@ class OverseasEnterprise(Provenance, Base):
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("cooperation_zones.id"))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
-    # Added by migration 0005 (issue #11): as MOFCOM and enterprise lists report them.
+    # Added by migration 0006_registry (issue #11): as MOFCOM and enterprise lists report them.
     home_province: Mapped[str | None] = mapped_column(String(64))
     employees_total: Mapped[int | None] = mapped_column(Integer)
 
@@ -426,7 +426,7 @@ class CooperationZone(Provenance, Base):
     jobs_expat: Mapped[int | None] = mapped_column(Integer)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
-    # Added by migration 0005 (issue #11). ``investment_usd`` is nominal USD; the investment as
+    # Added by migration 0006_registry (issue #11). ``investment_usd`` is nominal USD; the investment as
     # reported keeps its currency, and a constant-USD figure its base year.
     area_km2: Mapped[float | None] = mapped_column(Float)
     jobs_total: Mapped[int | None] = mapped_column(Integer)
@@ -793,3 +793,30 @@ class RecordReview(Base):
         UniqueConstraint("first", "second", name="uq_record_reviews_pair"),
         CheckConstraint("decision IN ('accept', 'reject')", name="decision"),
     )
+
+
+# --- data quality (issue #11, migration 0008_quality) -----------------------------------------
+
+
+class RecordFlag(Base):
+    """A quality flag of an imported record: what is readable but inconsistent in it.
+
+    The record itself says ``quality`` ("ok" or its flags' kinds); this table keeps each flag
+    with the source's field, the value as given and the reason, so that ``beltroad data quality``
+    can list them by dataset and kind. A re-import of the record replaces its flags.
+    """
+
+    __tablename__ = "record_flags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(64))
+    record_type: Mapped[str] = mapped_column(String(16))  # project, partnership, port
+    record_id: Mapped[str] = mapped_column(String(160))  # project identifier, else source id
+    title: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    code: Mapped[str] = mapped_column(String(96))
+    row: Mapped[int | None] = mapped_column(Integer)  # row or line in the imported file
+    field: Mapped[str | None] = mapped_column(String(160))
+    value: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    __table_args__ = (Index("ix_record_flags_dataset_kind", "dataset", "kind"),)
