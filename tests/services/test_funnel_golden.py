@@ -197,19 +197,19 @@ REAL_CASES: dict[str, tuple[dict[str, Any], str]] = {
     # The real file's newest event is older than TODAY: the default as-of would be that date.
     "default": (
         {"as_of": TODAY},
-        "09a69b8a2ca15c6c75e1868fd76b039e537d6daf1528c01b03c6249068997355",
+        "b7bfe022c35e20683ca19691c3a18773c4d837908af182d65fece7ac51441268",
     ),
     "all-24-months": (
         {"rule": "all", "as_of": "2022-12-31", "stalled_months": 24},
-        "73a4ecf5bada2bedf0cf1cdac48f5b0dfc6cdebb6c91e8aa5d3b57e7a97274cd",
+        "a33c2edf390b7aa7b54b81b4f61f528fc16eec725df864d8b29f918db705b818",
     ),
     "worst-40": (
         {"as_of": "2020-02-29", "stalled_months": 6, "worst": 40},
-        "eebe1d53fa0850fb8aeef83ef3a04660d687cb3f20faee162919596fb4180965",
+        "6f8e0d42ca4a62714018cb52fb6bf0b12621b2757cbb81e6703d4d7592c0a29e",
     ),
     "all-worst-0": (
         {"rule": "all", "worst": 0, "stalled_months": 120, "as_of": TODAY},
-        "1162b4a550547d11bdc3bd93d13d2af03e744865f4718efd4b69b01a3e7653ad",
+        "e62be1e2444bacb15be037b9c040f08dfe74ae6920b109bd1379405808691d9b",
     ),
 }
 
@@ -595,6 +595,8 @@ PORTFOLIO_DEFAULT: dict[str, Any] = {
     ],
     "note": "rule aiddata: records recommended for aggregates, umbrella records excluded; start slippage median 0 days over 97 projects; end slippage median 457.0 days over 88 projects; 65 of 78 open projects stalled (no progress since 2024-06-30, 12 months; 1 with no progress event recorded)",
 }
+# Re-recorded for issue #11: the GCDF 3.0 >= $10M subset repeats 961 GeoGCDF 3.0 projects,
+# which now count once (the subset's records, by precedence); before, both counted.
 REAL_DEFAULT: dict[str, Any] = {
     "as_dict": {
         "stages": [
@@ -602,43 +604,43 @@ REAL_DEFAULT: dict[str, Any] = {
                 "stage": "mou",
                 "projects": 0,
                 "amount": 0.0,
-                "reached": 10352,
+                "reached": 9391,
                 "conversion_from_previous": None,
             },
             {
                 "stage": "pipeline",
                 "projects": 144,
                 "amount": 0.0,
-                "reached": 10352,
+                "reached": 9391,
                 "conversion_from_previous": 1.0,
             },
             {
                 "stage": "commitment",
-                "projects": 491,
-                "amount": 76251943125.28139,
-                "reached": 10208,
-                "conversion_from_previous": 0.9861,
+                "projects": 435,
+                "amount": 47815608432.114624,
+                "reached": 9247,
+                "conversion_from_previous": 0.9847,
             },
             {
                 "stage": "implementation",
-                "projects": 1349,
-                "amount": 455835015935.63904,
-                "reached": 9717,
-                "conversion_from_previous": 0.9519,
+                "projects": 1107,
+                "amount": 278498730626.1215,
+                "reached": 8812,
+                "conversion_from_previous": 0.953,
             },
             {
                 "stage": "completion",
-                "projects": 8368,
-                "amount": 853444073614.8813,
-                "reached": 8368,
-                "conversion_from_previous": 0.8612,
+                "projects": 7705,
+                "amount": 504507282974.3716,
+                "reached": 7705,
+                "conversion_from_previous": 0.8744,
             },
         ],
         "off_ladder": [
             {"stage": "cancelled", "projects": 0, "amount": 0.0, "share": 0.0},
             {"stage": "suspended", "projects": 0, "amount": 0.0, "share": 0.0},
         ],
-        "total": {"projects": 10352, "amount": 1385531032675.8018},
+        "total": {"projects": 9391, "amount": 830821622032.6077},
         "slippage": {
             "unit": "days (actual minus planned; positive is late)",
             "start": {
@@ -670,8 +672,8 @@ REAL_DEFAULT: dict[str, Any] = {
             "months": 12,
             "as_of": "2025-06-30",
             "cutoff": "2024-06-30",
-            "projects": 1445,
-            "open_projects": 1984,
+            "projects": 1147,
+            "open_projects": 1686,
             "no_event_recorded": 539,
             "longest": [
                 {
@@ -692,13 +694,6 @@ REAL_DEFAULT: dict[str, Any] = {
                     "identifier": "AidData-GeoGCDF3-32071",
                     "title": "China Eximbank provides RMB 99.6 million loan for Plywood Factory Construction Project in Kompong Cham Province (Linked to Project ID#32031)",
                     "stage": "commitment",
-                    "last_event": "2000-01-01",
-                    "days_since": 9312,
-                },
-                {
-                    "identifier": "AidData-GeoGCDF3-54155",
-                    "title": "Bank of China provides $150 million loan in 2000 to shore up Pakistan's foreign exchange reserves (Linked to Project ID#54153, 54155)",
-                    "stage": "implementation",
                     "last_event": "2000-01-01",
                     "days_since": 9312,
                 },
@@ -744,6 +739,13 @@ REAL_DEFAULT: dict[str, Any] = {
                     "last_event": "2000-11-28",
                     "days_since": 8980,
                 },
+                {
+                    "identifier": "AidData-GeoGCDF3-32031",
+                    "title": "China Eximbank provides RMB 50 million loan for Textile Factory Construction Project (Linked to Project ID#32071)",
+                    "stage": "commitment",
+                    "last_event": "2000-12-25",
+                    "days_since": 8953,
+                },
             ],
         },
         "rule": "aiddata: records recommended for aggregates, umbrella records excluded",
@@ -752,31 +754,31 @@ REAL_DEFAULT: dict[str, Any] = {
         "label": None,
     },
     "rows": [
-        {"stage": "mou", "projects": 0, "amount": 0.0, "reached": 10352, "conversion": None},
-        {"stage": "pipeline", "projects": 144, "amount": 0.0, "reached": 10352, "conversion": 1.0},
+        {"stage": "mou", "projects": 0, "amount": 0.0, "reached": 9391, "conversion": None},
+        {"stage": "pipeline", "projects": 144, "amount": 0.0, "reached": 9391, "conversion": 1.0},
         {
             "stage": "commitment",
-            "projects": 491,
-            "amount": 76251943125.28139,
-            "reached": 10208,
-            "conversion": 0.9861,
+            "projects": 435,
+            "amount": 47815608432.114624,
+            "reached": 9247,
+            "conversion": 0.9847,
         },
         {
             "stage": "implementation",
-            "projects": 1349,
-            "amount": 455835015935.63904,
-            "reached": 9717,
-            "conversion": 0.9519,
+            "projects": 1107,
+            "amount": 278498730626.1215,
+            "reached": 8812,
+            "conversion": 0.953,
         },
         {
             "stage": "completion",
-            "projects": 8368,
-            "amount": 853444073614.8813,
-            "reached": 8368,
-            "conversion": 0.8612,
+            "projects": 7705,
+            "amount": 504507282974.3716,
+            "reached": 7705,
+            "conversion": 0.8744,
         },
         {"stage": "cancelled", "projects": 0, "amount": 0.0, "reached": None, "conversion": None},
         {"stage": "suspended", "projects": 0, "amount": 0.0, "reached": None, "conversion": None},
     ],
-    "note": "rule aiddata: records recommended for aggregates, umbrella records excluded; no planned and actual start dates to measure slippage; no planned and actual end dates to measure slippage; 1445 of 1984 open projects stalled (no progress since 2024-06-30, 12 months; 539 with no progress event recorded)",
+    "note": "rule aiddata: records recommended for aggregates, umbrella records excluded; no planned and actual start dates to measure slippage; no planned and actual end dates to measure slippage; 1147 of 1686 open projects stalled (no progress since 2024-06-30, 12 months; 539 with no progress event recorded)",
 }

@@ -135,7 +135,7 @@ class ReportedStatistic(Base):
     as_of: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text)
     source_date: Mapped[dt.date] = mapped_column(Date)
-    # Added by migration 0006_registry (issue #11): what the figure covers, and where it was published.
+    # Migration 0006_registry (issue #11): what the figure covers, and where it was published.
     scope: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
@@ -426,8 +426,8 @@ class CooperationZone(Provenance, Base):
     jobs_expat: Mapped[int | None] = mapped_column(Integer)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
-    # Added by migration 0006_registry (issue #11). ``investment_usd`` is nominal USD; the investment as
-    # reported keeps its currency, and a constant-USD figure its base year.
+    # Migration 0006_registry (issue #11). ``investment_usd`` is nominal USD; the investment
+    # as reported keeps its currency, and a constant-USD figure its base year.
     area_km2: Mapped[float | None] = mapped_column(Float)
     jobs_total: Mapped[int | None] = mapped_column(Integer)
     investment_currency: Mapped[str | None] = mapped_column(String(3))
