@@ -35,6 +35,7 @@ class State:
 
     config_file: Path | None = None
     flags: dict[str, Any] = field(default_factory=dict)
+    as_login: str | None = None  # --as: act as this user instead of the local administrator
 
     def settings(self, **more: Any) -> Settings:
         return load_settings(self.config_file, **(self.flags | more))
@@ -58,11 +59,16 @@ def root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show the traceback when a command fails.")
     ] = False,
+    as_login: Annotated[
+        str | None,
+        typer.Option("--as", help="Act as this user (default: the local administrator)."),
+    ] = None,
 ) -> None:
     """beltroad: registry, analytics, risk and connectivity for a cooperation portfolio."""
     ctx.obj = State(
         config_file=config,
         flags={"db": db, "data_dir": data_dir, "debug": debug or None},
+        as_login=as_login,
     )
 
 

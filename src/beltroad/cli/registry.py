@@ -13,6 +13,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "beltroad.cli.funnel",
     "beltroad.cli.risk",
     "beltroad.cli.connectivity",
+    "beltroad.cli.coordination",
+    "beltroad.cli.workflow",
+    "beltroad.cli.tasks",
 )
 
 
