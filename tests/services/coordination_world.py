@@ -1,9 +1,9 @@
 """A small coordination world shared by the issue #15 tests.
 
 Units: 1 Ministry (root) → 2 Pakistan desk (agency, PAK). Projects: P-PAK (PAK, unit 2, idea,
-no draft), P-SUB (PAK, unit 2, an open draft), P-APP and P-RET (PAK, unit 2, submitted), P-AFG
-(AFG, unit 1, submitted). Tasks: T-in (unit 2), T-out (unit 1). One user per role: admin and planner on
-scope all, coordinator on unit 2, partner and viewer on country PAK.
+no draft), P-SUB (PAK, unit 2, an open draft), P-APP and P-RET (PAK, unit 2, submitted),
+P-AFG (AFG, unit 1, submitted). Tasks: T-in (unit 2), T-out (unit 1). One user per role:
+admin and planner on scope all, coordinator on unit 2, partner and viewer on country PAK.
 """
 
 from __future__ import annotations

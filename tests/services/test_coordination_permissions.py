@@ -4,7 +4,7 @@ on a record the user cannot read) looks exactly like a missing record."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -107,8 +107,8 @@ HIDDEN = {
 
 
 @pytest.fixture
-def world(workspace: Workspace) -> Iterator[World]:
-    yield build(workspace)
+def world(workspace: Workspace) -> World:
+    return build(workspace)
 
 
 @pytest.mark.parametrize("role", list(Role), ids=str)

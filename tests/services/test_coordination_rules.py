@@ -153,7 +153,8 @@ def test_edits_to_frozen_data_are_refused_saying_who_can_unlock(
     freeze.freeze(workspace, planner, "2026-Q1")
     with pytest.raises(Conflict, match=r"frozen period 2026-Q1 .*frozen by planner") as err:
         tasks.update_task(workspace, coordinator, world.task_in, expected_version=1, status="done")
-    assert "admin, planner" in str(err.value.hint) and "unfreeze 2026-Q1" in str(err.value.hint)
+    assert "admin, planner" in str(err.value.hint)
+    assert "unfreeze 2026-Q1" in str(err.value.hint)
     with pytest.raises(Conflict, match="frozen period"):
         workflow.edit(workspace, coordinator, "P-PAK", {"actual_start": "2026-02-01"})
     workflow.edit(workspace, coordinator, "P-PAK", {"actual_start": "2026-05-01"})  # not frozen
@@ -177,7 +178,8 @@ def test_expired_and_revoked_tokens_are_refused(workspace: Workspace, world: Wor
         users.authenticate(workspace, "brt_not-a-token")
     with workspace.reading() as connection:
         stored = connection.execute(text("SELECT token_hash FROM api_tokens")).scalars().all()
-    assert issued.token not in stored and all(len(h) == 64 for h in stored)
+    assert issued.token not in stored
+    assert all(len(h) == 64 for h in stored)
 
 
 def test_wrong_passwords_are_rate_limited(workspace: Workspace, world: World) -> None:
