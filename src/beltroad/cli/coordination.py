@@ -94,11 +94,19 @@ def users_add(
 
     if role not in Role.__members__:
         raise InvalidInput.at(f"expected one of {', '.join(Role)}", field="--role", value=role)
-    scopes = [parse_scope(s) for s in scope or []]
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    view = run(
-        ctx, add_user, login, Role(role), scopes, password=password, email=email, display_name=name
-    )
+    with session(ctx) as (workspace, actor):
+        scopes = [parse_scope(s) for s in scope or []]
+        view = add_user(
+            workspace,
+            actor,
+            login,
+            Role(role),
+            scopes,
+            password=password,
+            email=email,
+            display_name=name,
+        )
     emit(view.as_dict(), [view.as_dict() | {"grants": ", ".join(view.grants)}], fmt, title="user")
 
 
