@@ -172,6 +172,8 @@ def demo(
     console = stderr_console()
     for line in report.notes:
         console.print(f"- {line}")
+    for line in report.logins:  # passwords: the terminal only, never a file
+        console.print(f"- {line}", highlight=False, markup=False)
     console.print(f"summary written to {report.summary_path}")
     if not no_serve:
         _serve(settings)

@@ -108,6 +108,12 @@ def allows(actor: Actor, action: Action, target: Target) -> bool:
     return any(g.role in roles and _covers(g, target) for g in actor.grants)
 
 
+def covers_all(actor: Actor, action: Action) -> bool:
+    """Whether a grant allows ``action`` on everything: then no target need be computed."""
+    roles = POLICY[action]
+    return any(g.role in roles and g.scope == "all" for g in actor.grants)
+
+
 def not_found(what: str, key: object) -> NotFound:
     """The error for a record that is missing *or* outside the actor's read scope."""
     return NotFound(f"no {what} {key!s} (or it is outside your scope)")

@@ -106,6 +106,14 @@ def _scoped_task(connection: Any, actor: Actor, task_id: int, action: Action) ->
     return found
 
 
+def read_task(workspace: Workspace, actor: Actor, task_id: int) -> dict[str, Any]:
+    """One task with its prerequisites (what an editor reads before updating it)."""
+    with workspace.reading() as connection:
+        found = _scoped_task(connection, actor, task_id, Action.read)
+        found["depends_on"] = [p["id"] for p in store.prerequisites(connection, task_id)]
+    return _plain(found)
+
+
 def _date(value: str | dt.date | None, field: str) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
@@ -268,7 +276,9 @@ def list_tasks(
         if unit_id is not None:
             if unit_id not in parents:
                 raise not_found("unit", unit_id)
-            require(actor, Action.read, unit_target(connection, unit_id), what="unit", key=unit_id)
+            if not scope.everything:
+                target = unit_target(connection, unit_id, parents=parents)
+                require(actor, Action.read, target, what="unit", key=unit_id)
             units = registry_reads.subtree(parents, [unit_id])
         elif not scope.everything:
             visible = {u["id"] for u in list_units(workspace, actor)}

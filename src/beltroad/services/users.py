@@ -17,6 +17,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -39,9 +40,15 @@ from beltroad.storage import accounts, registry_reads
 LOCAL_ADMIN = "local-admin"
 TOKEN_PREFIX = "brt_"  # noqa: S105 (a marker that makes leaked tokens findable, not a secret)
 _HASHER = PasswordHasher()
-# Verified against when the login is unknown, so that a wrong login costs as long as a wrong
-# password and timing does not tell which logins exist.
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the login is unknown, so that a wrong login costs as long as a
+    wrong password and timing does not tell which logins exist (made on first use)."""
+    return _HASHER.hash("not a password of anyone")
+
+
 MIN_PASSWORD = 10
 
 
@@ -55,6 +62,13 @@ def hash_password(password: str) -> str:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def local_actor(connection: Connection) -> Actor | None:
+    """The local administrator, if this database has one (``beltroad init`` creates it)."""
+    if accounts.user(connection, LOCAL_ADMIN) is None:
+        return None
+    return actor_of(connection, LOCAL_ADMIN)
 
 
 def ensure_local_admin(connection: Connection, now: dt.datetime) -> int:
@@ -330,7 +344,7 @@ def login(
     with workspace.writing() as connection:
         found = accounts.user(connection, login_name)
         if found is None or not found["is_active"] or not found["password_hash"]:
-            _verify(_DUMMY_HASH, password)
+            _verify(_dummy_hash(), password)
             raise wrong
         locked = _aware(found["locked_until"])
         if locked is not None and locked > now:

@@ -104,6 +104,11 @@ def add_task(ws: WorkspaceDep, user: CurrentUser, body: TaskCreate) -> dict[str,
     )
 
 
+@router.get("/tasks/{task_id}")
+def read_task(ws: WorkspaceDep, user: CurrentUser, task_id: int) -> dict[str, Any]:
+    return tasks.read_task(ws, user, task_id)
+
+
 @router.patch("/tasks/{task_id}")
 def update_task(
     ws: WorkspaceDep, user: CurrentUser, task_id: int, body: TaskUpdate
