@@ -116,7 +116,7 @@ def query(
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Audit rows, newest first, filtered."""
-    a = models.AuditEvent
+    a = table(models.AuditEvent).c
     stmt = select(
         a.seq, a.at, a.actor, a.actor_id, a.action, a.entity, a.entity_id, a.before, a.after
     )

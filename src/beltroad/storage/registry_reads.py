@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Connection, Select, false, func, or_, sele
 
 from beltroad.storage import coordination_models as cm
 from beltroad.storage import models
+from beltroad.storage.models import table
 
 #: Entity -> (model, key column, country column or None, searchable text column).
 ENTITIES: dict[str, tuple[Any, Any, Any, Any]] = {
@@ -67,7 +68,7 @@ def exists(connection: Connection, kind: str, value: str) -> bool:
 
 def unit_parents(connection: Connection) -> dict[int, int | None]:
     """Every unit's parent (units are few: thousands at most)."""
-    u = cm.Unit
+    u = table(cm.Unit).c
     return {int(r.id): r.parent_id for r in connection.execute(select(u.id, u.parent_id))}
 
 
@@ -98,31 +99,36 @@ def subtree(parents: Mapping[int, int | None], roots: Collection[int]) -> frozen
 
 # --- projects ---------------------------------------------------------------------------------
 
-PROJECT_COLUMNS = (
-    models.Project.id,
-    models.Project.identifier,
-    models.Project.title,
-    models.Project.description,
-    models.Project.status,
-    models.Project.lifecycle_state,
-    models.Project.stage,
-    models.Project.unit_id,
-    models.Project.planned_start,
-    models.Project.actual_start,
-    models.Project.planned_end,
-    models.Project.actual_end,
-    models.Project.commitment_year,
-    models.Project.amount_currency,
-    models.Project.amount_original,
-    models.Project.amount_usd_nominal,
-    models.Project.amount_usd_constant,
-    models.Project.amount_base_year,
-    models.Project.corridor_id,
-    models.Project.green_class,
-    models.Project.is_flagship,
-    models.Project.dataset,
-    models.Project.is_synthetic,
-    models.Project.version,
+# Core columns, not ORM attributes: a tenth of the cost per query (no ORM adaptation).
+_P = table(models.Project).c
+PROJECT_COLUMNS = tuple(
+    _P[name]
+    for name in (
+        "id",
+        "identifier",
+        "title",
+        "description",
+        "status",
+        "lifecycle_state",
+        "stage",
+        "unit_id",
+        "planned_start",
+        "actual_start",
+        "planned_end",
+        "actual_end",
+        "commitment_year",
+        "amount_currency",
+        "amount_original",
+        "amount_usd_nominal",
+        "amount_usd_constant",
+        "amount_base_year",
+        "corridor_id",
+        "green_class",
+        "is_flagship",
+        "dataset",
+        "is_synthetic",
+        "version",
+    )
 )
 
 
@@ -156,7 +162,7 @@ def list_projects(
     offset: int = 0,
 ) -> tuple[int, list[dict[str, Any]]]:
     p = models.Project
-    query: Select[Any] = select(*PROJECT_COLUMNS)  # type: ignore[assignment]
+    query: Select[Any] = select(*PROJECT_COLUMNS)
     conditions: list[ColumnElement[bool]] = []
     if scope is not None:
         conditions.append(scope)
@@ -181,7 +187,7 @@ def list_projects(
 
 def project(connection: Connection, identifier: str) -> dict[str, Any] | None:
     """One project by identifier (or numeric id), with its country and sector splits."""
-    p = models.Project
+    p = _P
     where = p.identifier == identifier
     if identifier.isdigit():
         where = or_(where, p.id == int(identifier))
@@ -189,7 +195,7 @@ def project(connection: Connection, identifier: str) -> dict[str, Any] | None:
     if row is None:
         return None
     found = dict(row._mapping)
-    pc, ps = models.ProjectCountry, models.ProjectSector
+    pc, ps = table(models.ProjectCountry).c, table(models.ProjectSector).c
     found["countries"] = [
         {"iso3": r.iso3, "percentage": r.percentage}
         for r in connection.execute(
@@ -204,7 +210,7 @@ def project(connection: Connection, identifier: str) -> dict[str, Any] | None:
             .order_by(ps.vocabulary, ps.code)
         )
     ]
-    pa = models.Participation
+    pa = table(models.Participation).c
     found["orgs"] = sorted(
         {
             int(r.organisation_id)

@@ -282,11 +282,8 @@ def insert_audit(connection: Connection, events: Sequence[dict[str, Any]]) -> No
     # administrator the command line acts as.
     u = models.User
     logins = {str(e["actor"]) for e in events} | {"local-admin"}
-    ids = dict(
-        connection.execute(select(u.username, u.id).where(u.username.in_(sorted(logins))))
-        .tuples()
-        .all()
-    )
+    found = connection.execute(select(u.username, u.id).where(u.username.in_(sorted(logins))))
+    ids = {row.username: row.id for row in found}
     audit.append(
         connection,
         [

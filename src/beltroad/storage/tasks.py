@@ -10,22 +10,27 @@ from sqlalchemy import Connection, insert, select, update
 
 from beltroad.storage import coordination_models as cm
 from beltroad.storage import models
+from beltroad.storage.models import table
 
-TASK_COLUMNS = (
-    models.Task.id,
-    models.Task.title,
-    models.Task.description,
-    models.Task.kind,
-    models.Task.unit_id,
-    models.Task.project_id,
-    models.Task.milestone_id,
-    models.Task.due_on,
-    models.Task.done_on,
-    models.Task.status,
-    models.Task.recurrence_id,
-    models.Task.escalated_to,
-    models.Task.escalated_at,
-    models.Task.version,
+_T = table(models.Task).c  # Core columns: cheaper per query than ORM attributes
+TASK_COLUMNS = tuple(
+    _T[name]
+    for name in (
+        "id",
+        "title",
+        "description",
+        "kind",
+        "unit_id",
+        "project_id",
+        "milestone_id",
+        "due_on",
+        "done_on",
+        "status",
+        "recurrence_id",
+        "escalated_to",
+        "escalated_at",
+        "version",
+    )
 )
 
 
@@ -48,7 +53,7 @@ def add_task(connection: Connection, values: Mapping[str, Any]) -> int:
 
 
 def task(connection: Connection, task_id: int) -> dict[str, Any] | None:
-    row = connection.execute(select(*TASK_COLUMNS).where(models.Task.id == task_id)).first()
+    row = connection.execute(select(*TASK_COLUMNS).where(_T.id == task_id)).first()
     return None if row is None else dict(row._mapping)
 
 
@@ -105,7 +110,7 @@ def list_tasks(
 ) -> list[dict[str, Any]]:
     """Tasks, soonest due first. ``overdue_on``: open tasks due before that day; with a few
     ``unit_ids`` this is a range scan of ``ix_tasks_unit_status_due`` per unit."""
-    t = models.Task
+    t = _T
     query = select(*TASK_COLUMNS)
     if unit_ids is not None:
         query = query.where(t.unit_id.in_(sorted(unit_ids)))

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from beltroad.storage import coordination_models as cm
 from beltroad.storage import models
+from beltroad.storage.models import table
 
 OPEN_STATES = ("draft", "submitted", "returned")
 
@@ -70,25 +71,29 @@ def replace_splits(
 
 # --- versions ---------------------------------------------------------------------------------
 
-VERSION_COLUMNS = (
-    models.Approval.id,
-    models.Approval.version_no,
-    models.Approval.state,
-    models.Approval.base_version,
-    models.Approval.payload,
-    models.Approval.comment,
-    models.Approval.created_by,
-    models.Approval.created_at,
-    models.Approval.submitted_by,
-    models.Approval.submitted_at,
-    models.Approval.decided_by,
-    models.Approval.decided_at,
-    models.Approval.version,
+_A = table(models.Approval).c  # Core columns: cheaper per query than ORM attributes
+VERSION_COLUMNS = tuple(
+    _A[name]
+    for name in (
+        "id",
+        "version_no",
+        "state",
+        "base_version",
+        "payload",
+        "comment",
+        "created_by",
+        "created_at",
+        "submitted_by",
+        "submitted_at",
+        "decided_by",
+        "decided_at",
+        "version",
+    )
 )
 
 
 def open_version(connection: Connection, entity: str, entity_id: str) -> dict[str, Any] | None:
-    a = models.Approval
+    a = _A
     row = connection.execute(
         select(*VERSION_COLUMNS)
         .where(a.entity == entity, a.entity_id == entity_id, a.state.in_(OPEN_STATES))
@@ -99,7 +104,7 @@ def open_version(connection: Connection, entity: str, entity_id: str) -> dict[st
 
 
 def versions(connection: Connection, entity: str, entity_id: str) -> list[dict[str, Any]]:
-    a = models.Approval
+    a = _A
     rows = connection.execute(
         select(*VERSION_COLUMNS)
         .where(a.entity == entity, a.entity_id == entity_id)
@@ -141,10 +146,11 @@ def add_event(connection: Connection, values: Mapping[str, Any]) -> None:
 
 
 def events(connection: Connection, project_id: int) -> list[dict[str, Any]]:
-    e, u = cm.LifecycleEvent, models.User
+    events_t, users_t = table(cm.LifecycleEvent), table(models.User)
+    e, u = events_t.c, users_t.c
     rows = connection.execute(
         select(e.at, e.from_state, e.to_state, e.reason, e.iati_status, u.username.label("actor"))
-        .join(u, u.id == e.actor_id)
+        .join(users_t, u.id == e.actor_id)
         .where(e.project_id == project_id)
         .order_by(e.at, e.id)
     )
