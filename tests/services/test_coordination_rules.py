@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from beltroad.errors import Conflict, InvalidInput, TooManyAttempts, Unauthenticated
+from beltroad.errors import Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 from beltroad.services import (
     audit_log,
     freeze,
@@ -358,3 +358,91 @@ def test_the_sqlite_file_and_data_dir_are_owner_only(sqlite_settings: Settings) 
     data_dir = Path(sqlite_settings.data_dir)
     assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(data_dir / "beltroad.db").st_mode) == 0o600
+
+
+def test_milestones_have_units_versions_and_respect_freezes(
+    workspace: Workspace, world: World
+) -> None:
+    from beltroad.services import milestones
+
+    coordinator, planner = world.actors[Role.coordinator], world.actors[Role.planner]
+    made = milestones.add_milestone(
+        workspace, coordinator, "P-PAK", "Berth piling", unit_id=world.desk, planned_on="2026-05-01"
+    )
+    done = milestones.update_milestone(
+        workspace,
+        coordinator,
+        made["id"],
+        expected_version=1,
+        status="reached",
+        actual_on="2026-05-20",
+    )
+    assert done["version"] == 2
+    with pytest.raises(Conflict, match="changed by someone else"):
+        milestones.update_milestone(
+            workspace, coordinator, made["id"], expected_version=1, status="missed"
+        )
+    freeze.freeze(workspace, planner, "2026-05")
+    with pytest.raises(Conflict, match="frozen period 2026-05"):
+        milestones.update_milestone(
+            workspace, coordinator, made["id"], expected_version=2, status="missed"
+        )
+    listed = milestones.list_milestones(workspace, planner, "P-PAK")
+    assert [(m["name"], m["planned_on"], m["actual_on"]) for m in listed] == [
+        ("Berth piling", "2026-05-01", "2026-05-20")
+    ]
+    with pytest.raises(NotFound):
+        milestones.add_milestone(
+            workspace,
+            world.actors[Role.partner],
+            "P-AFG",
+            "x",
+            unit_id=None,
+            planned_on="2026-07-01",
+        )
+
+
+def test_due_notices_pending_approvals_and_mail(
+    workspace: Workspace, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planner, coordinator = world.actors[Role.planner], world.actors[Role.coordinator]
+    queued = tasks.notify_due(workspace, planner, today=dt.date(2026, 3, 28), days=7)
+    assert [q["id"] for q in queued] == [world.task_in, world.task_out]
+    assert tasks.notify_due(workspace, planner, today=dt.date(2026, 3, 28)) == []  # once
+    seen = notifications.list_for(workspace, coordinator)
+    assert [n["kind"] for n in seen] == ["review_due"]  # only its unit's notice
+    assert [p["identifier"] for p in workflow.pending(workspace, planner)] == [
+        "P-APP",
+        "P-RET",
+        "P-AFG",
+    ]
+    assert [p["identifier"] for p in workflow.pending(workspace, coordinator)] == []
+    users.add_user(workspace, world.admin, "mailme", Role.planner, email="m@example.org")
+    workflow.edit(workspace, coordinator, "P-PAK", {"title": "new"})
+    workflow.submit(workspace, coordinator, "P-PAK")
+    sent: list[tuple[str, str]] = []
+
+    class FakeSMTP:
+        def __init__(self, host: str, port: int, timeout: int) -> None:
+            assert (host, port) == ("smtp.example.org", 587)
+
+        def __enter__(self) -> FakeSMTP:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def starttls(self) -> None:
+            return None
+
+        def send_message(self, message: object) -> None:
+            sent.append((str(message["To"]), str(message["Subject"])))  # type: ignore[index]
+
+    monkeypatch.setattr(notifications.smtplib, "SMTP", FakeSMTP)
+    without = notifications.send_mail(workspace)
+    assert without["sent"] == 0
+    workspace.settings = workspace.settings.model_copy(update={"smtp_host": "smtp.example.org"})
+    result = notifications.send_mail(workspace)
+    assert result == {"sent": 1, "failed": 0, "skipped_no_smtp": 0}
+    assert sent == [("m@example.org", "Approval requested: P-PAK version 2")]
+    assert notifications.send_mail(workspace)["sent"] == 0  # sent once

@@ -167,6 +167,20 @@ def tasks_escalate(
     emit(rows, rows, fmt, title="escalated")
 
 
+@tasks_app.command("notify-due")
+def tasks_notify_due(
+    ctx: typer.Context,
+    today: Annotated[str | None, typer.Option("--today", help="As of this date.")] = None,
+    days: Annotated[int, typer.Option("--days", min=0, max=366, help="Look ahead N days.")] = 7,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Queue "review due" notices for open tasks due within N days."""
+    from beltroad.services.tasks import notify_due
+
+    rows = run(ctx, notify_due, today=_day(today, "--today") or dt.date.today(), days=days)
+    emit(rows, rows, fmt, title="notices queued")
+
+
 @tasks_app.command("recur")
 def tasks_recur(
     ctx: typer.Context,

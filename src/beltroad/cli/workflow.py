@@ -181,6 +181,72 @@ def wf_compare(
     )
 
 
+@workflow_app.command("pending")
+def wf_pending(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """Submitted versions waiting for your decision."""
+    from beltroad.services.workflow import pending
+
+    rows = run(ctx, pending)
+    emit(rows, rows, fmt, title="waiting for approval")
+
+
+@workflow_app.command("milestone-add")
+def wf_milestone_add(
+    ctx: typer.Context,
+    identifier: ProjectArg,
+    name: Annotated[str, typer.Argument(help="Milestone name.")],
+    planned: Annotated[str, typer.Option("--planned", help="Planned date, YYYY-MM-DD.")],
+    unit: Annotated[int | None, typer.Option("--unit", help="Owning unit id.")] = None,
+    stage: Annotated[str | None, typer.Option("--stage", help="Lifecycle stage it marks.")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Add a milestone to a project."""
+    from beltroad.services.milestones import add_milestone
+
+    result = run(
+        ctx, add_milestone, identifier, name, unit_id=unit, planned_on=planned, stage=stage
+    )
+    emit(result, [result], fmt)
+
+
+@workflow_app.command("milestone-update")
+def wf_milestone_update(
+    ctx: typer.Context,
+    milestone_id: Annotated[int, typer.Argument(help="Milestone id.")],
+    version: Annotated[int, typer.Option("--version", help="The version you saw (lock).")],
+    status: Annotated[
+        str | None, typer.Option("--status", help="planned, reached, missed, cancelled.")
+    ] = None,
+    actual: Annotated[str | None, typer.Option("--actual", help="Actual date.")] = None,
+    planned: Annotated[str | None, typer.Option("--planned", help="New planned date.")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Record a milestone's status or dates."""
+    from beltroad.services.milestones import update_milestone
+
+    result = run(
+        ctx,
+        update_milestone,
+        milestone_id,
+        expected_version=version,
+        status=status,
+        actual_on=actual,
+        planned_on=planned,
+    )
+    emit(result, [result], fmt)
+
+
+@workflow_app.command("milestones")
+def wf_milestones(
+    ctx: typer.Context, identifier: ProjectArg, fmt: FormatOption = Format.table
+) -> None:
+    """A project's milestones, planned against actual."""
+    from beltroad.services.milestones import list_milestones
+
+    rows = run(ctx, list_milestones, identifier)
+    emit(rows, rows, fmt, title=f"milestones of {identifier}")
+
+
 @plan_app.command("create")
 def plan_create(
     ctx: typer.Context,

@@ -337,6 +337,21 @@ def escalate_overdue(workspace: Workspace, actor: Actor, *, today: dt.date) -> l
     return escalated
 
 
+def notify_due(
+    workspace: Workspace, actor: Actor, *, today: dt.date, days: int = 7
+) -> list[dict[str, Any]]:
+    """Queue a "review due" notice to the owning unit of each open task due within ``days``
+    (once per task and due date)."""
+    require(actor, Action.manage_units, Target(), what="tasks", key="all")
+    now = audit_log.utc_now()
+    queued = []
+    with workspace.writing() as connection:
+        for task in store.due_between(connection, today, today + dt.timedelta(days=days)):
+            if notifications.review_due(connection, task, now):
+                queued.append(_plain({k: task[k] for k in ("id", "title", "unit_id", "due_on")}))
+    return queued
+
+
 def _add_months(day: dt.date, months: int, anchor: int) -> dt.date:
     """``months`` after ``day``, on the anchor day of the month or the month's last day (a
     series due on the 31st stays on each month's last day, never drifts to the 30th)."""

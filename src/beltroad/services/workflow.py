@@ -22,7 +22,7 @@ from importlib import resources
 from typing import Any
 
 from beltroad.engines.lifecycle import LifecycleConfig, parse_lifecycle, validate_record
-from beltroad.errors import Conflict, FieldProblem, InvalidInput
+from beltroad.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from beltroad.services import audit_log, notifications
 from beltroad.services.freeze import check_not_frozen
 from beltroad.services.permissions import Action, Actor, Target, require
@@ -527,3 +527,25 @@ def compare(
         for name in EDITABLE
         if a.get(name) != b.get(name)
     ]
+
+
+def pending(workspace: Workspace, actor: Actor) -> list[dict[str, Any]]:
+    """Submitted versions the actor may decide on (approve or return), oldest first."""
+    out = []
+    with workspace.reading() as connection:
+        for row in store.submitted(connection, ENTITY):
+            try:
+                scoped_project(connection, actor, str(row["entity_id"]), Action.approve)
+            except (NotFound, PermissionDenied):
+                continue
+            out.append(
+                registry_reads.plain(
+                    {
+                        "identifier": row["entity_id"],
+                        "version_no": row["version_no"],
+                        "submitted_at": row["submitted_at"],
+                        "submitted_by": row["submitted_by"],
+                    }
+                )
+            )
+    return out

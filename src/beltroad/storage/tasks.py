@@ -156,3 +156,59 @@ def instance_exists(connection: Connection, recurring_id: int, due_on: dt.date) 
         select(t.id).where(t.recurrence_id == recurring_id, t.due_on == due_on)
     ).first()
     return found is not None
+
+
+# --- milestones -------------------------------------------------------------------------------
+
+_M = table(models.Milestone).c
+MILESTONE_COLUMNS = (
+    _M.id,
+    _M.project_id,
+    _M.name,
+    _M.stage,
+    _M.unit_id,
+    _M.planned_on,
+    _M.actual_on,
+    _M.status,
+    _M.version,
+)
+
+
+def add_milestone(connection: Connection, values: Mapping[str, Any]) -> int:
+    m = models.Milestone
+    return int(connection.execute(insert(m).values(**values).returning(m.id)).scalar_one())
+
+
+def milestone(connection: Connection, milestone_id: int) -> dict[str, Any] | None:
+    row = connection.execute(select(*MILESTONE_COLUMNS).where(_M.id == milestone_id)).first()
+    return None if row is None else dict(row._mapping)
+
+
+def milestones_of(connection: Connection, project_id: int) -> list[dict[str, Any]]:
+    rows = connection.execute(
+        select(*MILESTONE_COLUMNS).where(_M.project_id == project_id).order_by(_M.planned_on, _M.id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def update_milestone(
+    connection: Connection, milestone_id: int, expected: int, values: Mapping[str, Any]
+) -> bool:
+    m = models.Milestone
+    result = connection.execute(
+        update(m)
+        .where(m.id == milestone_id, m.version == expected)
+        .values(**values, version=expected + 1)
+    )
+    return bool(result.rowcount)
+
+
+def due_between(connection: Connection, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    """Open tasks due in ``first..last`` (for "review due" notices)."""
+    t = _T
+    rows = connection.execute(
+        select(*TASK_COLUMNS)
+        .where(t.status == "open", t.due_on >= first, t.due_on <= last, t.unit_id.is_not(None))
+        .order_by(t.due_on, t.id)
+    )
+    return [dict(r._mapping) for r in rows]

@@ -201,3 +201,15 @@ def all_frozen(connection: Connection) -> list[dict[str, Any]]:
         .order_by(f.starts_on)
     )
     return [dict(r._mapping) for r in rows]
+
+
+def submitted(connection: Connection, entity: str, limit: int = 500) -> list[dict[str, Any]]:
+    """Versions waiting for a decision, oldest first."""
+    a = _A
+    rows = connection.execute(
+        select(a.entity_id, *VERSION_COLUMNS)
+        .where(a.entity == entity, a.state == "submitted")
+        .order_by(a.submitted_at, a.id)
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in rows]

@@ -33,6 +33,7 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     router.include_router(auth)
     router.include_router(workflow.router)
+    router.include_router(workflow.approvals)
     router.include_router(coordination.router)
     router.include_router(registry.router)  # last: its /{entity} routes match broadly
     return router

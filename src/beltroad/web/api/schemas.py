@@ -89,3 +89,17 @@ class UserCreate(Body):
 class Freeze(Body):
     period: str
     note: str | None = None
+
+
+class MilestoneCreate(Body):
+    name: str
+    planned_on: dt.date
+    unit_id: int | None = None
+    stage: str | None = None
+
+
+class MilestoneUpdate(Body):
+    version: int = Field(description="The version you read (optimistic lock).")
+    status: str | None = None
+    actual_on: dt.date | None = None
+    planned_on: dt.date | None = None

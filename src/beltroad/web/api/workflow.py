@@ -6,11 +6,54 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from beltroad.services import milestones as milestone_service
 from beltroad.services import workflow
 from beltroad.web.api.deps import CurrentUser, WorkspaceDep
-from beltroad.web.api.schemas import Decision, Transition
+from beltroad.web.api.schemas import Decision, MilestoneCreate, MilestoneUpdate, Transition
 
 router = APIRouter(prefix="/workflow", tags=["workflow"])
+approvals = APIRouter(tags=["workflow"])
+
+
+@approvals.get("/approvals")
+def pending(ws: WorkspaceDep, user: CurrentUser) -> list[dict[str, Any]]:
+    """Submitted versions waiting for the user's decision."""
+    return workflow.pending(ws, user)
+
+
+@approvals.get("/projects/{identifier}/milestones")
+def milestones(ws: WorkspaceDep, user: CurrentUser, identifier: str) -> list[dict[str, Any]]:
+    return milestone_service.list_milestones(ws, user, identifier)
+
+
+@approvals.post("/projects/{identifier}/milestones", status_code=201)
+def add_milestone(
+    ws: WorkspaceDep, user: CurrentUser, identifier: str, body: MilestoneCreate
+) -> dict[str, Any]:
+    return milestone_service.add_milestone(
+        ws,
+        user,
+        identifier,
+        body.name,
+        unit_id=body.unit_id,
+        planned_on=body.planned_on,
+        stage=body.stage,
+    )
+
+
+@approvals.patch("/milestones/{milestone_id}")
+def update_milestone(
+    ws: WorkspaceDep, user: CurrentUser, milestone_id: int, body: MilestoneUpdate
+) -> dict[str, Any]:
+    return milestone_service.update_milestone(
+        ws,
+        user,
+        milestone_id,
+        expected_version=body.version,
+        status=body.status,
+        actual_on=body.actual_on,
+        planned_on=body.planned_on,
+    )
 
 
 @router.post("/{identifier}/submit")
