@@ -78,9 +78,9 @@ FILL = [
     "(1, 'submit'), (2, 'approve'), (3, 'transition')) AS s(n, action)",
     # tasks over the localities
     "INSERT INTO tasks (title, unit_id, project_id, due_on, done_on, status, kind, created_at, "
-    "version) SELECT 'Task ' || g, 112 + (g * 7919) % 1000, 1 + g % :projects, "
-    "DATE '2020-01-01' + (g * 31) % 2555, CASE WHEN g % 3 = 0 THEN NULL ELSE "
-    "DATE '2020-01-01' + (g * 31) % 2555 END, CASE WHEN g % 3 = 0 THEN 'open' ELSE 'done' END, "
+    "version) SELECT 'Task ' || g, 112 + ((g::bigint * 7919) % 1000)::int, 1 + g % :projects, "
+    "DATE '2020-01-01' + ((g::bigint * 31) % 2555)::int, CASE WHEN g % 3 = 0 THEN NULL ELSE "
+    "DATE '2020-01-01' + ((g::bigint * 31) % 2555)::int END, CASE WHEN g % 3 = 0 THEN 'open' ELSE 'done' END, "
     "'task', now(), 1 FROM generate_series(1, :tasks) g",
     "ANALYZE",
 ]
