@@ -13,6 +13,7 @@ from beltroad.errors import NotFound, PermissionDenied
 from beltroad.services import (
     audit_log,
     freeze,
+    milestones,
     notifications,
     plans,
     registry_access,
@@ -67,7 +68,20 @@ OPERATIONS: dict[str, Op] = {
     "create plan": lambda ws, a, w: plans.create_plan(
         ws, a, "FYP", kind="five_year", starts_on="2026-01-01", ends_on="2030-12-31"
     ),
+    "add plan target": lambda ws, a, w: plans.add_target(
+        ws, a, "FYP", metric="projects_started", target=3, due_on="2027-12-31"
+    ),
+    "add milestone in scope": lambda ws, a, w: milestones.add_milestone(
+        ws, a, "P-PAK", "Piling", unit_id=w.desk, planned_on="2026-09-01"
+    ),
+    "add milestone out of scope": lambda ws, a, w: milestones.add_milestone(
+        ws, a, "P-AFG", "Piling", unit_id=None, planned_on="2026-09-01"
+    ),
+    "notify due tasks": lambda ws, a, w: tasks.notify_due(
+        ws, a, today=__import__("datetime").date(2026, 3, 28)
+    ),
     "freeze period": lambda ws, a, w: freeze.freeze(ws, a, "2025"),
+    "unfreeze period": lambda ws, a, w: freeze.unfreeze(ws, a, "2025"),
     "read audit log": lambda ws, a, w: audit_log.list_events(ws, a),
     "verify audit log": lambda ws, a, w: audit_log.verify(ws, a),
     "add user": lambda ws, a, w: users.add_user(ws, a, "newbie", Role.viewer),
@@ -85,6 +99,7 @@ EDITORS = {
     "add task in scope",
     "update task in scope",
     "recurring task in scope",
+    "add milestone in scope",
     "own token",
     "own notifications",
 }
@@ -103,6 +118,7 @@ HIDDEN = {
     "edit project out of scope",
     "approve out of scope",
     "update task out of scope",
+    "add milestone out of scope",
 }
 
 
