@@ -8,6 +8,8 @@
      ├── Conflict                              the request clashes with stored state
      │    └── SchemaTooNew                     the database was written by a newer beltroad
      ├── PermissionDenied  (also PermissionError)
+     │    ├── Unauthenticated                  no valid login or API token
+     │    └── TooManyAttempts                  logins refused for a while after failures
      ├── DataUnavailable                       a dataset, file, server or dir cannot be reached
      ├── MissingDependency (also ImportError)  an optional extra is not installed
      └── EngineError       (also RuntimeError) an engine could not compute a result
@@ -106,6 +108,18 @@ class PermissionDenied(BeltroadError, PermissionError):
     """The user, role or scope does not allow this, or a path is not writable."""
 
 
+class Unauthenticated(PermissionDenied):
+    """No valid credentials: a missing, wrong, expired or revoked token, or a wrong password."""
+
+
+class TooManyAttempts(PermissionDenied):
+    """Too many failed logins: further attempts are refused until ``retry_after``."""
+
+    def __init__(self, message: str, *, hint: str | None = None, retry_after: int = 0) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after
+
+
 class DataUnavailable(BeltroadError):
     """A dataset, file, directory or database server cannot be reached."""
 
@@ -137,4 +151,6 @@ __all__ = [
     "NotFound",
     "PermissionDenied",
     "SchemaTooNew",
+    "TooManyAttempts",
+    "Unauthenticated",
 ]

@@ -94,6 +94,29 @@ class Settings(BaseSettings):
             "listed as a candidate match for review."
         ),
     )
+    token_days: int = Field(
+        default=30, ge=1, le=3650, description="Days an API token lasts unless told otherwise."
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Failed logins in a row after which a user's logins are refused for a while.",
+    )
+    login_lockout_minutes: int = Field(
+        default=15, ge=1, le=10_080, description="How long logins stay refused after that."
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server that mails notifications; unset, notifications stay in the "
+        "outbox (shown by `beltroad notifications list` and the web).",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port (STARTTLS).")
+    smtp_user: str | None = Field(default=None, description="SMTP login, if the server needs one.")
+    smtp_password: str | None = Field(default=None, description="SMTP password.")
+    mail_from: str = Field(
+        default="beltroad@localhost", description="Sender address of notification mail."
+    )
 
     @field_validator("host")
     @classmethod

@@ -36,6 +36,7 @@ class State:
 
     config_file: Path | None = None
     flags: dict[str, Any] = field(default_factory=dict)
+    as_login: str | None = None  # --as: act as this user instead of the local administrator
 
     def settings(self, **more: Any) -> Settings:
         return load_settings(self.config_file, **(self.flags | more))
@@ -59,11 +60,16 @@ def root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show the traceback when a command fails.")
     ] = False,
+    as_login: Annotated[
+        str | None,
+        typer.Option("--as", help="Act as this user (default: the local administrator)."),
+    ] = None,
 ) -> None:
     """beltroad: registry, analytics, risk and connectivity for a cooperation portfolio."""
     ctx.obj = State(
         config_file=config,
         flags={"db": db, "data_dir": data_dir, "debug": debug or None},
+        as_login=as_login,
     )
 
 
@@ -199,6 +205,8 @@ def demo(
     console = stderr_console()
     for line in report.notes:
         console.print(f"- {line}")
+    for line in report.logins:  # passwords: the terminal only, never a file
+        console.print(f"- {line}", highlight=False, markup=False)
     console.print(f"summary written to {report.summary_path}")
     if not no_serve:
         _serve(settings)

@@ -15,6 +15,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "beltroad.cli.connectivity",
     "beltroad.cli.overlaps",
     "beltroad.cli.entities",
+    "beltroad.cli.coordination",
+    "beltroad.cli.workflow",
+    "beltroad.cli.tasks",
 )
 
 

@@ -32,4 +32,10 @@ ROLES: tuple[RoleFact, ...] = (
         "Partner-country counterpart: sees and co-plans the projects in its own country.",
     ),
     RoleFact("researcher", "Researcher or public: read-only open data."),
+    # The five roles the permission checks know (issue #15); the three above are descriptive.
+    RoleFact(
+        "partner",
+        "Partner-country user: sees and edits only its own country's records (scope country).",
+    ),
+    RoleFact("viewer", "Reads what its scope covers; changes nothing."),
 )

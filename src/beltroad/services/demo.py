@@ -12,6 +12,7 @@ from beltroad import datasets
 from beltroad.errors import BeltroadError, DataUnavailable
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.services.data import available_file, dataset_files
+from beltroad.services.demo_users import ensure_demo_users, login_notes
 from beltroad.services.headline import Headline, headline
 from beltroad.services.imports import import_file, importer_for
 from beltroad.services.setup import initialise_workspace
@@ -49,6 +50,8 @@ class DemoReport:
     loaded: list[dict[str, Any]] = field(default_factory=list)
     synthetic: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    #: How to log in as the demo users (issue #15); passwords, so kept out of as_dict and files.
+    logins: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -105,7 +108,8 @@ def run_demo(
         summary = portfolio_summary(workspace)
         figures = headline(workspace)
         path = _write_summary(settings, summary, figures, loaded, notes)
-        return DemoReport(summary, path, figures, loaded, synthetic_report, notes)
+        logins = login_notes(ensure_demo_users(workspace), settings.host, settings.port)
+        return DemoReport(summary, path, figures, loaded, synthetic_report, notes, logins)
     finally:
         workspace.close()
 

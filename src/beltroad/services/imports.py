@@ -12,6 +12,7 @@ duplicate id) is rejected either way.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import importlib
@@ -40,8 +41,9 @@ from beltroad.records import (
     Record,
 )
 from beltroad.services import overlaps as overlap_links
+from beltroad.services.users import LOCAL_ADMIN, local_actor
 from beltroad.services.workspace import Workspace
-from beltroad.storage import generation, import_lock, inventory, quality, rates, writes
+from beltroad.storage import audit, generation, import_lock, inventory, quality, rates, writes
 from beltroad.storage import overlaps as overlap_store
 
 OnError = Literal["fail", "skip"]
@@ -261,7 +263,38 @@ def _run(
             connection, source.dataset
         ):
             report.overlaps = overlap_links.refresh_in(connection, workspace.settings)
+        if report.records_written:  # an import that changed nothing wrote nothing to audit
+            _audit_import(connection, report, path, fingerprint.result())
     return report
+
+
+def _audit_import(connection: Connection, report: ImportReport, path: Path, sha256: str) -> None:
+    """One audit event per import, in its transaction (issue #15), by the local administrator
+    the command line acts as."""
+    actor = local_actor(connection)
+    after = {
+        "kind": report.kind,
+        "file": path.name,
+        "sha256": sha256,
+        "rows_read": report.rows_read,
+        "records_written": report.records_written,
+        "rejected": len(report.rejected),
+        "on_error": report.on_error,
+    }
+    audit.append(
+        connection,
+        [
+            audit.AuditInput(
+                actor_id=actor.user_id if actor else None,
+                actor=actor.login if actor else LOCAL_ADMIN,
+                action="import",
+                entity="dataset",
+                entity_id=report.dataset,
+                after=after,
+            )
+        ],
+        at=dt.datetime.now(dt.UTC),
+    )
 
 
 def _consume(

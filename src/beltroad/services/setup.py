@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from beltroad.progress import NULL_PROGRESS, Progress
+from beltroad.services.users import ensure_local_admin
 from beltroad.services.workspace import Workspace, open_workspace
 from beltroad.settings import Settings
 from beltroad.storage import database
@@ -42,6 +44,8 @@ def initialise_workspace(workspace: Workspace, *, progress: Progress = NULL_PROG
     progress.advance()
     with workspace.writing() as connection:
         counts = load_reference_facts(connection)
+        # The user the command line acts as (issue #15): audit rows name a real user.
+        ensure_local_admin(connection, dt.datetime.now(dt.UTC))
     progress.advance()
     progress.finish()
     return InitReport(

@@ -35,8 +35,10 @@ class Workspace:
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """One transaction: everything in the block lands, or nothing does."""
-        with database.connect(self.engine) as connection, connection.begin():
-            yield connection
+        with database.connect(self.engine) as connection:
+            connection.execution_options(sqlite_immediate=True)
+            with connection.begin():
+                yield connection
 
     def close(self) -> None:
         self.engine.dispose()
@@ -46,7 +48,7 @@ def ensure_writable_dir(path: Path) -> Path:
     """Create ``path`` if needed and prove it is writable, or say what to do."""
     hint = "choose a writable directory with --data-dir or BELTROAD_DATA_DIR"
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        database.owner_only_dir(path)
     except OSError as exc:
         raise PermissionDenied(
             f"cannot create the data directory {path}: {exc.strerror}", hint=hint

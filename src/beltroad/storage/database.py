@@ -8,6 +8,7 @@ leaves the database as it was.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,12 +97,16 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
     _bind_none_cheaply()
     database = make_url(url).database
     if database and database != ":memory:":
-        folder = Path(database).expanduser().resolve().parent
+        path = Path(database).expanduser().resolve()
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            owner_only_dir(path.parent)
+            # The registry holds users' password hashes and tokens' hashes: the file (and the
+            # WAL and shm files SQLite creates with the file's mode) is the owner's alone.
+            if not path.exists():
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         except OSError as exc:
             raise PermissionDenied(
-                f"cannot create the data directory {folder}: {exc.strerror}",
+                f"cannot create the data directory {path.parent}: {exc.strerror}",
                 hint="choose a writable directory with --data-dir or BELTROAD_DATA_DIR",
             ) from None
     engine = create_engine(url, echo=echo, json_serializer=json_text)
@@ -123,9 +128,23 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A write transaction takes the write lock at BEGIN (IMMEDIATE): one that read first and
+        # wrote later would fail with SQLITE_BUSY_SNAPSHOT, not wait, if another writer committed
+        # in between (issue #15's concurrent writers).
+        if connection.get_execution_options().get("sqlite_immediate"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def owner_only_dir(folder: Path) -> None:
+    """Create ``folder`` (and its parents) if missing; a folder created here is 0700."""
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)
 
 
 def _safe(url: str) -> str:

@@ -259,6 +259,13 @@ class Project(Provenance, Base):
     parent_identifier: Mapped[str | None] = mapped_column(String(160))
     extras: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # source fields kept verbatim
     content_hash: Mapped[str | None] = mapped_column(String(64))  # lets re-imports change nothing
+    # Added by migration 0005 (issue #15): the lifecycle state (config/lifecycle.toml), the
+    # owning unit, and the optimistic-locking version every coordinated write checks and bumps.
+    # ``unit_id`` has no foreign key: SQLite's ALTER TABLE cannot add one, and a batch copy of
+    # the table would drop its analytics triggers; the services check the unit exists.
+    lifecycle_state: Mapped[str | None] = mapped_column(String(32))
+    unit_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     __table_args__ = (
         UniqueConstraint("dataset", "source_record_id", name="uq_projects_dataset_source"),
         CheckConstraint("status IS NULL OR status BETWEEN 1 AND 6", name="status"),
@@ -501,6 +508,9 @@ class Milestone(Base):
     planned_on: Mapped[dt.date | None] = mapped_column(Date)
     actual_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="planned")
+    # Added by migration 0005 (issue #15); no foreign key, for the reason given on projects.
+    unit_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 class Task(Base):
@@ -515,6 +525,22 @@ class Task(Base):
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     done_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="open")
+    # Added by migration 0005 (issue #15): the owning unit (``owner_unit`` stays as free text
+    # from before units existed), recurring definitions, escalation and optimistic locking.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    description: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="task", server_default="task")
+    recurrence_id: Mapped[int | None] = mapped_column(ForeignKey("recurring_tasks.id"))
+    escalated_to: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    __table_args__ = (
+        # One unit's overdue tasks: an index range scan (issue #15's 50 ms target).
+        Index("ix_tasks_unit_status_due", "unit_id", "status", "due_on"),
+        Index("ix_tasks_project_id", "project_id"),
+        Index("uq_tasks_recurrence_due", "recurrence_id", "due_on", unique=True),
+    )
 
 
 class Approval(Base):
@@ -529,6 +555,16 @@ class Approval(Base):
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Added by migration 0005 (issue #15): each row is one version of a record (draft,
+    # submitted, approved, returned, superseded); ``base_version`` is the record's version the
+    # draft started from, so approving over someone else's change is a conflict.
+    version_no: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    __table_args__ = (Index("ix_approvals_entity_entity_id", "entity", "entity_id"),)
 
 
 # --- people, permissions and the audit trail -------------------------------------------------
@@ -542,6 +578,14 @@ class User(Base):
     display_name: Mapped[str | None] = mapped_column(String(128))
     password_hash: Mapped[str | None] = mapped_column(String(256))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Added by migration 0005 (issue #15): mail for the notification outbox, login throttling
+    # (failures in the current window, and until when logins are refused), optimistic locking.
+    email: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 class Role(Base):
@@ -557,7 +601,7 @@ class Scope(Base):
     __tablename__ = "scopes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # all, country, organisation, locality
+    kind: Mapped[str] = mapped_column(String(16))  # all, country, unit, org (issue #15)
     value: Mapped[str | None] = mapped_column(String(160))
     __table_args__ = (UniqueConstraint("kind", "value", name="uq_scopes_kind_value"),)
 
@@ -583,6 +627,14 @@ class AuditEvent(Base):
     entity_id: Mapped[str | None] = mapped_column(String(160))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Added by migration 0005 (issue #15): the hash chain (``beltroad.storage.audit``). ``seq``
+    # orders the chain; ``row_hash`` covers this row's fields and ``prev_hash``, so an edit, a
+    # deletion or a reordering breaks it. ``actor_id`` is the acting user.
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    __table_args__ = (Index("ix_audit_events_entity_entity_id", "entity", "entity_id"),)
 
 
 # --- indicators and scenarios ----------------------------------------------------------------
@@ -820,3 +872,8 @@ class RecordFlag(Base):
     value: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     __table_args__ = (Index("ix_record_flags_dataset_kind", "dataset", "kind"),)
+
+
+# The coordination tables of issue #15 (units, tokens, plans, ...) live in their own module;
+# importing it registers them on this metadata.
+from beltroad.storage import coordination_models as _coordination_models  # noqa: E402,F401

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from beltroad.storage import models
+from beltroad.storage import audit, models
 from beltroad.storage.models import table
 
 ObservationRow = tuple[str, str, float, str]  # indicator, period, value, vintage
@@ -275,8 +275,31 @@ def update_entries(connection: Connection, changes: Sequence[tuple[int, dict[str
 def insert_audit(connection: Connection, events: Sequence[dict[str, Any]]) -> None:
     """Audit events: ``at``, ``actor``, ``action``, ``entity``, ``entity_id``, ``before``,
     ``after``."""
-    if events:
-        connection.execute(insert(table(models.AuditEvent)), list(events))
+    if not events:
+        return
+    # Chained like every audit row (issue #15). The register's ``actor`` is the name it was
+    # given; the row's ``actor_id`` is that user when one has the login, else the local
+    # administrator the command line acts as.
+    u = models.User
+    logins = {str(e["actor"]) for e in events} | {"local-admin"}
+    found = connection.execute(select(u.username, u.id).where(u.username.in_(sorted(logins))))
+    ids = {row.username: row.id for row in found}
+    audit.append(
+        connection,
+        [
+            audit.AuditInput(
+                actor_id=ids.get(str(e["actor"]), ids.get("local-admin")),
+                actor=str(e["actor"]),
+                action=e["action"],
+                entity=e["entity"],
+                entity_id=e.get("entity_id"),
+                before=e.get("before"),
+                after=e.get("after"),
+            )
+            for e in events
+        ],
+        at=events[0]["at"],
+    )
 
 
 def audit_trail(connection: Connection, entity: str, entity_id: str) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,14 +19,20 @@ from beltroad.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    TooManyAttempts,
+    Unauthenticated,
 )
 from beltroad.services.summary import portfolio_summary
-from beltroad.services.workspace import Workspace, open_workspace
+from beltroad.services.workspace import Workspace, check_schema, open_workspace
 from beltroad.settings import Settings
+from beltroad.web.api import api_router
 
 TEMPLATES = Path(__file__).with_name("templates")
+log = logging.getLogger("beltroad.web")
 
 STATUS = (
+    (Unauthenticated, 401),
+    (TooManyAttempts, 429),
     (InvalidInput, 422),
     (NotFound, 404),
     (PermissionDenied, 403),
@@ -69,19 +76,44 @@ def create_app(settings: Settings) -> FastAPI:
     async def on_error(request: Request, exc: BeltroadError) -> Any:
         status = status_for(exc)
         body = {"error": type(exc).__name__, "message": exc.message, "hint": exc.hint}
+        if isinstance(exc, DataUnavailable):
+            # The message names the database's host, user or file: the server's log gets it,
+            # a client does not.
+            log.warning("data unavailable: %s", exc.message)
+            body = {
+                "error": "DataUnavailable",
+                "message": "the service's data store is unavailable",
+                "hint": "try again later",
+            }
+        headers = {}
+        if isinstance(exc, Unauthenticated):
+            headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, TooManyAttempts):
+            headers["Retry-After"] = str(exc.retry_after)
         if request.url.path.startswith("/api"):
-            return JSONResponse(body, status_code=status)
+            return JSONResponse(body, status_code=status, headers=headers)
         return templates.TemplateResponse(
             request, "error.html", {"error": body, "status": status}, status_code=status
         )
 
     @app.get("/api/health")
     def health() -> dict[str, str]:
+        """Liveness: the process answers. Readiness (the database) is /api/ready."""
         return {"status": "ok"}
+
+    @app.get("/api/ready")
+    def ready(ws: WorkspaceDep) -> dict[str, str]:
+        """Readiness: the database answers and its schema is current (503 otherwise)."""
+        check_schema(ws)
+        return {"status": "ready"}
 
     @app.get("/api/summary")
     def summary(ws: WorkspaceDep) -> dict[str, Any]:
-        return portfolio_summary(ws).as_dict()
+        # Without ``database``: its URL tells a client the file path or the server's user,
+        # host, port and name.
+        return {k: v for k, v in portfolio_summary(ws).as_dict().items() if k != "database"}
+
+    app.include_router(api_router())
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request, ws: WorkspaceDep) -> Any:
