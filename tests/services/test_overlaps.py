@@ -66,7 +66,10 @@ def test_same_id_counts_once_newest_version_wins(workspace: Workspace) -> None:
         "aiddata-gcdf3": 1,
         "aiddata-gcof1": 1,
     }
-    assert result["total"]["amount"] == 105.0
+    # Two price bases and no deflator: each basis totalled apart, never added (issue #11).
+    assert result["total"]["amount"] is None
+    by_basis = {t["basis"]: t["amount"] for t in result["totals_by_basis"]}
+    assert by_basis == {"constant 2021 USD": 100.0, "constant 2014 USD": 5.0}
     assert result["set_aside"]["records"] == 1
     assert result["set_aside"]["precedence"].startswith("newest version first")
     # A filter that selects no set-aside record reports none.
@@ -83,7 +86,8 @@ def test_same_id_counts_once_newest_version_wins(workspace: Workspace) -> None:
     )
     summary = portfolio_summary(workspace)
     assert summary.projects_counted == 2
-    assert summary.commitments_usd_constant == 105.0
+    assert summary.commitments_usd_constant == 100.0  # the newest basis, constant 2021 USD
+    assert {b["basis"]: b["amount"] for b in summary.commitments_by_basis} == by_basis
     assert summary.set_aside["records"] == 1
     assert funnel(workspace, as_of="2024-01-01").as_dict()["set_aside"]["records"] == 1
     with workspace.reading() as connection:
