@@ -13,6 +13,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "beltroad.cli.funnel",
     "beltroad.cli.risk",
     "beltroad.cli.connectivity",
+    "beltroad.cli.green",
 )
 
 
