@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "beltroad.cli.risk",
     "beltroad.cli.connectivity",
     "beltroad.cli.green",
+    "beltroad.cli.debt",
 )
 
 
