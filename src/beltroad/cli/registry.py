@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "beltroad.cli.connectivity",
     "beltroad.cli.green",
     "beltroad.cli.debt",
+    "beltroad.cli.select",
 )
 
 

@@ -253,6 +253,8 @@ def solve(model: SelectionModel) -> SelectionResult:
                 ),
             }
         )
+    for item in constraints:
+        item["achieved"] = _achieved(model, c, x, str(item["group"]))
     decisions = _explain(model, c, v, x, rows)
     return SelectionResult(
         status=status,
@@ -263,6 +265,18 @@ def solve(model: SelectionModel) -> SelectionResult:
         budget_shadow_price=_budget_shadow_price(v, rows, lb, ub),
         mip_gap=getattr(result, "mip_gap", None),
     )
+
+
+def _achieved(
+    model: SelectionModel, c: Floats, x: npt.NDArray[np.bool_], group: str
+) -> float | None:
+    """The constraint's quantity in its own unit: amount, share, or weighted risk."""
+    spent = float(c @ x)
+    if group == "green_share" and model.green is not None:
+        return float((c * np.asarray(model.green, dtype=float)) @ x) / spent if spent else None
+    if group == "max_risk" and model.risk is not None:
+        return float((c * np.asarray(model.risk, dtype=float)) @ x) / spent if spent else None
+    return None
 
 
 def _explain(
