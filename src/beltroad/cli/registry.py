@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "beltroad.cli.green",
     "beltroad.cli.debt",
     "beltroad.cli.select",
+    "beltroad.cli.integrity",
 )
 
 

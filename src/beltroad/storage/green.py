@@ -188,12 +188,19 @@ def flag(connection: Connection, flag_id: int) -> dict[str, Any] | None:
 
 
 def upsert_flags(
-    connection: Connection, found: Sequence[dict[str, Any]], at: dt.datetime
+    connection: Connection,
+    found: Sequence[dict[str, Any]],
+    at: dt.datetime,
+    *,
+    kinds: Sequence[str] | None = None,
 ) -> dict[str, int]:
     """Insert new flags, refresh the explanation of known ones (their status and dismissal are
-    kept), and delete open flags no longer found. Returns counts."""
+    kept), and delete open flags (of ``kinds``, default all) no longer found. Returns counts."""
     f = models.IntegrityFlag
-    known = {r.key: r for r in connection.execute(select(f.id, f.key, f.status))}
+    query = select(f.id, f.key, f.status)
+    if kinds is not None:
+        query = query.where(f.kind.in_(kinds))
+    known = {r.key: r for r in connection.execute(query)}
     seen = set()
     new: list[dict[str, Any]] = []
     updated = 0
@@ -252,7 +259,15 @@ def transactions(connection: Connection, ids: Sequence[int]) -> dict[int, list[d
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for chunk in _chunks(list(ids)):
         for r in connection.execute(
-            select(t.project_id, t.type, t.date, t.currency, t.value, o.name.label("receiver"))
+            select(
+                t.project_id,
+                t.type,
+                t.date,
+                t.currency,
+                t.value,
+                t.usd_nominal,
+                o.name.label("receiver"),
+            )
             .outerjoin(o, o.id == t.receiver_org_id)
             .where(t.project_id.in_(chunk))
         ):
