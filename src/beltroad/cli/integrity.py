@@ -1,4 +1,4 @@
-"""``beltroad integrity`` (scan and list red flags) and ``beltroad integrity dismiss``."""
+"""``beltroad integrity scan`` (scan and list red flags) and ``beltroad integrity dismiss``."""
 
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
 ]
 integrity_app = typer.Typer(
-    help="Integrity red flags with explanations; dismissal only with a reason.",
-    invoke_without_command=True,
+    help="Integrity red flags with explanations; dismissal only with a reason."
 )
 
 
@@ -32,8 +31,8 @@ def _flagged(exc: InvalidInput) -> InvalidInput:
     return exc
 
 
-@integrity_app.callback()
-def integrity_command(
+@integrity_app.command("scan")
+def scan_command(
     ctx: typer.Context,
     sanctions: Annotated[
         Path | None,
@@ -50,8 +49,6 @@ def integrity_command(
 ) -> None:
     """Detect and list red flags: single bidder, cost overrun, missing procurement information,
     contract splitting, and counterparties matching a debarment or sanctions list."""
-    if ctx.invoked_subcommand is not None:
-        return
     from beltroad.cli.main import state
     from beltroad.services import integrity
     from beltroad.services.workspace import open_workspace
@@ -95,7 +92,7 @@ def integrity_command(
 @integrity_app.command("dismiss")
 def dismiss_command(
     ctx: typer.Context,
-    flag_id: Annotated[int, typer.Argument(help="The flag's id (see `beltroad integrity`).")],
+    flag_id: Annotated[int, typer.Argument(help="The flag's id (see `beltroad integrity scan`).")],
     reason: Annotated[str, typer.Option("--reason", help="Why it is dismissed (required).")] = "",
     actor: Annotated[
         str | None, typer.Option("--actor", help="Who dismisses (default: the OS user).")

@@ -1,4 +1,4 @@
-"""``beltroad integrity``: red flags with explanations, stored; dismissal only with a reason.
+"""``beltroad integrity scan`` and ``dismiss``: red flags, stored; dismissal needs a reason.
 
 >>> report = scan(workspace, sanctions=read_sanctions("debarred.csv"))  # doctest: +SKIP
 >>> dismiss(workspace, 12, reason="re-tendered: three bids", actor="alice")  # doctest: +SKIP
@@ -232,7 +232,8 @@ def dismiss(
         flag = queries.flag(connection, flag_id)
         if flag is None:
             raise NotFound(
-                f"no integrity flag with id {flag_id}", hint="list them with `beltroad integrity`"
+                f"no integrity flag with id {flag_id}",
+                hint="list them with `beltroad integrity scan`",
             )
         if flag["status"] == "dismissed":
             raise Conflict(f"flag {flag_id} was already dismissed: {flag['dismissed_reason']}")
