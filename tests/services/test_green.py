@@ -71,3 +71,34 @@ def test_eco_areas_file_names_missing_columns(portfolio: Workspace, tmp_path) ->
     good.write_text("identifier,area\nP-SOLAR,Kirthar National Park\n", encoding="utf-8")
     report = green.classify(portfolio, eco_areas=green.read_eco_areas(good))
     assert next(a for a in report.assessments if a.identifier == "P-SOLAR").green_class == "red"
+
+
+def test_the_same_aidata_record_in_two_datasets_counts_once() -> None:
+    from beltroad.services import basis
+
+    rows = [
+        {
+            "id": 1,
+            "dataset": "aiddata-geogcdf3",
+            "source_record_id": "92607",
+            "amount_usd_constant": 5.0,
+            "amount_base_year": 2021,
+        },
+        {
+            "id": 2,
+            "dataset": "aiddata-gcdf3",
+            "source_record_id": "92607",
+            "amount_usd_constant": 5.0,
+            "amount_base_year": 2021,
+        },
+        {
+            "id": 3,
+            "dataset": "aiddata-geogcdf3",
+            "source_record_id": "1",
+            "amount_usd_constant": 1.0,
+            "amount_base_year": 2021,
+        },
+    ]
+    b = basis.choose(rows)
+    assert [r["id"] for r in b.counted] == [2, 3]
+    assert sum(b.left_out.values()) == 1

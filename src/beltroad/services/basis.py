@@ -15,6 +15,11 @@ from typing import Any
 
 from beltroad.errors import DataUnavailable
 
+#: Datasets that publish the same projects under the same record id, in precedence order (the
+#: first kept). AidData's GCDF 3.0 project list and its geolocated subset share AidData record
+#: ids. A stop-gap until the registry's cross-dataset overlap links (#11) are read here.
+SAME_RECORDS: tuple[tuple[str, ...], ...] = (("aiddata-gcdf3", "aiddata-geogcdf3"),)
+
 
 @dataclass(frozen=True)
 class Basis:
@@ -59,8 +64,23 @@ def choose(rows: Sequence[dict[str, Any]], base_year: int | None = None) -> Basi
     """Apply the aggregation rule, and pick the base year (default: the most common one)."""
     left: Counter[str] = Counter()
     counted: list[dict[str, Any]] = []
+    rank = {d: (g, i) for g, family in enumerate(SAME_RECORDS) for i, d in enumerate(family)}
+    best: dict[tuple[int, str], tuple[int, int]] = {}
     for row in rows:
-        if row.get("is_umbrella"):
+        place = rank.get(row.get("dataset") or "")
+        if place is not None and row.get("source_record_id"):
+            key = (place[0], str(row["source_record_id"]))
+            if key not in best or place[1] < best[key][0]:
+                best[key] = (place[1], row["id"])
+    for row in rows:
+        place = rank.get(row.get("dataset") or "")
+        if (
+            place is not None
+            and row.get("source_record_id")
+            and best[(place[0], str(row["source_record_id"]))][1] != row["id"]
+        ):
+            left["the same AidData record in a preferred dataset (counted once)"] += 1
+        elif row.get("is_umbrella"):
             left["umbrella record (its children count instead)"] += 1
         elif row.get("recommended_for_aggregates") is False:
             left["not recommended for aggregates by its dataset (AidData rule)"] += 1

@@ -11,6 +11,7 @@ from typing import Any
 from beltroad import datasets
 from beltroad.errors import BeltroadError, DataUnavailable
 from beltroad.progress import NULL_PROGRESS, Progress
+from beltroad.services.cooperation_demo import cooperation_notes
 from beltroad.services.data import cache_dir
 from beltroad.services.headline import Headline, headline
 from beltroad.services.imports import import_file
@@ -102,6 +103,7 @@ def run_demo(
         notes.append(_red_sea_note(workspace))
         notes.extend(_top_risk_notes(workspace))
         notes.append(_stress_note(workspace))
+        notes.extend(cooperation_notes(workspace))  # issue #17
         path = _write_summary(settings, summary, figures, loaded, notes)
         return DemoReport(summary, path, figures, loaded, synthetic_report, notes)
     finally:

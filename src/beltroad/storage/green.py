@@ -40,6 +40,7 @@ def project_rows(
         p.identifier,
         p.title,
         p.dataset,
+        p.source_record_id,
         p.status,
         p.commitment_year,
         p.amount_usd_constant,
