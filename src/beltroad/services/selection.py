@@ -6,8 +6,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -318,7 +321,8 @@ def select(
         policy_excluded=policy,
         time_limit_s=request.time_limit_s,
     )
-    result = milp.solve(model)
+    with _solver_output_to_stderr():
+        result = milp.solve(model)
     decisions = []
     for d in result.decisions:
         r = candidates[d.index]
@@ -348,6 +352,28 @@ def select(
     return SelectionReport(
         request, config, ranking, result, decisions, notes, ahp_result, basis, vintages
     )
+
+
+@contextlib.contextmanager
+def _solver_output_to_stderr() -> Iterator[None]:
+    """HiGHS (inside SciPy) can print progress lines from C++ straight to file descriptor 1;
+    results go to stdout and logs to stderr (docs/product.md), so fd 1 points at stderr while the
+    solver runs."""
+    try:
+        out, err = sys.__stdout__.fileno(), sys.__stderr__.fileno()  # type: ignore[union-attr]
+        saved = os.dup(out)
+    except (AttributeError, OSError, ValueError):  # no real descriptors (embedded, captured)
+        yield
+        return
+    sys.stdout.flush()
+    os.dup2(err, out)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+        os.dup2(saved, out)
+        os.close(saved)
 
 
 def _number(value: Any) -> float | None:
