@@ -214,7 +214,7 @@ def classify(
     with workspace.writing() as connection:
         overrides = queries.overrides(connection)
         if save:
-            stored = [
+            stored: list[dict[str, Any]] = [
                 {
                     "project_id": a.project_id,
                     "green_class": overrides[a.project_id]["green_class"]
@@ -230,7 +230,11 @@ def classify(
                 }
                 for a in assessments
             ]
-            queries.replace_assessments(connection, stored, [a.project_id for a in assessments])
+            # Only what changed is rewritten: a re-run on the same data changes nothing (not
+            # even the timestamp), so `beltroad demo` stays idempotent.
+            before = queries.assessments(connection, [row["project_id"] for row in stored])
+            changed = [row for row in stored if _differs(before.get(row["project_id"]), row)]
+            queries.replace_assessments(connection, changed, [r["project_id"] for r in changed])
     return GreenReport(
         config,
         assessments,
@@ -309,6 +313,12 @@ def override(
             ],
         )
     return {"identifier": identifier, "actor": actor, "at": at.isoformat(), **after}
+
+
+def _differs(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> bool:
+    if old is None:
+        return True
+    return any(old.get(k) != v for k, v in new.items() if k != "assessed_at")
 
 
 def _computed_class(assessed: Mapping[str, Any] | None) -> str:
