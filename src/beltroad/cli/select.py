@@ -161,7 +161,8 @@ def select_command(
         title="constraints",
         note="\n".join(
             [
-                f"status {report.result.status}; chosen amount {total:,.0f} of {budget:,.0f}; "
+                f"status {report.result.status} (MIP gap {report.result.mip_gap}); "
+                f"chosen amount {total:,.0f} of {budget:,.0f}; "
                 f"budget shadow price (LP relaxation) {shadow_text}",
                 *report.notes(),
             ]

@@ -116,6 +116,8 @@ class SelectionReport:
             "objective": self.request.objective,
             "budget": self.request.budget,
             "status": self.result.status,
+            "mip_gap": self.result.mip_gap,
+            "time_limit_s": self.request.time_limit_s,
             "objective_value": self.result.objective,
             "selected": len(chosen),
             "selected_amount": sum(d["amount"] for d in chosen),
