@@ -18,6 +18,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "beltroad.cli.coordination",
     "beltroad.cli.workflow",
     "beltroad.cli.tasks",
+    "beltroad.cli.green",
+    "beltroad.cli.debt",
+    "beltroad.cli.select",
+    "beltroad.cli.integrity",
 )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from beltroad import datasets
 from beltroad.errors import BeltroadError, DataUnavailable
 from beltroad.progress import NULL_PROGRESS, Progress
+from beltroad.services.cooperation_demo import cooperation_notes
 from beltroad.services.data import available_file, dataset_files
 from beltroad.services.demo_users import ensure_demo_users, login_notes
 from beltroad.services.headline import Headline, headline
@@ -104,6 +105,7 @@ def run_demo(
         notes.append(_red_sea_note(workspace))
         notes.extend(_top_risk_notes(workspace))
         notes.append(_stress_note(workspace))
+        notes.extend(cooperation_notes(workspace))  # issue #17
         # After the risk refresh, which creates the auto risk entries the summary counts.
         summary = portfolio_summary(workspace)
         figures = headline(workspace)
