@@ -73,32 +73,37 @@ def test_eco_areas_file_names_missing_columns(portfolio: Workspace, tmp_path) ->
     assert next(a for a in report.assessments if a.identifier == "P-SOLAR").green_class == "red"
 
 
-def test_the_same_aidata_record_in_two_datasets_counts_once() -> None:
+def test_the_same_aidata_record_in_two_datasets_counts_once(workspace: Workspace) -> None:
+    """#17's figures count each project once, through the registry's overlap links (#11)."""
+    from beltroad.records import CountrySplit, Money, ProjectRecord, Provenance
+    from beltroad.services.overlaps import refresh_overlaps
+    from beltroad.storage.green import project_rows
+    from beltroad.storage.writes import write_projects
+
+    def record(dataset: str, prefix: str, record_id: str, usd: float) -> ProjectRecord:
+        return ProjectRecord(
+            identifier=f"{prefix}-{record_id}",
+            title="Karachi port",
+            provenance=Provenance(dataset=dataset, source_record_id=record_id),
+            amount=Money(usd_constant=usd, base_year=2021),
+            countries=(CountrySplit("PAK"),),
+            commitment_year=2016,
+        )
+
+    with workspace.writing() as connection:
+        write_projects(
+            connection,
+            [
+                record("aiddata-geogcdf3", "GEO", "92607", 5.0),
+                record("aiddata-gcdf3", "GCDF3", "92607", 5.0),
+                record("aiddata-geogcdf3", "GEO", "1", 1.0),
+            ],
+        )
+    refresh_overlaps(workspace)
+    with workspace.reading() as connection:
+        rows = project_rows(connection)
     from beltroad.services import basis
 
-    rows = [
-        {
-            "id": 1,
-            "dataset": "aiddata-geogcdf3",
-            "source_record_id": "92607",
-            "amount_usd_constant": 5.0,
-            "amount_base_year": 2021,
-        },
-        {
-            "id": 2,
-            "dataset": "aiddata-gcdf3",
-            "source_record_id": "92607",
-            "amount_usd_constant": 5.0,
-            "amount_base_year": 2021,
-        },
-        {
-            "id": 3,
-            "dataset": "aiddata-geogcdf3",
-            "source_record_id": "1",
-            "amount_usd_constant": 1.0,
-            "amount_base_year": 2021,
-        },
-    ]
     b = basis.choose(rows)
-    assert [r["id"] for r in b.counted] == [2, 3]
-    assert sum(b.left_out.values()) == 1
+    assert sorted(r["identifier"] for r in b.counted) == ["GCDF3-92607", "GEO-1"]
+    assert b.left_out == {"the same project in a dataset of higher precedence (counted once)": 1}

@@ -3,7 +3,8 @@
 The aggregation rule of docs/product.md: umbrella records never count beside their children, and
 records AidData does not recommend for aggregates are left out. Amounts are added only in
 constant USD of ONE base year; a project on another basis is left out of amounts and counted in
-the note, never converted silently (conversion between base years belongs to #11).
+the note, never converted silently. A record set aside as another dataset's project (the
+registry's overlap links, `beltroad data overlaps`) never counts.
 """
 
 from __future__ import annotations
@@ -14,11 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from beltroad.errors import DataUnavailable
-
-#: Datasets that publish the same projects under the same record id, in precedence order (the
-#: first kept). AidData's GCDF 3.0 project list and its geolocated subset share AidData record
-#: ids. A stop-gap until the registry's cross-dataset overlap links (#11) are read here.
-SAME_RECORDS: tuple[tuple[str, ...], ...] = (("aiddata-gcdf3", "aiddata-geogcdf3"),)
 
 
 @dataclass(frozen=True)
@@ -64,22 +60,9 @@ def choose(rows: Sequence[dict[str, Any]], base_year: int | None = None) -> Basi
     """Apply the aggregation rule, and pick the base year (default: the most common one)."""
     left: Counter[str] = Counter()
     counted: list[dict[str, Any]] = []
-    rank = {d: (g, i) for g, family in enumerate(SAME_RECORDS) for i, d in enumerate(family)}
-    best: dict[tuple[int, str], tuple[int, int]] = {}
     for row in rows:
-        place = rank.get(row.get("dataset") or "")
-        if place is not None and row.get("source_record_id"):
-            key = (place[0], str(row["source_record_id"]))
-            if key not in best or place[1] < best[key][0]:
-                best[key] = (place[1], row["id"])
-    for row in rows:
-        place = rank.get(row.get("dataset") or "")
-        if (
-            place is not None
-            and row.get("source_record_id")
-            and best[(place[0], str(row["source_record_id"]))][1] != row["id"]
-        ):
-            left["the same AidData record in a preferred dataset (counted once)"] += 1
+        if row.get("set_aside"):  # `beltroad data overlaps` lists the links and precedence
+            left["the same project in a dataset of higher precedence (counted once)"] += 1
         elif row.get("is_umbrella"):
             left["umbrella record (its children count instead)"] += 1
         elif row.get("recommended_for_aggregates") is False:

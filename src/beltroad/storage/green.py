@@ -32,8 +32,9 @@ def project_rows(
     with_text: bool = True,
 ) -> list[dict[str, Any]]:
     """Every project with its countries ``[(iso3, pct)]``, sectors ``[(vocab, code)]`` and the
-    facts the #17 engines read. Umbrella records and records AidData does not recommend for
-    aggregates are returned too, marked, so that callers can say how many they leave out."""
+    facts the #17 engines read. Umbrella records, records AidData does not recommend for
+    aggregates and records set aside as another dataset's project (``set_aside``) are returned
+    too, marked, so that callers can say how many they leave out."""
     p = models.Project
     columns = [
         p.id,
@@ -73,7 +74,15 @@ def project_rows(
             select(ps.project_id, ps.vocabulary, ps.code).where(ps.project_id.in_(chunk))
         ):
             sectors[s.project_id].append((s.vocabulary, s.code))
+    # Records set aside as the same project as another dataset's (issue #11's overlap links).
+    links = models.table(models.RecordLink)
+    aside = set(
+        connection.execute(
+            select(links.c.project_id).where(links.c.status == "set_aside").distinct()
+        ).scalars()
+    )
     for row in rows:
+        row["set_aside"] = row["id"] in aside
         row["countries"] = sorted(countries.get(row["id"], []))
         row["sectors"] = sorted(sectors.get(row["id"], []))
         row["extras"] = row["extras"] or {}
