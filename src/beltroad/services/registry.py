@@ -36,7 +36,7 @@ from beltroad.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from beltroad.reference.countries import load_countries, resolve_country
 from beltroad.reference.iati import DocumentCategory
 from beltroad.services import audit_log
-from beltroad.services.permissions import Action, Actor, Target, allows, require
+from beltroad.services.permissions import Action, Actor, Target, allows, require, who_can
 from beltroad.services.registry_fields import Problem, build, parse_fields, rejected
 from beltroad.services.workspace import Workspace
 from beltroad.storage import registry as store
@@ -361,8 +361,8 @@ def create(
         if not allows(actor, Action.edit_record, _target(resolved, None)):
             raise PermissionDenied(
                 f"{actor.login} may not create this {kind.value}",
-                hint="this needs the role admin, coordinator, partner or planner with a scope "
-                "that covers its countries or organisations",
+                hint=f"this needs the role {who_can(Action.edit_record)} with a scope that "
+                "covers its countries or organisations",
             )
         if kind is EntityKind.ORGANISATION:
             key = resolved.row["key"]
