@@ -4,7 +4,10 @@ appends a chained audit event with before and after in the write's own transacti
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from sqlalchemy import select
 
 from beltroad.cli.main import main
 from beltroad.entities import DocumentEntity, EntityKind, OrganisationEntity, ZoneEntity
@@ -118,3 +121,25 @@ def test_the_cli_acts_as_the_local_admin_or_as_a_user(
     admin = users.resolve_actor(workspace)
     actors = [e["actor"] for e in audit_log.list_events(workspace, admin, entity="zone")][:2]
     assert actors == [admin.login, "pk"]
+
+
+def test_an_entity_import_writes_one_audit_event(workspace: Workspace, tmp_path: Path) -> None:
+    from beltroad.entities import EntityKind
+    from beltroad.services.registry_import import import_entities
+    from beltroad.storage import models
+
+    path = tmp_path / "zones.csv"
+    path.write_text("source_id,name,host_country\nZ1,Rashakai zone,PAK\n", encoding="utf-8")
+    import_entities(workspace, EntityKind.ZONE, path)
+    import_entities(workspace, EntityKind.ZONE, path)  # unchanged: nothing more to audit
+    with workspace.reading() as connection:
+        events = connection.execute(
+            select(models.AuditEvent.action, models.AuditEvent.entity).where(
+                models.AuditEvent.action == "import"
+            )
+        ).all()
+    assert [(e.action, e.entity) for e in events] == [("import", "dataset")]
+    with workspace.reading() as connection:
+        admin = users.local_actor(connection)
+    assert admin is not None
+    assert audit_log.verify(workspace, admin).ok
