@@ -351,6 +351,64 @@ def test_plan_against_actual(workspace: Workspace, world: World) -> None:
         )
 
 
+def test_scoped_users_read_the_plan_targets_within_their_scope(
+    workspace: Workspace, world: World
+) -> None:
+    planner = world.actors[Role.planner]
+    plans.create_plan(
+        workspace, planner, "FYP", kind="five_year", starts_on="2021-01-01", ends_on="2026-12-31"
+    )
+    plans.create_plan(
+        workspace, planner, "AFG", kind="annual", starts_on="2026-01-01", ends_on="2026-12-31"
+    )
+    for dimension, key in (("country", "PAK"), ("country", "AFG"), ("all", None)):
+        plans.add_target(
+            workspace,
+            planner,
+            "FYP",
+            metric="projects_started",
+            target=2,
+            due_on="2026-12-31",
+            dimension=dimension,
+            key=key,
+        )
+    plans.add_target(
+        workspace,
+        planner,
+        "FYP",
+        metric="projects_completed",
+        target=1,
+        due_on="2026-12-31",
+        dimension="unit",
+        key=str(world.desk),
+    )
+    plans.add_target(
+        workspace,
+        planner,
+        "AFG",
+        metric="projects_started",
+        target=1,
+        due_on="2026-12-31",
+        dimension="country",
+        key="AFG",
+    )
+    plans.add_project(workspace, planner, "FYP", "P-PAK")
+    plans.add_project(workspace, planner, "FYP", "P-AFG")
+    assert len(plans.plan_vs_actual(workspace, planner, "FYP")["targets"]) == 4
+    assert plans.plan_vs_actual(workspace, planner, "FYP")["blueprint"] == {"idea": 2}
+    for role in (Role.partner, Role.viewer, Role.coordinator):
+        actor = world.actors[role]
+        assert [p["name"] for p in plans.list_plans(workspace, actor)] == ["FYP"]
+        result = plans.plan_vs_actual(workspace, actor, "FYP")
+        seen = {(t["dimension"], t["key"]) for t in result["targets"]}
+        # the partner and viewer hold country PAK; the coordinator the desk's unit (of PAK)
+        expected = {("country", "PAK")} if role is not Role.coordinator else set()
+        assert seen == expected | {("unit", str(world.desk))}, role
+        assert result["blueprint"] == {"idea": 1}  # P-AFG is outside every one of them
+        with pytest.raises(NotFound):
+            plans.plan_vs_actual(workspace, actor, "AFG")
+
+
 def test_the_sqlite_file_and_data_dir_are_owner_only(sqlite_settings: Settings) -> None:
     from beltroad.services.setup import initialise
 

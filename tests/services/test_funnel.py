@@ -104,6 +104,33 @@ def test_stages_conversion_slippage_and_stalls(portfolio: Workspace) -> None:
     assert funnel(portfolio, rule="all", today=TODAY).funnel.total["projects"] == 7
 
 
+def test_plan_against_actual_of_milestones_feeds_the_slippage(portfolio: Workspace) -> None:
+    with portfolio.writing() as connection:
+        ids = dict(connection.execute(select(models.Project.identifier, models.Project.id)).all())
+        rows = [
+            ("slow", D(2020, 1, 1), D(2020, 1, 11)),  # 10 days late
+            ("slow", D(2020, 6, 1), D(2020, 5, 30)),  # 2 days early
+            ("done", D(2019, 1, 1), D(2019, 1, 31)),  # 30 days late
+            ("done", D(2019, 1, 1), None),  # no actual date: not measured
+            ("done", D(2024, 1, 1), D(2025, 3, 1)),  # reached after the as-of date
+            ("not-recommended", D(2020, 1, 1), D(2021, 1, 1)),  # not counted by the rule
+        ]
+        connection.execute(
+            insert(models.Milestone),
+            [
+                {"project_id": ids[p], "name": "m", "planned_on": pl, "actual_on": ac}
+                for p, pl, ac in rows
+            ],
+        )
+    result = funnel(portfolio, as_of="2025-01-31", today=TODAY)
+    slip = result.as_dict()["milestone_slippage"]
+    assert (slip["milestones"], slip["projects"], slip["median"]) == (3, 2, 10)
+    assert (slip["late"], slip["early"], slip["max"]) == (2, 1, 30)
+    assert "milestone slippage median 10 days over 3 milestones of 2 projects" in result.note()
+    everything = funnel(portfolio, as_of="2025-06-30", rule="all", today=TODAY)
+    assert everything.as_dict()["milestone_slippage"]["milestones"] == 5
+
+
 def test_bad_options_are_rejected(workspace: Workspace) -> None:
     with pytest.raises(InvalidInput, match="expected one of"):
         funnel(workspace, rule="some")
@@ -117,6 +144,8 @@ def test_an_empty_registry_is_a_result(workspace: Workspace) -> None:
     result = funnel(workspace, today=TODAY)
     assert result.funnel.total == {"projects": 0, "amount": 0.0}
     assert result.funnel.stages[1]["conversion_from_previous"] is None
+    assert result.as_dict()["milestone_slippage"]["milestones"] == 0
+    assert "no milestones with planned and actual dates" in result.note()
 
 
 def test_real_gcdf3_statuses_fill_the_funnel(workspace: Workspace) -> None:

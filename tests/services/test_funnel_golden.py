@@ -156,10 +156,11 @@ def _output(workspace: Workspace, **options: Any) -> dict[str, Any]:
         assert full["money"] == result.money
         assert full["measure"] == f"amount in {result.money['basis']['label']}"
         assert all(note in result.note() for note in result.money["notes"])
-    recorded = dataclasses.replace(result, money=None, set_aside=None)
-    as_dict = {
-        k: v for k, v in recorded.as_dict().items() if k not in ("as_of_note", "money", "set_aside")
-    }
+    # Issue #15 added milestone slippage (plan against actual), tested in test_funnel.py.
+    assert full["milestone_slippage"] == result.milestones
+    recorded = dataclasses.replace(result, money=None, set_aside=None, milestones=None)
+    left_out = ("as_of_note", "money", "set_aside", "milestone_slippage")
+    as_dict = {k: v for k, v in recorded.as_dict().items() if k not in left_out}
     note = recorded.note().removeprefix(f"{result.as_of_note}; ")
     output = {"as_dict": as_dict, "rows": recorded.rows(), "note": note}
     _builtin_only(output)

@@ -23,7 +23,7 @@ from beltroad.entities import (
 )
 from beltroad.errors import Conflict, InvalidInput
 from beltroad.reference.reported import ReportedFact
-from beltroad.services import registry
+from beltroad.services import registry, users
 from beltroad.services.headline import headline
 from beltroad.services.imports import ImportRejected
 from beltroad.services.registry_import import import_entities, write_template
@@ -262,11 +262,13 @@ def test_an_unknown_column_in_a_template_is_not_dropped_silently(
 
 
 def test_create_update_delete_with_validation(workspace: Workspace) -> None:
+    admin = users.resolve_actor(workspace)
     aiib = registry.create(
-        workspace, OrganisationEntity(name="AIIB", ref="XI-AIIB", international=True)
+        workspace, admin, OrganisationEntity(name="AIIB", ref="XI-AIIB", international=True)
     )
     zone_id = registry.create(
         workspace,
+        admin,
         ZoneEntity(
             source_id="Z1",
             name="Zone One",
@@ -277,10 +279,13 @@ def test_create_update_delete_with_validation(workspace: Workspace) -> None:
         ),
     )
     with pytest.raises(Conflict):
-        registry.create(workspace, ZoneEntity(source_id="Z1", name="Again", host_country="KHM"))
+        registry.create(
+            workspace, admin, ZoneEntity(source_id="Z1", name="Again", host_country="KHM")
+        )
     with pytest.raises(InvalidInput) as caught:
         registry.create(
             workspace,
+            admin,
             EnterpriseEntity(
                 source_id="E1", name="Firm", host_country="Atlantis", zone="Zone Onee"
             ),
@@ -289,29 +294,34 @@ def test_create_update_delete_with_validation(workspace: Workspace) -> None:
     assert fields == {"host_country", "zone"}
     assert "Zone One" in caught.value.problems[1].reason
     firm = registry.create(
-        workspace, EnterpriseEntity(source_id="E1", name="Firm", host_country="KHM", zone="Z1")
+        workspace,
+        admin,
+        EnterpriseEntity(source_id="E1", name="Firm", host_country="KHM", zone="Z1"),
     )
     with pytest.raises(InvalidInput) as caught:
-        registry.update(workspace, EntityKind.ZONE, zone_id, {"jobs_local": 500})
+        registry.update(workspace, admin, EntityKind.ZONE, zone_id, {"jobs_local": 500})
     assert caught.value.problems[0].field == "jobs_local"
-    changed = registry.update(workspace, EntityKind.ZONE, zone_id, {"jobs": 600, "jobs_local": 500})
+    changed = registry.update(
+        workspace, admin, EntityKind.ZONE, zone_id, {"jobs": 600, "jobs_local": 500}
+    )
     assert isinstance(changed, ZoneEntity)
-    assert registry.get(workspace, EntityKind.ZONE, zone_id) == dataclasses.replace(
+    assert registry.get(workspace, admin, EntityKind.ZONE, zone_id) == dataclasses.replace(
         changed, investment=None
     )
     with pytest.raises(Conflict, match="enterprises"):
-        registry.delete(workspace, EntityKind.ZONE, zone_id)
+        registry.delete(workspace, admin, EntityKind.ZONE, zone_id)
     with pytest.raises(Conflict, match="zones \\(developer\\)"):
-        registry.delete(workspace, EntityKind.ORGANISATION, aiib)
-    registry.delete(workspace, EntityKind.ENTERPRISE, firm)
-    registry.delete(workspace, EntityKind.ZONE, zone_id)
+        registry.delete(workspace, admin, EntityKind.ORGANISATION, aiib)
+    registry.delete(workspace, admin, EntityKind.ENTERPRISE, firm)
+    registry.delete(workspace, admin, EntityKind.ZONE, zone_id)
     assert registry.list_entities(workspace, EntityKind.ZONE) == []
     doc = registry.create(
         workspace,
+        admin,
         DocumentEntity(source_id="D", title="MoU", doc_type="mou", organisations=("AIIB",)),
     )
-    registry.update(workspace, EntityKind.DOCUMENT, doc, {"countries": ("PAK",)})
-    stored = registry.get(workspace, EntityKind.DOCUMENT, doc)
+    registry.update(workspace, admin, EntityKind.DOCUMENT, doc, {"countries": ("PAK",)})
+    stored = registry.get(workspace, admin, EntityKind.DOCUMENT, doc)
     assert isinstance(stored, DocumentEntity)
     assert (stored.countries, stored.organisations) == (("PAK",), ("XI-AIIB",))
 

@@ -218,3 +218,60 @@ from typing import Any  # noqa: E402
 @asynccontextmanager
 async def _no_lifespan(app: Any) -> Any:
     yield
+
+
+def test_registry_entities_are_created_and_updated_within_scope(
+    client: TestClient, workspace: Workspace, world: World
+) -> None:
+    admin = bearer(workspace, world, Role.admin)
+    partner = bearer(workspace, world, Role.partner)
+    viewer = bearer(workspace, world, Role.viewer)
+    zone = {"source_id": "ZP", "name": "Rashakai", "host_country": "PAK", "jobs": 10}
+    created = client.post("/api/v1/zones", headers=partner, json={"fields": zone})
+    assert created.status_code == 201, created.text
+    assert created.json()["host_country"] == "PAK"
+    pak_id = created.json()["id"]
+    afg = {"source_id": "ZA", "name": "Kabul SEZ", "host_country": "AFG"}
+    assert client.post("/api/v1/zones", headers=partner, json={"fields": afg}).status_code == 403
+    assert client.post("/api/v1/zones", headers=viewer, json={"fields": zone}).status_code == 403
+    afg_id = client.post("/api/v1/zones", headers=admin, json={"fields": afg}).json()["id"]
+    doc = {"source_id": "D1", "title": "MoU", "doc_type": "mou", "countries": ["PAK", "AFG"]}
+    made = client.post("/api/v1/documents", headers=partner, json={"fields": doc})
+    assert made.status_code == 201, made.text
+    assert made.json()["countries"] == "PAK; AFG"
+    changed = client.patch(
+        f"/api/v1/zones/{pak_id}", headers=partner, json={"fields": {"jobs": 12}}
+    )
+    assert changed.status_code == 200
+    assert changed.json()["jobs"] == 12
+    # outside the scope looks missing; a viewer in scope is forbidden; bad input names the field
+    hidden = client.patch(f"/api/v1/zones/{afg_id}", headers=partner, json={"fields": {"jobs": 1}})
+    missing = client.patch("/api/v1/zones/999", headers=partner, json={"fields": {"jobs": 1}})
+    assert hidden.status_code == missing.status_code == 404
+    assert "outside your scope" in hidden.json()["message"]
+    denied = client.patch(f"/api/v1/zones/{pak_id}", headers=viewer, json={"fields": {"jobs": 1}})
+    assert denied.status_code == 403
+    bad = client.patch(f"/api/v1/zones/{pak_id}", headers=partner, json={"fields": {"jobz": 1}})
+    assert bad.status_code == 422
+    assert "jobz" in bad.json()["message"]
+    moved = client.patch(
+        f"/api/v1/zones/{pak_id}", headers=partner, json={"fields": {"host_country": "AFG"}}
+    )
+    assert moved.status_code == 403
+    org = {"name": "Pakistan Board of Investment", "country": "PAK"}
+    assert (
+        client.post("/api/v1/organisations", headers=partner, json={"fields": org}).status_code
+        == 201
+    )
+    firm = {"source_id": "E1", "name": "Firm", "host_country": "PAK", "zone": "ZP"}
+    assert (
+        client.post("/api/v1/enterprises", headers=partner, json={"fields": firm}).status_code
+        == 201
+    )
+    assert client.post("/api/v1/countries", headers=admin, json={"fields": {}}).status_code == 422
+    events = client.get("/api/v1/audit", headers=admin, params={"entity": "zone"}).json()
+    actions = [(e["action"], e["actor"]) for e in events]
+    assert actions[:2] == [("update", "partner"), ("create", "admin")]
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"post", "get"} <= set(paths["/api/v1/{entity}"])
+    assert "patch" in paths["/api/v1/{entity}/{key}"]

@@ -38,6 +38,14 @@ def register(app: typer.Typer) -> None:
     app.add_typer(reported_app, name="reported")
 
 
+def _actor(ctx: typer.Context, workspace: Any) -> Any:
+    """The acting user: the local administrator, or the user named by the global ``--as``."""
+    from beltroad.cli.main import state
+    from beltroad.services.users import resolve_actor
+
+    return resolve_actor(workspace, state(ctx).as_login)
+
+
 def _workspace(ctx: typer.Context) -> Any:
     from beltroad.cli.main import state
     from beltroad.services.workspace import open_workspace
@@ -129,7 +137,7 @@ def registry_add(
     entity = registry.build(kind, _pairs(values))
     workspace = _workspace(ctx)
     try:
-        id_ = registry.create(workspace, entity)
+        id_ = registry.create(workspace, _actor(ctx, workspace), entity)
         rows = registry.list_entities(workspace, kind, ids=[id_])
     finally:
         workspace.close()
@@ -150,7 +158,7 @@ def registry_update(
     changes = registry.parse_fields(kind, _pairs(values))
     workspace = _workspace(ctx)
     try:
-        registry.update(workspace, kind, id_, changes)
+        registry.update(workspace, _actor(ctx, workspace), kind, id_, changes)
         rows = registry.list_entities(workspace, kind, ids=[id_])
     finally:
         workspace.close()
@@ -168,7 +176,7 @@ def registry_delete(
 
     workspace = _workspace(ctx)
     try:
-        registry.delete(workspace, kind, id_)
+        registry.delete(workspace, _actor(ctx, workspace), kind, id_)
     finally:
         workspace.close()
     stderr_console().print(f"{kind.value} {id_} deleted")

@@ -396,3 +396,35 @@ def _stalled(
             for i, identifier, title in listed
         ],
     }
+
+
+def milestone_slippage(
+    project: NDArray[np.int64],
+    planned: Days,
+    actual: Days,
+    counted: NDArray[np.int64],
+    *,
+    as_of: dt.date,
+) -> dict[str, Any]:
+    """Plan against actual of milestones (issue #15): days from ``planned`` to ``actual`` of the
+    milestones of the ``counted`` projects that were reached by ``as_of`` (a milestone dated
+    later had not happened yet on that day), as a :func:`distribution` with the number of
+    milestones and of their projects.
+
+    >>> d = np.array(["2024-01-01", "2024-01-11"], dtype="datetime64[D]")
+    >>> r = milestone_slippage(np.array([1, 1]), d, d + 4, np.array([1]), as_of=dt.date(2025, 1, 1))
+    >>> r["milestones"], r["projects"], r["median"]
+    (2, 1, 4.0)
+    """
+    project = np.asarray(project, dtype=np.int64)
+    keep = np.isin(project, np.asarray(counted, dtype=np.int64))
+    keep &= ~np.isnat(planned) & ~np.isnat(actual)
+    keep &= actual <= np.datetime64(as_of, "D")
+    slips = (actual[keep] - planned[keep]).astype(np.int64)
+    found = distribution(slips)
+    found["milestones"] = found.pop("projects")
+    return {
+        "unit": "days (actual minus planned milestone date; positive is late)",
+        "projects": int(np.unique(project[keep]).size),
+        **found,
+    }

@@ -24,6 +24,7 @@ from beltroad.engines.funnel import (
     Funnel,
     FunnelColumns,
     funnel_of,
+    milestone_slippage,
 )
 from beltroad.errors import InvalidInput
 from beltroad.services import money
@@ -49,6 +50,7 @@ class FunnelResult:
     as_of_note: str = ""
     set_aside: dict[str, Any] | None = None  # duplicates left out (issue #11)
     money: dict[str, Any] | None = None
+    milestones: dict[str, Any] | None = None  # plan against actual of milestones (issue #15)
 
     def as_dict(self) -> dict[str, Any]:
         basis = (self.money or {}).get("basis", {}).get("label", "constant USD")
@@ -60,6 +62,7 @@ class FunnelResult:
             "synthetic": self.synthetic,
             "label": SYNTHETIC_LABEL if self.synthetic else None,
             "set_aside": self.set_aside,
+            "milestone_slippage": self.milestones,
         }
 
     def rows(self) -> list[dict[str, Any]]:
@@ -104,6 +107,14 @@ class FunnelResult:
                 f"{name} slippage median {d['median']} days over {d['projects']} projects"
                 if d["projects"]
                 else f"no planned and actual {name} dates to measure slippage"
+            )
+        if self.milestones is not None:
+            m = self.milestones
+            parts.append(
+                f"milestone slippage median {m['median']} days over {m['milestones']} "
+                f"milestones of {m['projects']} projects (planned against actual)"
+                if m["milestones"]
+                else "no milestones with planned and actual dates to measure their slippage"
             )
         parts.append(
             f"{stalled['projects']} of {stalled['open_projects']} open projects stalled "
@@ -167,6 +178,7 @@ def funnel(
             stalled_months=stalled_months,
             worst=worst,
         )
+        milestones = _milestones(connection, columns, day)
     ruled = np.asarray(snapshot.keep_aiddata) if rule == "aiddata" else True
     aside = int((~np.asarray(snapshot.counted) & ruled).sum())
     return FunnelResult(
@@ -180,6 +192,19 @@ def funnel(
             "precedence": precedence_label(workspace.settings),
         },
         money=None if notes is None else notes.as_dict(),
+        milestones=milestones,
+    )
+
+
+def _milestones(connection: Any, columns: FunnelColumns, as_of: dt.date) -> dict[str, Any]:
+    """Milestone slippage of the counted projects, as of the funnel's date."""
+    project, planned, actual = queries.milestone_dates(connection)
+    return milestone_slippage(
+        np.asarray(project, dtype=np.int64),
+        np.asarray(planned, dtype="datetime64[D]"),
+        np.asarray(actual, dtype="datetime64[D]"),
+        np.asarray(columns.key, dtype=np.int64),
+        as_of=as_of,
     )
 
 

@@ -264,11 +264,11 @@ def _run(
         ):
             report.overlaps = overlap_links.refresh_in(connection, workspace.settings)
         if report.records_written:  # an import that changed nothing wrote nothing to audit
-            _audit_import(connection, report, path, fingerprint.result())
+            audit_import(connection, report, path, fingerprint.result())
     return report
 
 
-def _audit_import(connection: Connection, report: ImportReport, path: Path, sha256: str) -> None:
+def audit_import(connection: Connection, report: ImportReport, path: Path, sha256: str) -> None:
     """One audit event per import, in its transaction (issue #15), by the local administrator
     the command line acts as."""
     actor = local_actor(connection)

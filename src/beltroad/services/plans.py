@@ -6,6 +6,11 @@ another basis are left out and counted, never added), projects started and compl
 jobs (zones and enterprises of a country), and the green share (green projects among those with
 a traffic-light class). Actuals count projects under AidData's rule (recommended records,
 umbrella records excluded). A plan's blueprint projects are listed by lifecycle state.
+
+Everyone with scope all reads every plan. A scoped reader (a partner on its country, a
+coordinator on its unit) reads a plan through the targets its scope covers: a country target of
+its country, a unit target of a unit in its subtree; it sees only those targets, and the
+blueprint's projects within its scope. A plan with none of them looks missing.
 """
 
 from __future__ import annotations
@@ -15,8 +20,17 @@ from typing import Any
 
 from beltroad.errors import Conflict, InvalidInput
 from beltroad.services import audit_log
-from beltroad.services.permissions import Action, Actor, Target, not_found, require
-from beltroad.services.registry_access import scoped_project
+from beltroad.services.permissions import (
+    Action,
+    Actor,
+    Target,
+    allows,
+    covers_all,
+    not_found,
+    read_scope,
+    require,
+)
+from beltroad.services.registry_access import project_scope, scoped_project, unit_target
 from beltroad.services.workspace import Workspace
 from beltroad.storage import plans as store
 from beltroad.storage import registry_reads
@@ -151,10 +165,33 @@ def add_project(workspace: Workspace, actor: Actor, plan: str, project: str) -> 
         )
 
 
+def _target_of(connection: Any, target: dict[str, Any], parents: dict[int, int | None]) -> Target:
+    """What a plan target belongs to: its country, or its unit with the unit's ancestors."""
+    key = str(target["key"])
+    if target["dimension"] == "country":
+        return Target(countries=frozenset({key}))
+    if target["dimension"] == "unit" and key.isdigit():
+        return unit_target(connection, int(key), parents=parents)
+    return Target()  # overall, corridor and sector targets: scope all only
+
+
+def _readable(connection: Any, actor: Actor, plan_id: int) -> list[dict[str, Any]]:
+    """The plan's targets the actor may read."""
+    found = store.targets(connection, plan_id)
+    if covers_all(actor, Action.read):
+        return found
+    parents = registry_reads.unit_parents(connection)
+    return [t for t in found if allows(actor, Action.read, _target_of(connection, t, parents))]
+
+
 def list_plans(workspace: Workspace, actor: Actor) -> list[dict[str, Any]]:
-    require(actor, Action.read, Target(), what="plans", key="")
+    """Every plan for scope all; for a scoped reader, the plans with a target in its scope."""
     with workspace.reading() as connection:
-        return [registry_reads.plain(p) for p in store.plans(connection)]
+        return [
+            registry_reads.plain(p)
+            for p in store.plans(connection)
+            if covers_all(actor, Action.read) or _readable(connection, actor, int(p["id"]))
+        ]
 
 
 def plan_vs_actual(
@@ -162,12 +199,14 @@ def plan_vs_actual(
 ) -> dict[str, Any]:
     """Each target beside the registry's actual figure (from the plan's start to the target's
     due date, or ``as_of`` if earlier), the gap, and the blueprint's projects by state."""
-    require(actor, Action.read, Target(), what="plan", key=plan)
     rows = []
     with workspace.reading() as connection:
         found = _plan(connection, plan)
+        readable = _readable(connection, actor, int(found["id"]))
+        if not readable and not covers_all(actor, Action.read):
+            raise not_found("plan", plan)
         parents = registry_reads.unit_parents(connection)
-        for t in store.targets(connection, int(found["id"])):
+        for t in readable:
             end = min(t["due_on"], as_of) if as_of else t["due_on"]
             units = (
                 registry_reads.subtree(parents, [int(t["key"])])
@@ -197,7 +236,9 @@ def plan_vs_actual(
                     **figure,
                 }
             )
-        blueprint = store.blueprint_states(connection, int(found["id"]))
+        blueprint = store.blueprint_states(
+            connection, int(found["id"]), scope=project_scope(connection, read_scope(actor))
+        )
     return {
         "plan": registry_reads.plain(found),
         "rule": "aiddata: records recommended for aggregates, umbrella records excluded",

@@ -21,7 +21,6 @@ from sqlalchemy import Connection
 
 from beltroad.engines.closest import closest, suggestion
 from beltroad.entities import (
-    COLUMNS,
     PROVINCES,
     DocumentEntity,
     EnterpriseEntity,
@@ -29,16 +28,16 @@ from beltroad.entities import (
     EntityKind,
     OrganisationEntity,
     ZoneEntity,
-    entity_field,
     kind_of,
     problems,
     province,
 )
-from beltroad.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from beltroad.ingest.base import ValueProblem
-from beltroad.ingest.entity_rows import PARSERS, parse_entity
+from beltroad.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from beltroad.reference.countries import load_countries, resolve_country
 from beltroad.reference.iati import DocumentCategory
+from beltroad.services import audit_log
+from beltroad.services.permissions import Action, Actor, Target, allows, require, who_can
+from beltroad.services.registry_fields import Problem, build, parse_fields, rejected
 from beltroad.services.workspace import Workspace
 from beltroad.storage import registry as store
 from beltroad.storage.registry import OrgEntry, ZoneEntry
@@ -46,7 +45,7 @@ from beltroad.storage.registry import OrgEntry, ZoneEntry
 MANUAL_DATASET = "manual"
 MOU_CATEGORY = DocumentCategory.MEMORANDUM_OF_UNDERSTANDING_IF_AGREED_BY_ALL_PARTIES.code
 
-Problem = tuple[str, Any, str]
+__all__ = ["build", "parse_fields", "rejected"]  # kept here for the CLI and the importer
 
 
 def org_key(name: str, ref: str | None) -> str:
@@ -292,14 +291,6 @@ def resolve(
     return Resolved(kind, row), []
 
 
-def rejected(kind: EntityKind, found: Sequence[Problem]) -> InvalidInput:
-    """One error naming every field at fault."""
-    listed = tuple(FieldProblem(reason=r, field=f, value=v) for f, v, r in found)
-    first = listed[0]
-    more = f" (and {len(listed) - 1} more)" if len(listed) > 1 else ""
-    return InvalidInput(f"{kind.value} rejected: {first.describe()}{more}", problems=listed)
-
-
 # --- create, update, delete, list ----------------------------------------------------------------
 
 
@@ -330,16 +321,49 @@ def _write_one(
     return new_id
 
 
-def create(workspace: Workspace, entity: Entity, *, dataset: str = MANUAL_DATASET) -> int:
-    """Store a new entity; returns its id. Raises InvalidInput naming the fields at fault, or
-    Conflict when a record with the same key (organisation ref or name; source_id in the
-    dataset) exists."""
+def _target(resolved: Resolved, id_: int | None) -> Target:
+    """What a record belongs to, for the permission check: its countries and organisations
+    (an organisation belongs to itself, so an org-scoped user may edit their own)."""
+    row = resolved.row
+    countries = {row.get("country_iso3"), row.get("host_iso3")}
+    countries |= {c for c, _ in resolved.parties}
+    orgs = {row.get("parent_org_id"), row.get("developer_org_id")}
+    if resolved.kind is EntityKind.ORGANISATION:
+        orgs.add(id_)
+    orgs |= {o for _, o in resolved.parties}
+    return Target(
+        countries=frozenset(c for c in countries if c),
+        orgs=frozenset(o for o in orgs if o is not None),
+    )
+
+
+def _plain(entity: Entity) -> dict[str, Any]:
+    """An entity as the audit log stores it (tuples as lists)."""
+    return {
+        k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(entity).items()
+    }
+
+
+def create(
+    workspace: Workspace, actor: Actor, entity: Entity, *, dataset: str = MANUAL_DATASET
+) -> int:
+    """Store a new entity as ``actor`` (who must be allowed to edit records in its countries or
+    organisations), with its audit event; returns its id. Raises InvalidInput naming the fields
+    at fault, PermissionDenied outside the actor's scope, or Conflict when a record with the
+    same key (organisation ref or name; source_id in the dataset) exists."""
     kind = kind_of(entity)
     with workspace.writing() as connection:
         resolver = load_resolver(connection)
         resolved, found = resolve(entity, resolver, dataset=dataset)
         if resolved is None:
             raise rejected(kind, found)
+        # a new record has nothing to hide, so an out-of-scope create is refused openly
+        if not allows(actor, Action.edit_record, _target(resolved, None)):
+            raise PermissionDenied(
+                f"{actor.login} may not create this {kind.value}",
+                hint=f"this needs the role {who_can(Action.edit_record)} with a scope that "
+                "covers its countries or organisations",
+            )
         if kind is EntityKind.ORGANISATION:
             key = resolved.row["key"]
             if any(o.key == key for o in store.organisations(connection)):
@@ -351,19 +375,39 @@ def create(workspace: Workspace, entity: Entity, *, dataset: str = MANUAL_DATASE
                     f"a {kind.value} with source_id {source_id!r} exists in dataset "
                     f"{dataset!r} (update it instead)"
                 )
-        return _write_one(connection, resolved, resolver, None)
+        new_id = _write_one(connection, resolved, resolver, None)
+        audit_log.record(connection, actor, "create", kind.value, new_id, None, _plain(entity))
+        return new_id
 
 
-def get(workspace: Workspace, kind: EntityKind, id_: int) -> Entity:
+def _scoped(
+    connection: Connection, actor: Actor, kind: EntityKind, id_: int, action: Action
+) -> tuple[Mapping[str, Any], Entity]:
+    """A stored record the actor may act on; one outside the read scope looks missing."""
+    row = store.get(connection, kind.value, id_)
+    if row is None:
+        raise NotFound(
+            f"no {kind.value} with id {id_}",
+            hint=f"list them with `beltroad registry list {kind.value}`",
+        )
+    entity = _entity(connection, kind, row)
+    resolved, _ = resolve(entity, load_resolver(connection), dataset=row["dataset"])
+    if resolved is not None:
+        target = _target(resolved, id_)
+    else:
+        # a record whose references no longer resolve: scope it by its stored columns
+        target = Target(
+            countries=frozenset(c for c in (row.get("country_iso3"), row.get("host_iso3")) if c),
+            orgs=frozenset({id_}) if kind is EntityKind.ORGANISATION else frozenset(),
+        )
+    require(actor, action, target, what=kind.value, key=id_)
+    return row, entity
+
+
+def get(workspace: Workspace, actor: Actor, kind: EntityKind, id_: int) -> Entity:
     """The stored record as an entity (references as their ref or name)."""
     with workspace.reading() as connection:
-        row = store.get(connection, kind.value, id_)
-        if row is None:
-            raise NotFound(
-                f"no {kind.value} with id {id_}",
-                hint=f"list them with `beltroad registry list {kind.value}`",
-            )
-        return _entity(connection, kind, row)
+        return _scoped(connection, actor, kind, id_, Action.read)[1]
 
 
 def _org_label(names: Mapping[int, tuple[str | None, str]], id_: int | None) -> str | None:
@@ -444,14 +488,19 @@ def _entity(connection: Connection, kind: EntityKind, row: Mapping[str, Any]) ->
     )
 
 
-def update(workspace: Workspace, kind: EntityKind, id_: int, changes: Mapping[str, Any]) -> Entity:
-    """Change some fields of a stored record (``changes``: entity field -> typed value); the
-    whole record is checked again. Returns the record as stored."""
+def update(
+    workspace: Workspace,
+    actor: Actor,
+    kind: EntityKind,
+    id_: int,
+    changes: Mapping[str, Any],
+) -> Entity:
+    """Change some fields of a stored record (``changes``: entity field -> typed value) as
+    ``actor``; the whole record is checked again, and the actor must be allowed to edit it both
+    as it was and as it becomes (nobody moves a record out of, or into, another's scope).
+    Returns the record as stored."""
     with workspace.writing() as connection:
-        row = store.get(connection, kind.value, id_)
-        if row is None:
-            raise NotFound(f"no {kind.value} with id {id_}")
-        current = _entity(connection, kind, row)
+        row, current = _scoped(connection, actor, kind, id_, Action.edit_record)
         names = {f.name for f in dataclasses.fields(current)}
         unknown = sorted(set(changes) - names)
         if unknown:
@@ -465,15 +514,22 @@ def update(workspace: Workspace, kind: EntityKind, id_: int, changes: Mapping[st
         resolved, found = resolve(entity, resolver, dataset=row["dataset"])
         if resolved is None:
             raise rejected(kind, found)
+        if not allows(actor, Action.edit_record, _target(resolved, id_)):
+            raise PermissionDenied(
+                f"{actor.login} may not move {kind.value} {id_} outside their scope",
+                hint="its countries and organisations must stay within a scope you edit",
+            )
         _write_one(connection, resolved, resolver, id_)
+        before, after = audit_log.changed(_plain(current), _plain(entity))
+        audit_log.record(connection, actor, "update", kind.value, id_, before, after)
         return entity
 
 
-def delete(workspace: Workspace, kind: EntityKind, id_: int) -> None:
-    """Remove a record; refused (Conflict) while other records point at it."""
+def delete(workspace: Workspace, actor: Actor, kind: EntityKind, id_: int) -> None:
+    """Remove a record as ``actor``, with its audit event (the record as it was); refused
+    (Conflict) while other records point at it."""
     with workspace.writing() as connection:
-        if store.get(connection, kind.value, id_) is None:
-            raise NotFound(f"no {kind.value} with id {id_}")
+        _, current = _scoped(connection, actor, kind, id_, Action.edit_record)
         found = store.references(connection, kind.value, id_)
         if found:
             listed = ", ".join(f"{n} {what}" for what, n in found.items())
@@ -481,6 +537,7 @@ def delete(workspace: Workspace, kind: EntityKind, id_: int) -> None:
                 f"{kind.value} {id_} is referred to by {listed}; delete or change those first"
             )
         store.delete_one(connection, kind.value, id_)
+        audit_log.record(connection, actor, "delete", kind.value, id_, _plain(current), None)
 
 
 def list_entities(
@@ -502,41 +559,3 @@ def list_entities(
                 flat[name] = "; ".join(value) if isinstance(value, tuple) else value
             out.append(flat)
         return out
-
-
-def parse_fields(kind: EntityKind, values: Mapping[str, str]) -> dict[str, Any]:
-    """Typed entity fields from text (``beltroad registry add/update``'s FIELD=VALUE pairs),
-    parsed as a template cell would be. Raises InvalidInput naming each bad field."""
-    columns = {c.field for c in COLUMNS[kind]}
-    unknown = sorted(set(values) - columns)
-    if unknown:
-        near = closest(unknown[0], {c: c for c in columns})
-        raise InvalidInput.at(
-            f"unknown field{suggestion(near)}", field=unknown[0], value=values[unknown[0]]
-        )
-    out: dict[str, Any] = {}
-    found: list[Problem] = []
-    for column in COLUMNS[kind]:
-        if column.field in values:
-            try:
-                out[entity_field(column.field)] = PARSERS[column.parse](values[column.field])
-            except ValueProblem as exc:
-                found.append((column.field, values[column.field], str(exc)))
-    if found:
-        raise rejected(kind, found)
-    if kind is EntityKind.DOCUMENT:
-        for name in ("countries", "organisations"):
-            if name in out and out[name] is None:
-                out[name] = ()
-    return out
-
-
-def build(kind: EntityKind, values: Mapping[str, str]) -> Entity:
-    """A new entity from FIELD=VALUE texts; raises InvalidInput naming the fields at fault."""
-    entity, errors = parse_entity(kind, values)
-    if entity is None:
-        raise rejected(kind, [(e.field or "", e.value, e.reason) for e in errors])
-    found = problems(entity)
-    if found:
-        raise rejected(kind, found)
-    return entity

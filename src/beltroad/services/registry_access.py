@@ -109,7 +109,8 @@ def scoped_project(
     return found, target
 
 
-def _project_scope(connection: Connection, scope: ReadScope) -> Any:
+def project_scope(connection: Connection, scope: ReadScope) -> Any:
+    """A condition on projects for a read scope (None: everything)."""
     if scope.everything:
         return None
     units = registry_reads.subtree(registry_reads.unit_parents(connection), scope.unit_roots)
@@ -132,7 +133,7 @@ def list_projects(
     with workspace.reading() as connection:
         total, items = registry_reads.list_projects(
             connection,
-            scope=_project_scope(connection, read_scope(actor)),
+            scope=project_scope(connection, read_scope(actor)),
             country=country.upper() if country else None,
             status=status,
             lifecycle_state=lifecycle_state,

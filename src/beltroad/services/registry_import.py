@@ -19,7 +19,13 @@ from beltroad.errors import InvalidInput
 from beltroad.ingest.base import RowError
 from beltroad.ingest.entity_rows import EntityRow, EntitySource, EntityTable
 from beltroad.progress import NULL_PROGRESS, Progress
-from beltroad.services.imports import ImportRejected, ImportReport, OnError, file_sha256
+from beltroad.services.imports import (
+    ImportRejected,
+    ImportReport,
+    OnError,
+    audit_import,
+    file_sha256,
+)
 from beltroad.services.registry import Resolved, Resolver, load_resolver, resolve
 from beltroad.services.workspace import Workspace
 from beltroad.storage import inventory
@@ -71,6 +77,9 @@ def import_entities(
                 transaction.rollback()
             raise ImportRejected(report)
         _write(connection, kind, valid, report)
+        sha256 = file_sha256(path)
+        if report.records_written:  # an import that changed nothing wrote nothing to audit
+            audit_import(connection, report, path, sha256)
         inventory.record_dataset(
             connection,
             name=source.dataset,
@@ -80,7 +89,7 @@ def import_entities(
             is_synthetic=False,
             records=inventory.dataset_record_count(connection, source.dataset),
             parameters={"kind": "table", "entity": kind.value, "file": path.name},
-            file_sha256=file_sha256(path),
+            file_sha256=sha256,
         )
     return report
 

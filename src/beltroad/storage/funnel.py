@@ -8,6 +8,7 @@ here and only for the few projects a report lists.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import Connection, select
 
@@ -26,3 +27,17 @@ def project_labels(connection: Connection, keys: Sequence[int]) -> dict[int, tup
         rows = connection.execute(select(p.id, p.identifier, p.title).where(p.id.in_(batch)))
         labels.update((key, (identifier, title)) for key, identifier, title in rows)
     return labels
+
+
+def milestone_dates(
+    connection: Connection,
+) -> tuple[list[int], list[date | None], list[date | None]]:
+    """Project id, planned and actual date of every milestone that has both (plan against
+    actual, issue #15)."""
+    m = models.Milestone
+    rows = connection.execute(
+        select(m.project_id, m.planned_on, m.actual_on)
+        .where(m.planned_on.is_not(None), m.actual_on.is_not(None))
+        .order_by(m.id)
+    ).all()
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]

@@ -62,15 +62,15 @@ def link_project(connection: Connection, plan_id: int, project_id: int) -> None:
         connection.execute(insert(pp).values(plan_id=plan_id, project_id=project_id))
 
 
-def blueprint_states(connection: Connection, plan_id: int) -> dict[str, int]:
-    """The plan's projects counted by lifecycle state (None: not yet set)."""
+def blueprint_states(connection: Connection, plan_id: int, *, scope: Any = None) -> dict[str, int]:
+    """The plan's projects (those ``scope`` admits, if given) counted by lifecycle state (None:
+    not yet set)."""
     pp, p = cm.PlanProject, models.Project
-    rows = connection.execute(
-        select(p.lifecycle_state, func.count())
-        .join(pp, pp.project_id == p.id)
-        .where(pp.plan_id == plan_id)
-        .group_by(p.lifecycle_state)
-    )
+    query = select(p.lifecycle_state, func.count()).join(pp, pp.project_id == p.id)
+    query = query.where(pp.plan_id == plan_id)
+    if scope is not None:
+        query = query.where(scope)
+    rows = connection.execute(query.group_by(p.lifecycle_state))
     return {str(state or "unset"): int(n) for state, n in rows}
 
 

@@ -1,5 +1,5 @@
-"""/api/v1 registry entities: projects (list, read, create, update through drafts), countries,
-organisations, documents, enterprises and zones (list and read)."""
+"""/api/v1 registry entities: projects (list, read, create, update through drafts), countries
+(list and read), organisations, documents, enterprises and zones (list, read, create, update)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,16 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 
-from beltroad.services import registry_access, workflow
+from beltroad.entities import EntityKind
+from beltroad.services import registry, registry_access, workflow
 from beltroad.web.api.deps import CurrentUser, WorkspaceDep
-from beltroad.web.api.schemas import ProjectCreate, ProjectUpdate
+from beltroad.web.api.schemas import (
+    EntityCreate,
+    EntityUpdate,
+    EntityValue,
+    ProjectCreate,
+    ProjectUpdate,
+)
 
 router = APIRouter(tags=["registry"])
 Limit = Query(50, ge=1, le=registry_access.MAX_PAGE)
@@ -82,3 +89,52 @@ def list_entities(
 @router.get("/{entity}/{key}")
 def read_entity(ws: WorkspaceDep, user: CurrentUser, entity: Entity, key: str) -> dict[str, Any]:
     return registry_access.read_entity(ws, user, entity, key)
+
+
+Writable = Literal["organisations", "documents", "enterprises", "zones"]
+KINDS: dict[str, EntityKind] = {
+    "organisations": EntityKind.ORGANISATION,
+    "documents": EntityKind.DOCUMENT,
+    "enterprises": EntityKind.ENTERPRISE,
+    "zones": EntityKind.ZONE,
+}
+
+
+def _texts(fields: dict[str, EntityValue]) -> dict[str, str]:
+    """JSON values as the template cells the registry services parse (one parser for the CLI,
+    imports and the API)."""
+    out = {}
+    for name, value in fields.items():
+        if isinstance(value, list):
+            out[name] = "; ".join(value)
+        elif value is None:
+            out[name] = ""
+        else:
+            out[name] = str(value).lower() if isinstance(value, bool) else str(value)
+    return out
+
+
+def _stored(ws: WorkspaceDep, kind: EntityKind, id_: int) -> dict[str, Any]:
+    # the actor has just written this record, so reading it back reveals nothing new
+    return registry.list_entities(ws, kind, ids=[id_])[0]
+
+
+@router.post("/{entity}", status_code=201)
+def create_entity(
+    ws: WorkspaceDep, user: CurrentUser, entity: Writable, body: EntityCreate
+) -> dict[str, Any]:
+    """Create an organisation, document, enterprise or zone within your scope (audited)."""
+    kind = KINDS[entity]
+    id_ = registry.create(ws, user, registry.build(kind, _texts(body.fields)))
+    return _stored(ws, kind, id_)
+
+
+@router.patch("/{entity}/{key}")
+def update_entity(
+    ws: WorkspaceDep, user: CurrentUser, entity: Writable, key: int, body: EntityUpdate
+) -> dict[str, Any]:
+    """Change fields of a record (``key``: its id) within your scope (audited, before and
+    after)."""
+    kind = KINDS[entity]
+    registry.update(ws, user, kind, key, registry.parse_fields(kind, _texts(body.fields)))
+    return _stored(ws, kind, key)

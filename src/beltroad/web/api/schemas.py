@@ -103,3 +103,20 @@ class MilestoneUpdate(Body):
     status: str | None = None
     actual_on: dt.date | None = None
     planned_on: dt.date | None = None
+
+
+EntityValue = str | int | float | bool | list[str] | None
+
+
+class EntityCreate(Body):
+    fields: dict[str, EntityValue] = Field(
+        description="Template columns (see `beltroad template KIND`): e.g. source_id, name, "
+        "host_country; lists (countries, organisations) as arrays or '; '-separated text."
+    )
+
+
+class EntityUpdate(Body):
+    fields: dict[str, EntityValue] = Field(
+        description="The columns to change; the whole record is checked again. These records "
+        "have no version column, so the last write wins and the audit log keeps each one."
+    )
