@@ -1,5 +1,6 @@
-"""Coordination tables (issue #15, migration 0005): units, API tokens, lifecycle events, plans,
-recurring tasks, task dependencies, frozen periods, the notification outbox and the audit head.
+"""Coordination tables (issue #15, migration 0009_coord): units, API tokens, lifecycle events,
+plans, recurring tasks, task dependencies, frozen periods, the notification outbox and the
+audit head.
 
 Only ``beltroad.storage`` imports this module; ``beltroad.storage.models`` imports it so that
 the tables share one metadata.

@@ -31,7 +31,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -464,179 +463,6 @@ class Port(Provenance, Base):
     )
 
 
-# --- management: risks, milestones, tasks, approvals -----------------------------------------
-
-
-class RiskEntry(Base):
-    __tablename__ = "risk_entries"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    subject_kind: Mapped[str] = mapped_column(String(16))  # project, country, enterprise, zone
-    subject_ref: Mapped[str] = mapped_column(String(160), index=True)
-    category: Mapped[str] = mapped_column(String(32))
-    title: Mapped[str] = mapped_column(Text)
-    likelihood: Mapped[int] = mapped_column(SmallInteger)
-    impact: Mapped[int] = mapped_column(SmallInteger)
-    mitigation: Mapped[str | None] = mapped_column(Text)
-    residual_likelihood: Mapped[int | None] = mapped_column(SmallInteger)
-    residual_impact: Mapped[int | None] = mapped_column(SmallInteger)
-    owner: Mapped[str | None] = mapped_column(String(128))
-    status: Mapped[str] = mapped_column(String(16), default="open")
-    review_on: Mapped[dt.date | None] = mapped_column(Date)
-    is_auto: Mapped[bool] = mapped_column(Boolean, default=False)
-    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # Added by migration 0003 (issue #5): auto entries are found again by ``auto_key``
-    # (kind:ref:category); ``overridden`` keeps a person's likelihood and impact over re-scoring.
-    auto_key: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
-    overridden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    __table_args__ = (
-        CheckConstraint("likelihood BETWEEN 1 AND 5 AND impact BETWEEN 1 AND 5", name="scale"),
-    )
-
-
-class Milestone(Base):
-    __tablename__ = "milestones"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), index=True
-    )
-    name: Mapped[str] = mapped_column(String(256))
-    stage: Mapped[str | None] = mapped_column(String(32))
-    planned_on: Mapped[dt.date | None] = mapped_column(Date)
-    actual_on: Mapped[dt.date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="planned")
-    # Added by migration 0005 (issue #15); no foreign key, for the reason given on projects.
-    unit_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-
-
-class Task(Base):
-    __tablename__ = "tasks"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
-    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
-    title: Mapped[str] = mapped_column(Text)
-    owner_unit: Mapped[str | None] = mapped_column(String(128))
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    due_on: Mapped[dt.date | None] = mapped_column(Date)
-    done_on: Mapped[dt.date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="open")
-    # Added by migration 0005 (issue #15): the owning unit (``owner_unit`` stays as free text
-    # from before units existed), recurring definitions, escalation and optimistic locking.
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
-    description: Mapped[str | None] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(16), default="task", server_default="task")
-    recurrence_id: Mapped[int | None] = mapped_column(ForeignKey("recurring_tasks.id"))
-    escalated_to: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
-    escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-    __table_args__ = (
-        # One unit's overdue tasks: an index range scan (issue #15's 50 ms target).
-        Index("ix_tasks_unit_status_due", "unit_id", "status", "due_on"),
-        Index("ix_tasks_project_id", "project_id"),
-        Index("uq_tasks_recurrence_due", "recurrence_id", "due_on", unique=True),
-    )
-
-
-class Approval(Base):
-    __tablename__ = "approvals"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    entity: Mapped[str] = mapped_column(String(64))
-    entity_id: Mapped[str] = mapped_column(String(160))
-    state: Mapped[str] = mapped_column(String(16), default="submitted")
-    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # Added by migration 0005 (issue #15): each row is one version of a record (draft,
-    # submitted, approved, returned, superseded); ``base_version`` is the record's version the
-    # draft started from, so approving over someone else's change is a conflict.
-    version_no: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-    base_version: Mapped[int | None] = mapped_column(Integer)
-    comment: Mapped[str | None] = mapped_column(Text)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-    __table_args__ = (Index("ix_approvals_entity_entity_id", "entity", "entity_id"),)
-
-
-# --- people, permissions and the audit trail -------------------------------------------------
-
-
-class User(Base):
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[str | None] = mapped_column(String(128))
-    password_hash: Mapped[str | None] = mapped_column(String(256))
-    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Added by migration 0005 (issue #15): mail for the notification outbox, login throttling
-    # (failures in the current window, and until when logins are refused), optimistic locking.
-    email: Mapped[str | None] = mapped_column(String(256))
-    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
-    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-
-
-class Role(Base):
-    __tablename__ = "roles"
-
-    name: Mapped[str] = mapped_column(String(32), primary_key=True)
-    description: Mapped[str] = mapped_column(Text)
-
-
-class Scope(Base):
-    """What a role applies to: everything, one country, one organisation or one locality."""
-
-    __tablename__ = "scopes"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # all, country, unit, org (issue #15)
-    value: Mapped[str | None] = mapped_column(String(160))
-    __table_args__ = (UniqueConstraint("kind", "value", name="uq_scopes_kind_value"),)
-
-
-class UserRole(Base):
-    __tablename__ = "user_roles"
-
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    role_name: Mapped[str] = mapped_column(ForeignKey("roles.name"), primary_key=True)
-    scope_id: Mapped[int] = mapped_column(ForeignKey("scopes.id"), primary_key=True)
-
-
-class AuditEvent(Base):
-    __tablename__ = "audit_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
-    actor: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(32))
-    entity: Mapped[str] = mapped_column(String(64))
-    entity_id: Mapped[str | None] = mapped_column(String(160))
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # Added by migration 0005 (issue #15): the hash chain (``beltroad.storage.audit``). ``seq``
-    # orders the chain; ``row_hash`` covers this row's fields and ``prev_hash``, so an edit, a
-    # deletion or a reordering breaks it. ``actor_id`` is the acting user.
-    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
-    prev_hash: Mapped[str | None] = mapped_column(String(64))
-    row_hash: Mapped[str | None] = mapped_column(String(64))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    __table_args__ = (Index("ix_audit_events_entity_entity_id", "entity", "entity_id"),)
-
-
 # --- indicators and scenarios ----------------------------------------------------------------
 
 
@@ -730,7 +556,7 @@ Index(
 )
 
 
-# Migration 0005: a re-imported entity table updates its rows (NULL ids never clash).
+# Migration 0006_registry: a re-imported entity table updates its rows (NULL ids never clash).
 for _keyed in (OverseasEnterprise, CooperationZone, CooperationDocument):
     Index(
         f"uq_{_keyed.__tablename__}_dataset_source",
@@ -747,195 +573,25 @@ def table(model: type[Base]) -> Table:
     return result
 
 
-# --- risk: incidents and early warnings (issue #5, migration 0003) ---------------------------
-
-
-class SecurityIncident(Base):
-    """A security incident against a country, site, zone or enterprise (ACLED-style event type).
-
-    ``exposure`` is the snapshot, taken when the incident was recorded, of the enterprises (with
-    personnel), zones and project sites within ``radius_km``.
-    """
-
-    __tablename__ = "security_incidents"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    occurred_on: Mapped[dt.date] = mapped_column(Date, index=True)
-    event_type: Mapped[str] = mapped_column(String(48))
-    sub_event_type: Mapped[str | None] = mapped_column(String(64))
-    severity: Mapped[int] = mapped_column(SmallInteger)
-    casualties: Mapped[int] = mapped_column(Integer, default=0)
-    subject_kind: Mapped[str] = mapped_column(String(16))  # country, site, zone, enterprise
-    subject_ref: Mapped[str] = mapped_column(String(160))
-    country_iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"), index=True)
-    lat: Mapped[float | None] = mapped_column(Float)
-    lon: Mapped[float | None] = mapped_column(Float)
-    radius_km: Mapped[float] = mapped_column(Float)
-    source: Mapped[str] = mapped_column(Text)
-    description: Mapped[str | None] = mapped_column(Text)
-    exposure: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    recorded_by: Mapped[str] = mapped_column(String(64))
-    __table_args__ = (
-        CheckConstraint("severity BETWEEN 1 AND 5", name="severity"),
-        CheckConstraint("casualties >= 0", name="casualties"),
-        CheckConstraint("lat IS NULL OR (lat BETWEEN -90 AND 90)", name="lat"),
-        CheckConstraint("lon IS NULL OR (lon BETWEEN -180 AND 180)", name="lon"),
-    )
-
-
-class RiskWarning(Base):
-    """An early warning, stored for the web layer; ``key`` makes re-detection an update."""
-
-    __tablename__ = "risk_warnings"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(240), unique=True)
-    kind: Mapped[str] = mapped_column(String(32), index=True)
-    severity: Mapped[str] = mapped_column(String(16))  # info, warning, critical
-    subject_kind: Mapped[str] = mapped_column(String(16))
-    subject_ref: Mapped[str] = mapped_column(String(160), index=True)
-    country_iso3: Mapped[str | None] = mapped_column(String(3))
-    period: Mapped[str | None] = mapped_column(String(32))
-    value: Mapped[float | None] = mapped_column(Float)
-    threshold: Mapped[float | None] = mapped_column(Float)
-    message: Mapped[str] = mapped_column(Text)
-    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    detected_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    status: Mapped[str] = mapped_column(String(16), default="open")
-
-
-# --- record linkage across datasets (issue #11, migration 0005_overlaps) ---------------------
-
-
-class RecordLink(Base):
-    """A computed link between two projects, or a project set aside (``status`` says which).
-
-    Rebuilt from the projects and the reviews whenever datasets are imported (or on demand):
-    ``linked``/``candidate``/``rejected`` rows are pairs (``project_id``, ``other_id``);
-    ``set_aside`` rows say that ``project_id`` is left out of totals because ``other_id`` counts.
-    """
-
-    __tablename__ = "record_links"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), index=True
-    )
-    other_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(16))  # linked, candidate, rejected, set_aside
-    method: Mapped[str] = mapped_column(String(16))  # identifier, similarity, review
-    score: Mapped[float | None] = mapped_column(Float)
-    reason: Mapped[str] = mapped_column(Text)
-    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-
-
-class RecordReview(Base):
-    """A reviewer's decision on a pair of records, by identifier (so it survives re-imports)."""
-
-    __tablename__ = "record_reviews"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    first: Mapped[str] = mapped_column(String(160))
-    second: Mapped[str] = mapped_column(String(160))
-    decision: Mapped[str] = mapped_column(String(8))  # accept, reject
-    reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    note: Mapped[str | None] = mapped_column(Text)
-    __table_args__ = (
-        UniqueConstraint("first", "second", name="uq_record_reviews_pair"),
-        CheckConstraint("decision IN ('accept', 'reject')", name="decision"),
-    )
-
-
-# --- data quality (issue #11, migration 0008_quality) -----------------------------------------
-
-
-class RecordFlag(Base):
-    """A quality flag of an imported record: what is readable but inconsistent in it.
-
-    The record itself says ``quality`` ("ok" or its flags' kinds); this table keeps each flag
-    with the source's field, the value as given and the reason, so that ``beltroad data quality``
-    can list them by dataset and kind. A re-import of the record replaces its flags.
-    """
-
-    __tablename__ = "record_flags"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    dataset: Mapped[str] = mapped_column(String(64))
-    record_type: Mapped[str] = mapped_column(String(16))  # project, partnership, port
-    record_id: Mapped[str] = mapped_column(String(160))  # project identifier, else source id
-    title: Mapped[str | None] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(32))
-    code: Mapped[str] = mapped_column(String(96))
-    row: Mapped[int | None] = mapped_column(Integer)  # row or line in the imported file
-    field: Mapped[str | None] = mapped_column(String(160))
-    value: Mapped[str | None] = mapped_column(Text)
-    reason: Mapped[str] = mapped_column(Text)
-    __table_args__ = (Index("ix_record_flags_dataset_kind", "dataset", "kind"),)
-
-
-# --- green, clean: traffic lights and integrity flags (issue #17, migration 0010_green) -------
-
-
-class GreenAssessment(Base):
-    """The last traffic-light run for a project, with its evidence per criterion."""
-
-    __tablename__ = "green_assessments"
-
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
-    )
-    green_class: Mapped[str] = mapped_column(String(8))
-    brigc_class: Mapped[str] = mapped_column(String(8))
-    ifc_category: Mapped[str | None] = mapped_column(String(4))
-    ifc_implied: Mapped[str | None] = mapped_column(String(4))
-    policy_flag: Mapped[str | None] = mapped_column(String(24))
-    evidence: Mapped[list[Any] | None] = mapped_column(JSON)
-    config_version: Mapped[str] = mapped_column(String(64))
-    assessed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-
-class GreenOverride(Base):
-    """A person's class for a project; the justification is required and the change audited."""
-
-    __tablename__ = "green_overrides"
-
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
-    )
-    green_class: Mapped[str] = mapped_column(String(8))
-    justification: Mapped[str] = mapped_column(Text)
-    actor: Mapped[str] = mapped_column(String(64))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    __table_args__ = (CheckConstraint("green_class in ('green', 'yellow', 'red')", name="class"),)
-
-
-class IntegrityFlag(Base):
-    """A red flag; ``key`` makes re-detection an update; dismissal needs a reason."""
-
-    __tablename__ = "integrity_flags"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(240), unique=True)
-    project_id: Mapped[int | None] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), index=True
-    )
-    subject: Mapped[str] = mapped_column(String(160))
-    kind: Mapped[str] = mapped_column(String(32))
-    severity: Mapped[str] = mapped_column(String(16))
-    message: Mapped[str] = mapped_column(Text)
-    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="open")
-    dismissed_reason: Mapped[str | None] = mapped_column(Text)
-    dismissed_by: Mapped[str | None] = mapped_column(String(64))
-    dismissed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    detected_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    __table_args__ = (
-        CheckConstraint("status in ('open', 'dismissed')", name="status"),
-        CheckConstraint("status <> 'dismissed' OR dismissed_reason IS NOT NULL", name="reason"),
-    )
-
-
-# The coordination tables of issue #15 (units, tokens, plans, ...) live in their own module;
-# importing it registers them on this metadata.
+# The other domains' tables live in modules of their own; importing them registers them on this
+# metadata, and the names below keep ``models.Task``, ``models.RecordLink``... working.
 from beltroad.storage import coordination_models as _coordination_models  # noqa: E402,F401
+from beltroad.storage import green_models, linkage_models, management_models  # noqa: E402
+
+Approval = management_models.Approval
+AuditEvent = management_models.AuditEvent
+Milestone = management_models.Milestone
+RiskEntry = management_models.RiskEntry
+RiskWarning = management_models.RiskWarning
+Role = management_models.Role
+Scope = management_models.Scope
+SecurityIncident = management_models.SecurityIncident
+Task = management_models.Task
+User = management_models.User
+UserRole = management_models.UserRole
+RecordFlag = linkage_models.RecordFlag
+RecordLink = linkage_models.RecordLink
+RecordReview = linkage_models.RecordReview
+GreenAssessment = green_models.GreenAssessment
+GreenOverride = green_models.GreenOverride
+IntegrityFlag = green_models.IntegrityFlag
