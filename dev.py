@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
-EXTRAS = "dev,postgres,dask,rail"
+EXTRAS = "dev,postgres,dask,rail,pdf,bench"
 STAMP = VENV / ".beltroad-installed"
 MIRROR = ROOT.parent / "shared" / "data"
 
