@@ -213,7 +213,7 @@ class _Writer:
         status = record.status or self._derived_status(record, notes)
         etree.SubElement(activity, "activity-status", code=str(status))
         for code, when in dates:
-            etree.SubElement(activity, "activity-date", type=code, **{"iso-date": when})
+            etree.SubElement(activity, "activity-date", {"type": code, "iso-date": when})
         self._geography(activity, record, notes)
         self._locations(activity, record)
         for sector in record.sectors:
