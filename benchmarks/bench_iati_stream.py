@@ -1,6 +1,11 @@
 """Benchmark: import a large generated IATI 2.03 file, streaming, in bounded memory.
 
     python benchmarks/bench_iati_stream.py [--size-mb 1024] [--workdir DIR] [--keep]
+    python benchmarks/bench_iati_stream.py --size-mb 200 --before /tmp/base --rounds 2
+
+With ``--before SRC`` (a checkout of an earlier commit, e.g. ``git worktree add /tmp/base main``)
+the import also runs from ``SRC/src``, alternating before/after ``--rounds`` times on the same
+file, and the ratio of the median import times is printed (issue #13: at most 10% slower).
 
 Generates (into a temporary directory, never the repository) an IATI 2.03 file of about
 ``--size-mb`` MB by repeating varied activities: unique identifiers, 1 to 3 recipient countries
@@ -29,6 +34,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -212,11 +218,19 @@ print(json.dumps({"seconds": seconds, "activities": report.records_written,
 """
 
 
-def run_child(code: str, *args: str) -> tuple[dict[str, float], float, float]:
-    """(child's JSON, wall seconds, RUSAGE_CHILDREN peak MB after it)."""
+def run_child(
+    code: str, *args: str, source: Path | None = None
+) -> tuple[dict[str, float], float, float]:
+    """(child's JSON, wall seconds, RUSAGE_CHILDREN peak MB after it).
+
+    ``source``: a checkout whose ``src`` is put first on the child's path (the "before" run).
+    """
+    env = dict(os.environ)
+    if source is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(source / "src"), env.get("PYTHONPATH", "")])
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, env=env
     )
     wall = time.perf_counter() - started
     if result.returncode != 0:
@@ -225,11 +239,36 @@ def run_child(code: str, *args: str) -> tuple[dict[str, float], float, float]:
     return json.loads(result.stdout.strip().splitlines()[-1]), wall, peak_kib / 1024
 
 
+def compare(before: Path, source: Path, workdir: Path, rounds: int, first: float) -> None:
+    """Alternate imports from ``before`` and from this checkout; print the median ratio."""
+    times: dict[str, list[float]] = {"before": [], "after": [first]}
+    for number in range(rounds):
+        for side, checkout in (("before", before), ("after", None)):
+            if side == "after" and number == 0:
+                continue  # the run above is the first "after"
+            shutil.rmtree(workdir / "data", ignore_errors=True)
+            result, _, _ = run_child(
+                BELTROAD_CHILD, str(source), str(workdir / "data"), source=checkout
+            )
+            times[side].append(result["seconds"])
+            print(f"{side:9} import_file: {result['seconds']:8.1f} s", flush=True)
+    shutil.rmtree(workdir / "data", ignore_errors=True)
+    ratio = statistics.median(times["after"]) / statistics.median(times["before"])
+    print(
+        f"before/after medians: {statistics.median(times['before']):.1f} s / "
+        f"{statistics.median(times['after']):.1f} s = {ratio:.3f} "
+        f"({'within' if ratio <= 1.10 else 'over'} the 10% allowance)",
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size-mb", type=float, default=1024)
     parser.add_argument("--workdir", type=Path, default=None, help="default: a new temp dir")
     parser.add_argument("--keep", action="store_true", help="keep the generated file")
+    parser.add_argument("--before", type=Path, default=None, help="an earlier checkout to compare")
+    parser.add_argument("--rounds", type=int, default=2, help="before/after pairs (--before)")
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="beltroad-iati-stream-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -257,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{ours['activities']:,} activities, {ours['rejected']} rejected",
             flush=True,
         )
+        if args.before is not None:
+            compare(args.before, source, workdir, args.rounds, ours["seconds"])
         rate = size / 1e6 / ours["seconds"]
         verdict = "meets" if peak < TARGET_RSS_MB else "misses"
         print(

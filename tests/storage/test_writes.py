@@ -23,16 +23,12 @@ from beltroad.records import (
     SectorSplit,
     TransactionRecord,
 )
-from beltroad.storage import models, writes
+from beltroad.storage import models, write_driver, writes
+from beltroad.storage.content_hash import project_row
 from beltroad.storage.database import make_engine, migrate
 from beltroad.storage.models import table
 from beltroad.storage.reference import load_reference_facts
-from beltroad.storage.writes import (
-    _project_row,
-    content_hash,
-    legacy_content_hash,
-    write_projects,
-)
+from beltroad.storage.writes import content_hash, write_projects
 
 CHILDREN = (
     "project_countries",
@@ -122,7 +118,7 @@ def test_project_rows_are_stored_as_sqlalchemy_core_stores_them(engine: Engine) 
         # The same rows through SQLAlchemy Core (its type processing), under other keys.
         project = table(models.Project)
         for record in records:
-            row = _project_row(record, content_hash(record))
+            row = project_row(record, content_hash(record))
             row |= {
                 "identifier": "core-" + record.identifier,
                 "source_record_id": "core-" + record.identifier,
@@ -195,13 +191,7 @@ def test_values_read_back_through_sqlalchemy(engine: Engine) -> None:
         assert location == dataclasses.asdict(full().locations[0])
 
 
-@pytest.mark.parametrize("sql", ["driver", "core"])
-def test_rewrite_changes_nothing_and_update_replaces_children(
-    engine: Engine, sql: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Also with SQLAlchemy Core in place of the plain SQL (a DB-API with named parameters)."""
-    if sql == "core":
-        monkeypatch.setattr(writes, "_mark", lambda connection: None)
+def test_rewrite_changes_nothing_and_update_replaces_children(engine: Engine) -> None:
     records = [full(), bare()]
     with engine.begin() as connection:
         write_projects(connection, records)
@@ -275,40 +265,28 @@ def test_content_hash_follows_the_stored_values() -> None:
     assert content_hash(same) == content_hash(record)
 
 
-@pytest.mark.parametrize("older", ["v1", "v2"])
-def test_an_older_hash_still_means_unchanged(engine: Engine, older: str) -> None:
-    """A database written before hash v3 holds SHA-256 of the record's repr (v1) or BLAKE2b of
-    its marshal encoding (v2): re-importing the same records there rewrites nothing, and a
-    changed record is still updated."""
-
-    def old_hash(record: ProjectRecord) -> str:
-        if older == "v1":
-            return legacy_content_hash(record)
-        return writes._digest_v2(writes._project_values(record), writes._children(record))
-
-    assert old_hash(full()).startswith("v2:") == (older == "v2")
+@pytest.mark.parametrize("older", ["v2:" + "0" * 32, "ab" * 32, None])
+def test_an_older_hash_is_rewritten_once(engine: Engine, older: str | None) -> None:
+    """Hashes from before v3 (``v2:`` BLAKE2b, or an unprefixed SHA-256; migration 0011_split13
+    clears them to NULL) are not recognised: the project is rewritten once with its v3 hash,
+    and is unchanged from then on."""
     with engine.begin() as connection:
         write_projects(connection, [full(), bare()])
         project = table(models.Project)
-        for record in (full(), bare()):
-            connection.execute(
-                project.update()
-                .where(project.c.identifier == record.identifier)
-                .values(content_hash=old_hash(record))
-            )
-    before = dump(engine)
+        connection.execute(
+            project.update().where(project.c.identifier == "XM-1").values(content_hash=older)
+        )
     with engine.begin() as connection:
         counts = write_projects(connection, [full(), bare()])
-    assert (counts.inserted, counts.updated, counts.unchanged) == (0, 0, 2)
-    assert dump(engine) == before
-    with engine.begin() as connection:
-        counts = write_projects(connection, [full(title="Renamed"), bare()])
     assert (counts.inserted, counts.updated, counts.unchanged) == (0, 1, 1)
     with engine.connect() as connection:
         stored = connection.execute(
             select(project.c.content_hash).where(project.c.identifier == "XM-1")
         ).scalar_one()
-    assert stored == content_hash(full(title="Renamed"))
+    assert stored == content_hash(full())
+    with engine.begin() as connection:
+        counts = write_projects(connection, [full(), bare()])
+    assert (counts.inserted, counts.updated, counts.unchanged) == (0, 0, 2)
 
 
 def test_record_dataset_stores_what_core_stores(engine: Engine) -> None:
@@ -373,16 +351,16 @@ def test_parents_are_linked_in_any_order(engine: Engine) -> None:
 def test_columns_that_are_empty_in_every_row_are_left_out_but_stored_as_null() -> None:
     names = ["project_id", "type", "usd_constant", "base_year", "is_synthetic"]
     rows = [(1, 2, None, None, 0), (1, 3, None, None, 0)]
-    kept, narrowed = writes._without_empty_columns("transactions", names, rows)
+    kept, narrowed = write_driver.without_empty_columns("transactions", names, rows)
     assert kept == ["project_id", "type", "is_synthetic"]
     assert narrowed == [(1, 2, 0), (1, 3, 0)]
-    one, single = writes._without_empty_columns(
+    one, single = write_driver.without_empty_columns(
         "transactions", ["type", "base_year"], [(2, None), (3, None)]
     )
     assert (one, single) == (["type"], [(2,), (3,)])
     # A column with a server default keeps its explicit NULLs (else the default would be stored)
     assert models.AnalyticsState.__table__.c.paused.server_default is not None
-    with_default, _ = writes._without_empty_columns(
+    with_default, _ = write_driver.without_empty_columns(
         "analytics_state", ["id", "paused"], [(1, None), (2, None)]
     )
     assert with_default == ["id", "paused"]

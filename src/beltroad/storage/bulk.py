@@ -28,7 +28,7 @@ from beltroad.reference.iati import ParticipationRole, TransactionType
 from beltroad.storage.generation import paused_triggers
 from beltroad.storage.inventory import delete_registry_records
 from beltroad.storage.models import Base
-from beltroad.storage.writes import insert_rows
+from beltroad.storage.write_driver import insert_rows
 
 _NAT = np.iinfo(np.int64).min
 FUNDING_ROLE = ParticipationRole.FUNDING.value  # IATI OrganisationRole 1, as beltroad stores it
@@ -92,7 +92,7 @@ def _dates(values: npt.NDArray[np.datetime64], *, as_text: bool) -> list[Any]:
 
 def _flags(values: npt.NDArray[np.bool_], *, as_int: bool) -> list[Any]:
     """A boolean column for the driver: ints on SQLite, which stores them anyway and binds an int
-    far more cheaply than a bool (see ``beltroad.storage.writes._sqlite_flag``)."""
+    far more cheaply than a bool (see ``beltroad.storage.write_driver.sqlite_flag``)."""
     return list((values.astype(np.int64) if as_int else values).tolist())
 
 
@@ -104,9 +104,9 @@ def insert_columns(connection: Connection, table: str, columns: dict[str, Iterab
     """Insert rows given column-wise (constant columns may be ``itertools.repeat``).
 
     PostgreSQL with psycopg 3 gets ``COPY ... FROM STDIN`` (an order of magnitude faster than
-    executemany there); other DB-APIs get one executemany of plain tuples; anything else falls
-    back to SQLAlchemy Core. See :func:`beltroad.storage.writes.insert_rows`, which it shares
-    with the record writes (it lives there so that they need not import numpy).
+    executemany there); SQLite gets one executemany of plain tuples. See
+    :func:`beltroad.storage.write_driver.insert_rows`, which it shares with the record writes (it
+    lives there so that they need not import numpy).
     """
     rows = list(zip(*columns.values()))  # noqa: B905 - repeat() columns are endless
     return insert_rows(connection, table, list(columns), rows)

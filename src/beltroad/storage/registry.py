@@ -16,7 +16,7 @@ from typing import Any, Final
 from sqlalchemy import Connection, Table, delete, func, insert, or_, select, update
 
 from beltroad.storage import models
-from beltroad.storage.writes import WriteCounts, _upsert_counted
+from beltroad.storage.writes import WriteCounts, upsert_counted
 
 TABLES: Final[dict[str, type[models.Base]]] = {
     "organisation": models.Organisation,
@@ -92,7 +92,7 @@ def write_organisations(connection: Connection, rows: Sequence[dict[str, Any]]) 
 
 def write_keyed(connection: Connection, kind: str, rows: list[dict[str, Any]]) -> WriteCounts:
     """Upsert document, enterprise or zone rows on ``(dataset, source_record_id)``."""
-    return _upsert_counted(connection, _table(kind), rows)
+    return upsert_counted(connection, _table(kind), rows)
 
 
 def write_documents(
