@@ -1,4 +1,4 @@
-"""The records' one-step ``__init__`` behaves exactly like the frozen dataclass it replaces."""
+"""The records are frozen, slotted dataclasses: the dataclass's own ``__init__``, no ``__dict__``."""
 
 from __future__ import annotations
 
@@ -54,6 +54,8 @@ def test_the_init_takes_what_the_dataclass_init_takes(cls: type) -> None:
 
 def test_a_record_is_frozen_comparable_hashable_and_picklable() -> None:
     money = Money("GBP", 1.0)
+    assert not hasattr(money, "__dict__")  # slotted
+    assert OrgRef("Bank of  China").key == "name:bank of china"  # a property, not a cached one
     with pytest.raises(dataclasses.FrozenInstanceError):
         money.currency = "USD"  # type: ignore[misc]
     assert money == Money(currency="GBP", original=1.0)
