@@ -1,4 +1,4 @@
-"""The records are frozen, slotted dataclasses: the dataclass's own ``__init__``, no ``__dict__``."""
+"""The records are frozen, slotted dataclasses: the dataclass's own ``__init__``, no dict."""
 
 from __future__ import annotations
 

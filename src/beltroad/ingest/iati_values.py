@@ -93,6 +93,14 @@ def decimal(raw: str | None, *, what: str) -> float | None:
 
 def amount(raw: str | None, field: str) -> float:
     """A required amount, or the Problem that says why ``raw`` is not one."""
+    if raw is not None:  # decimal's fast path, here too: every transaction has an amount
+        try:
+            value = float(raw)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(value):
+                return value
     try:
         value = decimal(raw, what="an amount")
     except ValueProblem as exc:
@@ -260,6 +268,6 @@ def first_children(element: Any, wanted: frozenset[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for child in element:
         tag = child.tag
-        if tag in wanted and tag not in found:
-            found[tag] = child
+        if tag in wanted:
+            found.setdefault(tag, child)
     return found
