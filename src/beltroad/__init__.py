@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from beltroad.errors import BeltroadError
-from beltroad.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from beltroad.api import Portfolio
+    from beltroad.settings import Settings, load_settings
 
 __version__ = "0.1.0"
 
@@ -41,4 +41,8 @@ def __getattr__(name: str) -> Any:
         from beltroad.api import Portfolio
 
         return Portfolio
+    if name in ("Settings", "load_settings"):  # pydantic-settings: ~0.4 s, kept out of start-up
+        from beltroad import settings
+
+        return getattr(settings, name)
     raise AttributeError(f"module 'beltroad' has no attribute {name!r}")

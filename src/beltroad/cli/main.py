@@ -8,14 +8,16 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
 
 from beltroad.cli.output import Format, emit, stderr_console
 from beltroad.errors import BeltroadError
-from beltroad.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # pydantic-settings costs ~0.4 s: imported when a command needs settings
+    from beltroad.settings import Settings
 
 app = typer.Typer(
     name="beltroad",
@@ -39,6 +41,8 @@ class State:
     as_login: str | None = None  # --as: act as this user instead of the local administrator
 
     def settings(self, **more: Any) -> Settings:
+        from beltroad.settings import load_settings
+
         return load_settings(self.config_file, **(self.flags | more))
 
 
