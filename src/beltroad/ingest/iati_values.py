@@ -95,12 +95,12 @@ def amount(raw: str | None, field: str) -> float:
     """A required amount, or the Problem that says why ``raw`` is not one."""
     if raw is not None:  # decimal's fast path, here too: every transaction has an amount
         try:
-            value = float(raw)
+            plain = float(raw)
         except ValueError:
             pass
         else:
-            if math.isfinite(value):
-                return value
+            if math.isfinite(plain):
+                return plain
     try:
         value = decimal(raw, what="an amount")
     except ValueProblem as exc:
