@@ -179,3 +179,18 @@ def test_sqlite_binds_null_through_the_registered_adapter(tmp_path: Path) -> Non
         engine.dispose()
     assert tuple(row) == (1, "null")
     assert sqlite3.adapters[(type(None), sqlite3.PrepareProtocol)](None) is None
+
+
+def test_revisions_read_from_the_files_are_alembics() -> None:
+    """The schema check reads revision ids from the migration files (no alembic import at
+    start-up): the same head and the same set as alembic's own script loader."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(database.MIGRATIONS))
+    scripts = ScriptDirectory.from_config(config)
+    assert database.head_revision() == scripts.get_current_head()
+    assert database.known_revisions() == {rev.revision for rev in scripts.walk_revisions()}
+    graph = database._revision_graph()
+    assert graph == {rev.revision: rev.down_revision for rev in scripts.walk_revisions()}
