@@ -7,35 +7,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
-from beltroad.storage import models
-from beltroad.storage.models import table
+PORT_COLUMNS = (
+    "unlocode",
+    "name",
+    "country_iso3",
+    "lat",
+    "lon",
+    "harbor_size",
+    "max_depth_m",
+    "dataset",
+)
 
 
 def port_rows(connection: Connection) -> list[dict[str, Any]]:
-    """Ports that have a UN/LOCODE: code, name, country, position, size and depth."""
-    port = table(models.Port)
-    query = (
-        select(
-            port.c.unlocode,
-            port.c.name,
-            port.c.country_iso3,
-            port.c.lat,
-            port.c.lon,
-            port.c.harbor_size,
-            port.c.max_depth_m,
-            port.c.dataset,
-        )
-        .where(port.c.unlocode.is_not(None))
-        .order_by(port.c.id)
+    """Ports that have a UN/LOCODE: code, name, country, position, size and depth.
+
+    Plain SQL over columns that need no type processing (text and floats): one sea route
+    (``beltroad routes``) then starts without the ORM models, a third of its start-up.
+    """
+    query = text(
+        f"SELECT {', '.join(PORT_COLUMNS)} FROM ports "  # noqa: S608 - the names are ours
+        "WHERE unlocode IS NOT NULL ORDER BY id"
     )
-    return [dict(row) for row in connection.execute(query).mappings()]
+    return [dict(zip(PORT_COLUMNS, row, strict=True)) for row in connection.execute(query)]
 
 
 def project_sites(connection: Connection) -> list[dict[str, Any]]:
     """One row per project: id, identifier, title, corridor, main country, explicit port code
     (``extras["port_unlocode"]``) and its located points as ``[(lat, lon), ...]``."""
+    from beltroad.storage import models
+    from beltroad.storage.models import table
+
     project = table(models.Project)
     location = table(models.Location)
     country = table(models.ProjectCountry)
