@@ -136,6 +136,11 @@ class Calibration:
             self.years
         ):
             raise _problem("must be distinct years between 1900 and 2100", "years", self.years)
+        self._check_terms()
+        self._check_amounts()
+
+    def _check_terms(self) -> None:
+        """Flow classes with their loan terms, disbursed shares and the other shares."""
         unknown = [c for c in self.flow_classes if c not in FLOW_TYPES]
         per_class = (self.loan_shares, self.grace_years, self.maturity_years, self.interest_rates)
         if unknown or any(len(v) != len(self.flow_classes) for v in per_class):
@@ -176,6 +181,9 @@ class Calibration:
         for name, value in shares.items():
             if not 0.0 <= value <= 1.0:
                 raise _problem("must be between 0 and 1", name, value)
+
+    def _check_amounts(self) -> None:
+        """The amount distribution and the project count."""
         if not (np.isfinite(self.amount_log_mu) and 0.0 <= self.amount_log_sigma < 20.0):
             raise _problem(
                 "needs a finite mu and 0 <= sigma < 20", "amount_log_sigma", self.amount_log_sigma
@@ -415,6 +423,10 @@ class RegistryCalibration:
                 raise _problem("must be between 0 and 1", name, share)
         if self.expat_share[0] > self.expat_share[1]:
             raise _problem("needs low <= high", "expat_share", self.expat_share)
+        self._check_scales()
+
+    def _check_scales(self) -> None:
+        """Positive sizes, spreads, extra partners and the first dates."""
         positive: dict[str, float] = {
             "stock_mean_usd": self.stock_mean_usd,
             "max_stock_usd": self.max_stock_usd,

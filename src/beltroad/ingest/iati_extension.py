@@ -127,19 +127,7 @@ def _build(kind: Any, data: Any, path: str) -> Any:
     """``data`` (decoded JSON) as a value of type ``kind``, or ExtensionError at ``path``."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
-        options = typing.get_args(kind)
-        if data is None:
-            if type(None) in options:
-                return None
-            raise ExtensionError(path, data, "must not be null")
-        kinds = [k for k in options if k is not type(None)]
-        errors = []
-        for option in kinds:
-            try:
-                return _build(option, data, path)
-            except ExtensionError as exc:
-                errors.append(exc)
-        raise errors[0]
+        return _union(kind, data, path)
     if origin is tuple:
         if not isinstance(data, list):
             raise ExtensionError(path, data, "expected a list")
@@ -151,6 +139,26 @@ def _build(kind: Any, data: Any, path: str) -> Any:
         return data
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         return _dataclass(kind, data, path)
+    return _scalar(kind, data, path)
+
+
+def _union(kind: Any, data: Any, path: str) -> Any:
+    """The first of the union's types that ``data`` reads as (None only where it is allowed)."""
+    options = typing.get_args(kind)
+    if data is None:
+        if type(None) in options:
+            return None
+        raise ExtensionError(path, data, "must not be null")
+    errors = []
+    for option in (k for k in options if k is not type(None)):
+        try:
+            return _build(option, data, path)
+        except ExtensionError as exc:
+            errors.append(exc)
+    raise errors[0]
+
+
+def _scalar(kind: Any, data: Any, path: str) -> Any:
     if kind is dt.date:
         if not isinstance(data, str):
             raise ExtensionError(path, data, "expected an ISO date (YYYY-MM-DD)")

@@ -19,8 +19,8 @@ import orjson
 
 from beltroad.records import LoanTermsRecord, LocationRecord, ProjectRecord
 
-# The project columns an import writes, in the order of :func:`_project_values`; the content hash
-# goes last. ``id`` is the database's and ``parent_id`` is set by :func:`link_parents`.
+# The project columns an import writes, in the order of :func:`project_values`; the content hash
+# goes last. ``id`` is the database's and ``parent_id`` is set by ``link_parents``.
 PROJECT = (
     "identifier",
     "title",
@@ -229,6 +229,7 @@ def content_hash(record: ProjectRecord) -> str:
     child rows (organisations by key). Equal stored content gives an equal hash, so a
     re-import of an unchanged project touches nothing.
 
+    >>> from beltroad.records import Provenance
     >>> content_hash(ProjectRecord("XM-1", "A road", Provenance("demo")))[:3]
     'v3:'
     """
