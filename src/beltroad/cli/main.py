@@ -6,6 +6,7 @@ import errno
 import os
 import sys
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -509,13 +510,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             console.print(Text(str(exc)))
         return int(getattr(exc, "exit_code", 2))
-    except BeltroadError as exc:
+    except BeltroadError as error:
         if debug:
             traceback.print_exc()
-        console.print(Text.assemble(("error: ", "bold red"), exc.message), highlight=False)
-        if exc.hint:
-            console.print(Text(f"  hint: {exc.hint}"), highlight=False)
-        return exc.exit_code
+        shown = _with_options(error, args)
+        console.print(Text.assemble(("error: ", "bold red"), shown.message), highlight=False)
+        if shown.hint:
+            console.print(Text(f"  hint: {shown.hint}"), highlight=False)
+        return shown.exit_code
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
@@ -535,6 +537,23 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         return _internal_error(exc, console)
     return result if isinstance(result, int) and not isinstance(result, bool) else 0
+
+
+def _with_options(exc: BeltroadError, args: Sequence[str]) -> BeltroadError:
+    """The one place a service's field names become the options of the command that ran."""
+    from beltroad.cli.output import option_flags, with_flags
+    from beltroad.errors import InvalidInput
+
+    if not isinstance(exc, InvalidInput) or not exc.problems:
+        return exc
+    command: Any = typer.main.get_command(app)
+    chain = [command]
+    for token in args:  # the command groups and command the words name
+        commands = getattr(command, "commands", None)
+        if isinstance(commands, dict) and token in commands:
+            command = commands[token]
+            chain.append(command)
+    return with_flags(exc, option_flags(chain))
 
 
 def _internal_error(exc: BaseException, console: Any) -> int:

@@ -96,7 +96,7 @@ def run_demo(
                 progress=progress,
             )
             synthetic_report = report.as_dict()
-            why = "as asked (--synthetic)" if force_synthetic else "no real project data reached"
+            why = "as asked (synthetic)" if force_synthetic else "no real project data reached"
             notes.append(
                 f"synthetic portfolio of {report.projects:,} projects (seed {report.seed}), {why}; "
                 f"calibration: {report.calibration}"
@@ -234,13 +234,13 @@ def _load_real_data(
             if report.rejected:
                 notes.append(
                     f"{name}: {len(report.rejected)} unreadable row(s) skipped "
-                    f"(see `beltroad import {kind} {path} --dry-run`)"
+                    f"(a dry run of `beltroad import {kind} {path}` lists them)"
                 )
             if report.flagged:
                 kinds = ", ".join(f"{n:,} {kind_}" for kind_, n in report.flagged.items())
                 notes.append(
                     f"{name}: {report.flagged_records:,} record(s) kept as published and flagged "
-                    f"({kinds}; `beltroad data quality --dataset {report.dataset}` lists them)"
+                    f"({kinds}; `beltroad data quality` lists them under {report.dataset})"
                 )
     if unreachable:
         how = "download failed" if allow_download else "downloads are off"

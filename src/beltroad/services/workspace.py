@@ -46,7 +46,7 @@ class Workspace:
 
 def ensure_writable_dir(path: Path) -> Path:
     """Create ``path`` if needed and prove it is writable, or say what to do."""
-    hint = "choose a writable directory with --data-dir or BELTROAD_DATA_DIR"
+    hint = "choose a writable data directory (setting data_dir, env BELTROAD_DATA_DIR)"
     try:
         database.owner_only_dir(path)
     except OSError as exc:
@@ -90,7 +90,7 @@ def check_schema(workspace: Workspace) -> None:
         raise SchemaTooNew(
             f"the database {workspace.database_label} has schema revision {current}, "
             f"which this beltroad does not know (newest known: {head})",
-            hint="upgrade beltroad (pip install -U beltroad) or point --db at another database",
+            hint="upgrade beltroad (pip install -U beltroad) or point the db setting elsewhere",
         )
     raise Conflict(
         f"the database {workspace.database_label} is at schema revision {current}, "

@@ -47,14 +47,12 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise InvalidInput.at(
-            "not a database URL", field="--db", value=url, hint=URL_HINT
-        ) from None
+        raise InvalidInput.at("not a database URL", field="db", value=url, hint=URL_HINT) from None
     backend = parsed.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
         raise InvalidInput.at(
             f"unsupported database back end '{backend}' (expected sqlite or postgresql)",
-            field="--db",
+            field="db",
             value=_safe(url),
             hint=URL_HINT,
         )
@@ -107,7 +105,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         except OSError as exc:
             raise PermissionDenied(
                 f"cannot create the data directory {path.parent}: {exc.strerror}",
-                hint="choose a writable directory with --data-dir or BELTROAD_DATA_DIR",
+                hint="choose a writable data directory (setting data_dir, env BELTROAD_DATA_DIR)",
             ) from None
     engine = create_engine(url, echo=echo, json_serializer=json_text)
 
@@ -188,7 +186,7 @@ def migrate(
         raise SchemaTooNew(
             f"the database {_safe(str(engine.url))} has schema revision {before}, "
             f"which this beltroad does not know",
-            hint="upgrade beltroad (pip install -U beltroad) or point --db at another database",
+            hint="upgrade beltroad (pip install -U beltroad) or point the db setting elsewhere",
         )
     config = Config()
     config.set_main_option("script_location", str(script_location))
@@ -208,7 +206,7 @@ def connect(engine: Engine) -> Iterator[Connection]:
         if "readonly" in reason or "read-only" in reason or "unable to open" in reason:
             raise PermissionDenied(
                 f"cannot open {_safe(str(engine.url))} for writing: {reason}",
-                hint="choose a writable directory with --data-dir, or fix its permissions",
+                hint="choose a writable data directory (setting data_dir), or fix its permissions",
             ) from None
         raise DataUnavailable(
             f"cannot connect to {_safe(str(engine.url))}: {reason}",
