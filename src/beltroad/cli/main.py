@@ -191,17 +191,9 @@ def demo(
             ]
             emit(rows, rows, fmt, title=f"headline as of {report.headline.as_of}, reconciled")
         if report.loaded:
-            # Citations as numbered notes under the table: long enough to wrap a cell into a
-            # column of fragments.
-            cited = list(dict.fromkeys(str(item["citation"]) for item in report.loaded))
-            rows = [
-                {
-                    **{k: v for k, v in item.items() if k != "citation"},
-                    "source": f"[{cited.index(str(item['citation'])) + 1}]",
-                }
-                for item in report.loaded
-            ]
-            notes = "\n".join(f"[{n}] {citation}" for n, citation in enumerate(cited, 1))
+            rows = report.loaded_rows()
+            cited = enumerate(report.citations(), 1)
+            notes = "\n".join(f"[{n}] {citation}" for n, citation in cited)
             emit(rows, rows, fmt, title="real data loaded", note=notes, note_style=None)
     console = stderr_console()
     for line in report.notes:
@@ -441,7 +433,7 @@ def export(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Export projects: IATI 2.03 XML, or readable CSV/XLSX/Parquet tables and GeoJSON points."""
-    from beltroad.services.exports import export_projects
+    from beltroad.services.exports import export as export_service
     from beltroad.services.tabular_export import project_filter
     from beltroad.services.workspace import open_workspace
 
@@ -450,7 +442,7 @@ def export(
     )
     workspace = open_workspace(state(ctx).settings())
     try:
-        result = export_projects(
+        result = export_service(
             workspace, kind, path, flt, validate=validate, schema_dir=schema_dir
         ).as_dict()
     finally:

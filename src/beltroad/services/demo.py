@@ -54,6 +54,22 @@ class DemoReport:
     #: How to log in as the demo users (issue #15); passwords, so kept out of as_dict and files.
     logins: list[str] = field(default_factory=list)
 
+    def citations(self) -> list[str]:
+        """The sources of the data loaded, each once, in the order first loaded."""
+        return list(dict.fromkeys(str(item["citation"]) for item in self.loaded))
+
+    def loaded_rows(self) -> list[dict[str, Any]]:
+        """One row per dataset loaded, its source as a note number ``[n]`` into
+        :meth:`citations` (a citation in a cell wraps into a column of fragments)."""
+        cited = self.citations()
+        return [
+            {
+                **{k: v for k, v in item.items() if k != "citation"},
+                "source": f"[{cited.index(str(item['citation'])) + 1}]",
+            }
+            for item in self.loaded
+        ]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "summary": self.summary.as_dict(),
