@@ -24,7 +24,7 @@ from beltroad.services.workspace import Workspace, open_workspace
 from beltroad.settings import load_settings
 
 if TYPE_CHECKING:
-    from beltroad.storage.flat import ProjectFilter
+    from beltroad.services.exports import ProjectFilter
 
 
 class Portfolio:
@@ -135,8 +135,7 @@ class Portfolio:
         """Write the projects passing ``flt`` (default: all) to ``path`` as ``kind`` (iati, csv,
         xlsx, parquet or geojson), through the same service as ``beltroad export``; the report
         says how many were written."""
-        from beltroad.services.exports import export
-        from beltroad.storage.flat import ALL_PROJECTS
+        from beltroad.services.exports import ALL_PROJECTS, export
 
         report = export(self.workspace, kind, Path(path), flt or ALL_PROJECTS, validate=validate)
         return report.as_dict()

@@ -21,8 +21,8 @@ from beltroad.cli.main import main
 from beltroad.records import CountrySplit, Money, ProjectRecord, Provenance, SectorSplit
 from beltroad.services import breakdown as breakdown_service
 from beltroad.services import exports as export_service
+from beltroad.services.exports import ProjectFilter
 from beltroad.services.workspace import Workspace
-from beltroad.storage.flat import ProjectFilter
 from beltroad.storage.writes import write_projects
 
 

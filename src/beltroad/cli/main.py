@@ -167,6 +167,9 @@ def demo(
     """Initialise, load what data can be reached, summarise, then serve the web app."""
     from beltroad.cli.progress import RichProgress
     from beltroad.services.demo import run_demo
+    from beltroad.services.process import tune_for_bulk_writes
+
+    tune_for_bulk_writes()  # the demo imports every dataset it reaches
 
     settings = state(ctx).settings(synthetic_projects=projects, seed=seed)
     with RichProgress() as progress:
@@ -344,7 +347,10 @@ def import_(
     """
     from beltroad.cli.progress import RichProgress
     from beltroad.services.imports import ImportRejected, import_file
+    from beltroad.services.process import tune_for_bulk_writes
     from beltroad.services.workspace import open_workspace
+
+    tune_for_bulk_writes()  # this process is the CLI's own: a library user's is left alone
 
     if entity is not None:
         from beltroad.cli.entities import import_entity_table

@@ -150,9 +150,11 @@ def export(
 export_projects = export
 
 __all__ = [
+    "ALL_PROJECTS",
     "EXAMPLE_PUBLISHER",
     "FORMATS",
     "ExportReport",
+    "ProjectFilter",
     "export",
     "export_iati",
     "export_projects",

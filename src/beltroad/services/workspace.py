@@ -6,8 +6,9 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
@@ -16,11 +17,16 @@ from beltroad.errors import Conflict, NotFound, PermissionDenied, SchemaTooNew
 from beltroad.settings import Settings
 from beltroad.storage import database
 
+if TYPE_CHECKING:
+    from beltroad.analytics.snapshot import SnapshotMemory
+
 
 @dataclass
 class Workspace:
     settings: Settings
     engine: Engine
+    #: The analytics snapshots this workspace has built or loaded (its cache, not the process's).
+    snapshots: SnapshotMemory | None = field(default=None, compare=False, repr=False)
 
     @property
     def database_label(self) -> str:

@@ -77,7 +77,7 @@ def json_text(value: Any) -> str:
         return json.dumps(value)
 
 
-def _bind_none_cheaply() -> None:
+def bind_none_cheaply() -> None:
     """Give sqlite3 an adapter for None, which it then binds as NULL exactly as before.
 
     Python's sqlite3 binds an exact int, float or str directly but looks every other value up in
@@ -85,14 +85,16 @@ def _bind_none_cheaply() -> None:
     ``__adapt__``, which raises and discards a formatted AttributeError: ~4,000 instructions
     per NULL, a tenth of an import's database writes. A registered adapter is found at once.
     ``{}.get`` is a C function returning None for None (a Python function would cost more).
-    Process-wide, and it changes no value that any sqlite3 user stores.
+    Process-wide (sqlite3 has no per-connection adapters), though it changes no value that any
+    sqlite3 user stores: so only a process beltroad owns, the CLI's, calls it
+    (:func:`beltroad.services.process.tune_for_bulk_writes`); a library user's process is left
+    as it was.
     """
     nothing: dict[None, None] = {}
     sqlite3.register_adapter(type(None), nothing.get)
 
 
 def _sqlite_engine(url: str, *, echo: bool) -> Engine:
-    _bind_none_cheaply()
     database = make_url(url).database
     if database and database != ":memory:":
         path = Path(database).expanduser().resolve()
