@@ -88,14 +88,14 @@ def test_an_unreachable_scheduler_fails_within_the_timeout() -> None:
 
 @pytest.mark.parametrize("url", ["localhost:8786", "http://h:1", "tcp://host", "tcp://h:port"])
 def test_a_malformed_scheduler_address_is_refused(url: str) -> None:
-    with pytest.raises(InvalidInput, match=r"--scheduler"):
+    with pytest.raises(InvalidInput, match=r"field scheduler"):
         check_scheduler_url(url)
 
 
 def test_unknown_executor_and_contradictions_are_refused() -> None:
     with pytest.raises(InvalidInput, match=r"unknown executor.*local, process, dask"):
         make_executor("threads")
-    with pytest.raises(InvalidInput, match=r"--scheduler runs on Dask"):
+    with pytest.raises(InvalidInput, match=r"a scheduler address runs on Dask"):
         make_executor("process", scheduler="tcp://h:1")
     assert isinstance(make_executor(), LocalExecutor)
 

@@ -16,12 +16,15 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from beltroad.services.workspace import Workspace, open_workspace
 from beltroad.settings import load_settings
+
+if TYPE_CHECKING:
+    from beltroad.services.exports import ProjectFilter
 
 
 class Portfolio:
@@ -53,7 +56,7 @@ class Portfolio:
         *,
         measure: str = "commitment",
         rule: str = "aiddata",
-        filters: Mapping[str, Any] | Sequence[str] = (),
+        filters: Mapping[str, Any] | None = None,
         split_counts: bool = False,
         base_year: int | None = None,
         deflator: str | None = None,
@@ -61,8 +64,8 @@ class Portfolio:
         """One row per group: the dimensions, ``projects`` and ``amount``, as the CLI gives.
 
         ``by`` is a dimension or a list ("country", ["country", "sector"], "country,sector");
-        ``filters`` a mapping ({"year": 2015, "country": None} -- None selects "unspecified")
-        or CLI-style strings (["year=2015"]). Amounts are in constant ``base_year`` USD (default:
+        ``filters`` a mapping ({"year": 2015, "country": None} -- None selects "unspecified"),
+        passed to the service as it is. Amounts are in constant ``base_year`` USD (default:
         the newest base year in the data); without a deflator for other bases the frame gains a
         ``basis`` column and ``attrs["totals_by_basis"]`` holds one total per basis.
         ``attrs["money"]`` says how amounts were converted and what was left out.
@@ -75,7 +78,7 @@ class Portfolio:
             dims,
             measure=measure,
             rule=rule,
-            filters=_filter_strings(filters),
+            filters=filters,
             split_counts=split_counts,
             base_year=base_year,
             deflator=deflator,
@@ -121,18 +124,28 @@ class Portfolio:
         frame.attrs.update(result.as_dict())
         return frame
 
+    def export(
+        self,
+        kind: str,
+        path: str | Path,
+        flt: ProjectFilter | None = None,
+        *,
+        validate: bool = False,
+    ) -> dict[str, Any]:
+        """Write the projects passing ``flt`` (default: all) to ``path`` as ``kind`` (iati, csv,
+        xlsx, parquet or geojson), through the same service as ``beltroad export``; the report
+        says how many were written."""
+        from beltroad.services.exports import ALL_PROJECTS, export
+
+        report = export(self.workspace, kind, Path(path), flt or ALL_PROJECTS, validate=validate)
+        return report.as_dict()
+
     def summary(self, *, base_year: int | None = None) -> dict[str, Any]:
         """What the registry holds: counts, commitments on one basis and datasets (as
         ``beltroad summary``)."""
         from beltroad.services.summary import portfolio_summary
 
         return portfolio_summary(self.workspace, base_year=base_year).as_dict()
-
-
-def _filter_strings(filters: Mapping[str, Any] | Sequence[str]) -> list[str]:
-    if isinstance(filters, Mapping):
-        return [f"{dim}={'unspecified' if v is None else v}" for dim, v in filters.items()]
-    return [str(f) for f in filters]
 
 
 def open(

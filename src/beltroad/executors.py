@@ -93,7 +93,7 @@ class DaskExecutor:
         if client is None:
             if not address:
                 raise InvalidInput.at(
-                    "a Dask scheduler address is needed (tcp://HOST:PORT)", field="--scheduler"
+                    "a Dask scheduler address is needed (tcp://HOST:PORT)", field="scheduler"
                 )
             check_scheduler_url(address)
             try:
@@ -105,7 +105,7 @@ class DaskExecutor:
                     f"the Dask scheduler at {address} did not answer within {timeout:g} s "
                     f"({type(exc).__name__})",
                     hint="start one with `dask scheduler` (and `dask worker ADDRESS`), check "
-                    "the host and port, or drop --scheduler to run locally",
+                    "the host and port, or drop the scheduler address to run locally",
                 ) from None
         self.client = client
 
@@ -134,12 +134,12 @@ def check_scheduler_url(address: str) -> None:
     if not sep or scheme not in ("tcp", "tls", "inproc") or not colon or not host:
         raise InvalidInput.at(
             "expected a Dask scheduler address like tcp://HOST:PORT",
-            field="--scheduler",
+            field="scheduler",
             value=address,
         )
     if not port.isdigit():
         raise InvalidInput.at(
-            "the port must be a number (tcp://HOST:PORT)", field="--scheduler", value=address
+            "the port must be a number (tcp://HOST:PORT)", field="scheduler", value=address
         )
 
 
@@ -155,15 +155,15 @@ def make_executor(
     if chosen not in KINDS:
         raise InvalidInput.at(
             f"unknown executor (expected one of {', '.join(KINDS)})",
-            field="--executor",
+            field="executor",
             value=kind,
         )
     if chosen == "dask":
         return DaskExecutor(scheduler, timeout=timeout)
     if scheduler:
         raise InvalidInput.at(
-            "--scheduler runs on Dask; drop it or use --executor dask",
-            field="--executor",
+            "a scheduler address runs on Dask; drop it or choose the dask executor",
+            field="executor",
             value=kind,
         )
     if chosen == "process":

@@ -42,11 +42,11 @@ def test_breakdown_is_a_dataframe_of_the_service_result(filled: Workspace) -> No
         frame = p.breakdown(["country", "sector"], filters={"year": 2015})
         assert isinstance(frame, pd.DataFrame)
         assert list(frame.columns) == ["country", "sector", "projects", "amount"]
-        expected = breakdown(filled, ["country", "sector"], filters=["year=2015"])
+        expected = breakdown(filled, ["country", "sector"], filters={"year": 2015})
         assert frame.to_dict("records") == expected.rows
         assert frame.attrs["rule"] == "aiddata"
         assert frame.attrs["total"] == expected.total
-        assert p.breakdown("country,sector", filters=["year=2015"]).equals(frame)
+        assert p.breakdown("country,sector", filters={"year": 2015}).equals(frame)
 
 
 def test_headline_funnel_and_summary(filled: Workspace) -> None:

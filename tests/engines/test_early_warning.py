@@ -99,7 +99,7 @@ def test_acled_event_types_are_checked() -> None:
         check_event_type("earthquake")
     with pytest.raises(InvalidInput) as caught:
         check_sub_event_type("Riots", "Armed clash")
-    assert caught.value.problems[0].field == "--sub-event-type"
+    assert caught.value.problems[0].field == "sub_event_type"
 
 
 def test_score_jump_over_threshold_only(config: RiskConfig) -> None:

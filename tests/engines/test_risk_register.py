@@ -60,15 +60,15 @@ def test_cut_points_map_readings_to_one_to_five() -> None:
 @pytest.mark.parametrize("bad", [0, 6, -1])
 def test_scale_is_one_to_five(bad: int) -> None:
     with pytest.raises(InvalidInput) as caught:
-        check_scale(bad, "--likelihood")
-    assert caught.value.problems[0].field == "--likelihood"
+        check_scale(bad, "likelihood")
+    assert caught.value.problems[0].field == "likelihood"
     assert caught.value.problems[0].value == bad
 
 
 def test_categories_are_checked_and_named() -> None:
-    assert check_choice("Sovereign-Debt", CATEGORIES, "--category") == "sovereign_debt"
+    assert check_choice("Sovereign-Debt", CATEGORIES, "category") == "sovereign_debt"
     with pytest.raises(InvalidInput, match="allowed: geopolitical, political"):
-        check_choice("weather", CATEGORIES, "--category")
+        check_choice("weather", CATEGORIES, "category")
 
 
 def test_country_entries_say_which_component_and_amount_set_the_score(

@@ -98,22 +98,22 @@ def by_key(rows: list[dict[str, object]], *dims: str) -> dict[object, dict[str, 
 
 
 def test_a_60_40_project_counts_0_6_and_0_4(portfolio: Workspace) -> None:
-    result = breakdown(portfolio, ["country"], filters=["year=2015"])
+    result = breakdown(portfolio, ["country"], filters={"year": 2015})
     rows = by_key(result.rows, "country")
     assert rows["PAK"]["amount"] == pytest.approx(600.0)
     assert rows["AFG"]["amount"] == pytest.approx(400.0)
     assert rows["PAK"]["projects"] == rows["AFG"]["projects"] == 1  # whole projects
-    split = breakdown(portfolio, ["country"], filters=["year=2015"], split_counts=True)
+    split = breakdown(portfolio, ["country"], filters={"year": 2015}, split_counts=True)
     assert by_key(split.rows, "country")["PAK"]["projects"] == pytest.approx(0.6)
     assert split.total["projects"] == pytest.approx(1.0)
 
 
 def test_country_and_sector_shares_multiply(portfolio: Workspace) -> None:
-    result = breakdown(portfolio, ["country", "sector"], filters=["year=2015"])
+    result = breakdown(portfolio, ["country", "sector"], filters={"year": 2015})
     rows = by_key(result.rows, "country", "sector")
     assert rows[("PAK", "210")]["amount"] == pytest.approx(300.0)  # 0.6 x 0.5 x 1000
     assert rows[("AFG", "230")]["amount"] == pytest.approx(200.0)
-    five = by_key(breakdown(portfolio, ["sector5"], filters=["year=2015"]).rows, "sector5")
+    five = by_key(breakdown(portfolio, ["sector5"], filters={"year": 2015}).rows, "sector5")
     assert five["21020"]["amount"] == pytest.approx(500.0)
     assert five[None]["amount"] == pytest.approx(500.0)  # coded at 3 digits only
 
@@ -156,8 +156,8 @@ def test_bad_input_is_named_and_an_empty_filter_is_a_result(portfolio: Workspace
     with pytest.raises(InvalidInput, match=r"tonnes.*commitment, commitment-nominal"):
         breakdown(portfolio, ["country"], measure="tonnes")
     with pytest.raises(InvalidInput, match="planet"):
-        breakdown(portfolio, ["country"], filters=["planet=Mars"])
-    empty = breakdown(portfolio, ["country"], filters=["country=FRA"])
+        breakdown(portfolio, ["country"], filters={"planet": "Mars"})
+    empty = breakdown(portfolio, ["country"], filters={"country": "FRA"})
     assert empty.rows == []
     assert empty.total == {"projects": 0, "amount": None}
 

@@ -124,9 +124,9 @@ def test_an_unknown_passage_lists_the_valid_ones() -> None:
 
 
 def test_bad_voyage_assumptions_are_refused() -> None:
-    with pytest.raises(InvalidInput, match="--speed"):
+    with pytest.raises(InvalidInput, match="field speed_kn"):
         voyage_assumptions(speed_kn=0)
-    with pytest.raises(InvalidInput, match="--bunker-usd"):
+    with pytest.raises(InvalidInput, match="field bunker_usd_per_t"):
         voyage_assumptions(bunker_usd_per_t=float("nan"))
 
 
@@ -187,7 +187,7 @@ def test_exposure_defaults_to_the_twelve_single_closures(workspace: Workspace) -
     names = [s["name"] for s in result.as_dict()["scenarios"]]
     assert len(names) == 12
     assert "northwest" not in names
-    with pytest.raises(InvalidInput, match="--max-port-km"):
+    with pytest.raises(InvalidInput, match="field max_port_km"):
         exposure(workspace, max_port_km=-1)
 
 
@@ -243,13 +243,21 @@ def test_listed_pairs_agree_with_routing_each_pair(workspace: Workspace) -> None
             assert set(pair["passages"]) <= set(closed["open_network"]["passages"])
     assert len(ormuz["pair_lists"]["pairs_unreachable"]) == 4  # Doha loses all 8 others
     assert ormuz["pairs_unreachable"] == 8
-    everything = exposure(workspace, close=["ormuz"], ports=["QADOH"], pairs="all").as_dict()
+    everything = exposure(workspace, close=["ormuz"], ports=["QADOH"], pairs=None).as_dict()
     assert len(everything["scenarios"][0]["pair_lists"]["pairs_unreachable"]) == 6
     none = exposure(workspace, close=["ormuz"], ports=["QADOH"], pairs=0).as_dict()
     assert none["scenarios"][0]["pair_lists"]["pairs_using"] == []
 
 
-@pytest.mark.parametrize("bad", ["many", "-2", "1.5", ""])
-def test_a_bad_pairs_value_names_the_option(workspace: Workspace, bad: str) -> None:
+@pytest.mark.parametrize("bad", [-2, 1.5, "5", True])
+def test_a_bad_pairs_value_names_the_field(workspace: Workspace, bad: object) -> None:
+    with pytest.raises(InvalidInput, match=r"field pairs.*whole number of pairs.*'all'"):
+        exposure(workspace, pairs=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", ["many", "1.5", ""])
+def test_a_bad_pairs_option_is_refused_by_the_cli(bad: str) -> None:
+    from beltroad.cli.connectivity import parse_pairs
+
     with pytest.raises(InvalidInput, match=r"--pairs.*whole number of pairs.*'all'"):
-        exposure(workspace, pairs=bad)
+        parse_pairs(bad)

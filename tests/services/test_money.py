@@ -157,7 +157,7 @@ def test_imf_rates_make_sdr_convertible_and_disbursements_come_from_transactions
     rows = {r["dataset"]: r["amount"] for r in result.rows}
     assert result.base_year is None
     assert (result.money or {})["unconvertible_projects"] == 0
-    ifad = breakdown(mixed, ["country"], measure="commitment-nominal", filters=["country=KEN"])
+    ifad = breakdown(mixed, ["country"], measure="commitment-nominal", filters={"country": "KEN"})
     gbp = 100.0 / _ecb("GBP", "2015-03-02") + 50.0 / _ecb("EUR", "2015-03-06")
     assert ifad.total["amount"] == pytest.approx(gbp + 100.0)  # 70 XDR at 0.7 per USD
     assert rows["iati-test"] == pytest.approx(gbp + 100.0)

@@ -73,7 +73,7 @@ def test_same_id_counts_once_newest_version_wins(workspace: Workspace) -> None:
     assert result["set_aside"]["records"] == 1
     assert result["set_aside"]["precedence"].startswith("newest version first")
     # A filter that selects no set-aside record reports none.
-    kenya = breakdown(workspace, ["dataset"], filters=["country=KEN"]).as_dict()
+    kenya = breakdown(workspace, ["dataset"], filters={"country": "KEN"}).as_dict()
     assert kenya["set_aside"]["records"] == 0
     listing = overlaps(workspace).as_dict()
     assert listing["counts"]["set_aside"] == 1
@@ -164,7 +164,7 @@ def test_breakdown_by_corridor_puts_pakistan_under_cpec(workspace: Workspace) ->
     assert amounts == {"CPEC": 100.0, "CCAWAEC": 15.0, "NELB": 5.0, None: 7.0}
     assert result["total"]["amount"] == 127.0
     assert "corridor_rule" in result
-    cpec = breakdown(workspace, ["dataset"], filters=["corridor=CPEC"]).as_dict()
+    cpec = breakdown(workspace, ["dataset"], filters={"corridor": "CPEC"}).as_dict()
     assert cpec["total"]["amount"] == 100.0
 
 
@@ -249,7 +249,7 @@ def test_real_gcdf3_subset_is_counted_once_with_geogcdf3(
         "aiddata-geogcdf3": written["aiddata-geogcdf3"] - 961,
     }
     assert result["set_aside"]["records"] == 961
-    pakistan = breakdown(workspace, ["corridor"], filters=["country=PAK"]).as_dict()
+    pakistan = breakdown(workspace, ["corridor"], filters={"country": "PAK"}).as_dict()
     assert {r["corridor"] for r in pakistan["rows"]} == {"CPEC"}
     assert pakistan["rows"][0]["projects"] > 0
 

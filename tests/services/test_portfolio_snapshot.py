@@ -35,11 +35,6 @@ def totals(workspace: Workspace) -> dict[str, float]:
     return {r["country"]: r["amount"] for r in rows}
 
 
-@pytest.fixture(autouse=True)
-def _no_memory_between_tests() -> None:
-    snapshots.clear_memory()
-
-
 def test_writes_through_beltroad_show_at_once(workspace: Workspace) -> None:
     with workspace.writing() as connection:
         write_projects(connection, [project("XE-1", 100.0, "PAK")])
@@ -84,7 +79,7 @@ def test_a_new_process_loads_the_snapshot_from_the_data_dir(
     with workspace.writing() as connection:
         write_projects(connection, [project("XE-1", 100.0, "PAK")])
     built = portfolio_snapshot(workspace)
-    snapshots.clear_memory()  # what a new process starts with
+    _forget(workspace)  # what a new process starts with
 
     def no_rebuild(connection: object) -> None:
         raise AssertionError("rebuilt although the saved snapshot was current")
@@ -102,7 +97,7 @@ def test_a_damaged_saved_snapshot_is_rebuilt(workspace: Workspace) -> None:
     root = workspace.settings.data_dir / "analytics"
     for meta in root.rglob("meta.json"):
         meta.write_text("{not json", encoding="utf-8")
-    snapshots.clear_memory()
+    _forget(workspace)
     assert totals(workspace) == {"PAK": 100.0}
 
 
@@ -250,7 +245,7 @@ def test_the_funnel_is_the_same_on_a_snapshot_loaded_from_disk(workspace: Worksp
             )
         )
     built = funnel(workspace, as_of=as_of, today=as_of).as_dict()
-    snapshots.clear_memory()  # the next funnel memory-maps the saved arrays
+    _forget(workspace)  # the next funnel memory-maps the saved arrays
     assert funnel(workspace, as_of=as_of, today=as_of).as_dict() == built
 
 
@@ -264,3 +259,9 @@ def test_a_data_dir_keeps_the_snapshots_of_a_few_databases_only(
     kept = {p.name for p in root.iterdir()}
     assert len(kept) == snapshots.KEEP_DATABASES
     assert f"db-{snapshots.KEEP_DATABASES + 2}" in kept  # the newest survives
+
+
+def _forget(workspace: Workspace) -> None:
+    """What a new process starts with: no snapshot in memory."""
+    if workspace.snapshots is not None:
+        workspace.snapshots.clear()

@@ -59,7 +59,7 @@ def test_unknown_country_and_uncovered_year_are_rejected(scored: Workspace) -> N
     assert "ISO 3166-1 alpha-3" in str(caught.value)
     with pytest.raises(InvalidInput) as caught:
         country_scores(scored, year=1950)
-    assert caught.value.problems[0].field == "--year"
+    assert caught.value.problems[0].field == "year"
 
 
 def test_no_indicator_data_says_what_to_import(workspace: Workspace) -> None:

@@ -113,15 +113,15 @@ def test_manual_entry_review_override_and_escalation_keep_an_audit_trail(
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"likelihood": 0}, "--likelihood"),
-        ({"impact": 6}, "--impact"),
-        ({"category": "weather"}, "--category"),
-        ({"subject": "country:XXX"}, "--subject"),
-        ({"subject": "planet:MARS"}, "--subject"),
-        ({"subject": "project:NOPE"}, "--subject"),
-        ({"review_on": "31/12/2026"}, "--review-on"),
-        ({"status": "forgotten"}, "--status"),
-        ({"residual_likelihood": 2}, "--residual-impact"),
+        ({"likelihood": 0}, "likelihood"),
+        ({"impact": 6}, "impact"),
+        ({"category": "weather"}, "category"),
+        ({"subject": "country:XXX"}, "subject"),
+        ({"subject": "planet:MARS"}, "subject"),
+        ({"subject": "project:NOPE"}, "subject"),
+        ({"review_on": "31/12/2026"}, "review_on"),
+        ({"status": "forgotten"}, "status"),
+        ({"residual_likelihood": 2}, "residual_impact"),
     ],
 )
 def test_bad_input_names_the_field_and_changes_nothing(

@@ -121,7 +121,7 @@ def test_read_only_data_dir_is_refused_clearly(read_only_dir: Path) -> None:
         initialise(load_settings(data_dir=read_only_dir))
     assert str(read_only_dir) in caught.value.message
     assert caught.value.hint is not None
-    assert "--data-dir" in caught.value.hint
+    assert "data_dir" in caught.value.hint
 
 
 def test_uncreatable_data_dir_is_refused_clearly(read_only_dir: Path) -> None:

@@ -132,7 +132,7 @@ def test_bad_input_is_refused(portfolio: Workspace, tmp_path: Path) -> None:
     bad = scenario_file(tmp_path, '[scenario]\nname = "x"\n[[sanctions]]\ncountries = ["ZZZ"]\n')
     with pytest.raises(InvalidInput, match=r"sanctions\[0\]\.countries.*'ZZZ'.*unknown country"):
         run_stress_test(portfolio, bad, scenarios=10)
-    with pytest.raises(InvalidInput, match=r"--scenarios"):
+    with pytest.raises(InvalidInput, match=r"field scenarios"):
         run_stress_test(portfolio, scenario_file(tmp_path), scenarios=0)
     with pytest.raises(InvalidInput, match=r"not valid TOML"):
         run_stress_test(portfolio, scenario_file(tmp_path, "[scenario"), scenarios=10)

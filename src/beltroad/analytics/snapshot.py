@@ -122,6 +122,9 @@ class Snapshot:
     money_constant: Floats = field(default_factory=lambda: np.empty(0))
     money_base_year: Floats = field(default_factory=lambda: np.empty(0))
     money_currency: Coded = field(default_factory=lambda: Coded(np.empty(0, dtype=np.int32), ()))
+    #: Results computed from this snapshot (converted amounts), kept as long as it is: a
+    #: snapshot never changes, and it lives on its workspace, never in a module of the process.
+    derived: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.project_ids)
@@ -403,12 +406,33 @@ def load(root: Path, generation: Generation) -> Snapshot | None:
 
 # --- the cache: memory, then disk, then the database ----------------------------------------
 
-_memory: dict[str, Snapshot] = {}
-_lock = threading.Lock()
+
+class SnapshotMemory:
+    """Snapshots kept in memory, by database; one per workspace, never one per process, so two
+    workspaces (or a notebook and its tests) never share or clear each other's."""
+
+    def __init__(self) -> None:
+        self._snapshots: dict[str, Snapshot] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Snapshot | None:
+        with self._lock:
+            return self._snapshots.get(key)
+
+    def put(self, key: str, snapshot: Snapshot) -> None:
+        with self._lock:
+            self._snapshots[key] = snapshot
+
+    def clear(self) -> None:
+        """Forget every snapshot (what a new process starts with; benchmarks use it)."""
+        with self._lock:
+            self._snapshots.clear()
 
 
-def current(connection: Any, *, cache_key: str, root: Path | None) -> Snapshot:
-    """The snapshot of the database's current state: from memory, from ``root``, or rebuilt.
+def current(
+    connection: Any, *, cache_key: str, root: Path | None, memory: SnapshotMemory
+) -> Snapshot:
+    """The snapshot of the database's current state: from ``memory``, from ``root``, or rebuilt.
 
     ``cache_key`` names the database (its URL without password); ``root`` is where snapshots are
     kept between processes (None: memory only, e.g. a read-only data directory).
@@ -416,10 +440,9 @@ def current(connection: Any, *, cache_key: str, root: Path | None) -> Snapshot:
     generation = read_generation(connection)
     if not generation.trusted:  # the counter may have missed writes: never cache under it
         return build(read_facts(connection))
-    with _lock:
-        cached = _memory.get(cache_key)
-        if cached is not None and cached.generation == generation:
-            return cached
+    cached = memory.get(cache_key)
+    if cached is not None and cached.generation == generation:
+        return cached
     snapshot = load(root, generation) if root is not None else None
     if snapshot is None:
         snapshot = build(read_facts(connection))
@@ -427,24 +450,17 @@ def current(connection: Any, *, cache_key: str, root: Path | None) -> Snapshot:
             # A cache, not a record: an unwritable data dir only costs a rebuild next time.
             with contextlib.suppress(OSError):
                 save(snapshot, root)
-    with _lock:
-        _memory[cache_key] = snapshot
+    memory.put(cache_key, snapshot)
     return snapshot
-
-
-def clear_memory() -> None:
-    """Forget in-memory snapshots (benchmarks measure the load from disk with this)."""
-    with _lock:
-        _memory.clear()
 
 
 __all__ = [
     "NO_DAY",
     "Coded",
     "Snapshot",
+    "SnapshotMemory",
     "Split",
     "build",
-    "clear_memory",
     "current",
     "load",
     "save",

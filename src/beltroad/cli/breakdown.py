@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
 
@@ -14,10 +15,45 @@ FLAGS = {
     "by": "--by",
     "measure": "--measure",
     "rule": "--rule",
-    "filter": "--filter",
+    "filters": "--filter",
     "base_year": "--base-year",
     "deflator": "--deflator",
 }
+
+
+#: Words a ``--filter`` value may use for "no value for this dimension".
+NULL_WORDS = ("unspecified", "none", "null", "")
+
+
+def parse_filters(items: Sequence[str]) -> dict[str, Any]:
+    """``--filter`` values: ``["country=PAK", "year=2015"]`` -> ``{"country": "PAK", "year":
+    2015}``; ``unspecified`` is ``None`` (no value for that dimension).
+
+    >>> parse_filters(["country=PAK", "year=2015", "sector=unspecified"])
+    {'country': 'PAK', 'year': 2015, 'sector': None}
+    """
+    from beltroad.services.breakdown import INT_DIMENSIONS
+
+    parsed: dict[str, Any] = {}
+    for item in items:
+        dim, sep, raw = item.partition("=")
+        dim, value = dim.strip(), raw.strip()
+        if not sep:
+            raise InvalidInput.at(
+                "expected DIM=VALUE, for example country=PAK", field="--filter", value=item
+            )
+        if value.lower() in NULL_WORDS:
+            parsed[dim] = None
+        elif dim in INT_DIMENSIONS:
+            try:
+                parsed[dim] = int(value)
+            except ValueError:
+                raise InvalidInput.at(
+                    f"expected a whole number for {dim}", field="--filter", value=item
+                ) from None
+        else:
+            parsed[dim] = value
+    return parsed
 
 
 def register(app: typer.Typer) -> None:
@@ -86,7 +122,7 @@ def breakdown_command(
             by.split(","),
             measure=measure,
             rule=rule,
-            filters=filters or (),
+            filters=parse_filters(filters or ()),
             split_counts=split_counts,
             base_year=base_year,
             deflator=deflator,
@@ -96,16 +132,10 @@ def breakdown_command(
     finally:
         workspace.close()
     payload = result.as_dict()
-    rows = [*result.rows]
-    if result.totals_by_basis:  # one total per basis: never one figure over several
-        rows += [{**dict.fromkeys(result.by, "TOTAL"), **t} for t in result.totals_by_basis]
-    else:
-        rows.append({**dict.fromkeys(result.by, "TOTAL"), **result.total})
     rows = [
         {k: ("no amount" if k == "basis" and v is None else v) for k, v in row.items()}
-        for row in rows
+        for row in result.table()
     ]
-    rows = [{k: v for k, v in row.items() if k != "amount_note"} for row in rows]
     if fmt is not Format.json:  # a reason, never a blank, where a group has no amount
         rows = [
             {**row, "amount": row.get("amount_status") or "not reported"}

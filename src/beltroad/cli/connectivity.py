@@ -15,6 +15,24 @@ CloseHelp = (
 )
 
 
+def parse_pairs(value: str) -> int | None:
+    """``--pairs``: a whole number, or ``all`` (``None``: every pair).
+
+    >>> parse_pairs("all"), parse_pairs("5"), parse_pairs("-1")
+    (None, 5, -1)
+    """
+    from beltroad.errors import InvalidInput
+    from beltroad.services.exposure import PAIRS_EXPECTED
+
+    text = value.strip().lower()
+    if text == "all":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidInput.at(PAIRS_EXPECTED, field="--pairs", value=value) from None
+
+
 def register(app: typer.Typer) -> None:
     """Attach ``routes`` and ``exposure`` to the root app."""
     app.command("routes")(routes_command)
@@ -158,7 +176,7 @@ def exposure_command(
             max_port_km=max_port_km,
             voyage=voyage,
             include_matrix=matrix,
-            pairs=pairs,
+            pairs=parse_pairs(pairs),
         )
     finally:
         workspace.close()

@@ -6,6 +6,7 @@ import errno
 import os
 import sys
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -170,6 +171,9 @@ def demo(
     """Initialise, load what data can be reached, summarise, then serve the web app."""
     from beltroad.cli.progress import RichProgress
     from beltroad.services.demo import run_demo
+    from beltroad.services.process import tune_for_bulk_writes
+
+    tune_for_bulk_writes()  # the demo imports every dataset it reaches
 
     settings = state(ctx).settings(synthetic_projects=projects, seed=seed)
     with RichProgress() as progress:
@@ -194,17 +198,9 @@ def demo(
             ]
             emit(rows, rows, fmt, title=f"headline as of {report.headline.as_of}, reconciled")
         if report.loaded:
-            # Citations as numbered notes under the table: long enough to wrap a cell into a
-            # column of fragments.
-            cited = list(dict.fromkeys(str(item["citation"]) for item in report.loaded))
-            rows = [
-                {
-                    **{k: v for k, v in item.items() if k != "citation"},
-                    "source": f"[{cited.index(str(item['citation'])) + 1}]",
-                }
-                for item in report.loaded
-            ]
-            notes = "\n".join(f"[{n}] {citation}" for n, citation in enumerate(cited, 1))
+            rows = report.loaded_rows()
+            cited = enumerate(report.citations(), 1)
+            notes = "\n".join(f"[{n}] {citation}" for n, citation in cited)
             emit(rows, rows, fmt, title="real data loaded", note=notes, note_style=None)
     console = stderr_console()
     for line in report.notes:
@@ -355,7 +351,10 @@ def import_(
     """
     from beltroad.cli.progress import RichProgress
     from beltroad.services.imports import ImportRejected, import_file
+    from beltroad.services.process import tune_for_bulk_writes
     from beltroad.services.workspace import open_workspace
+
+    tune_for_bulk_writes()  # this process is the CLI's own: a library user's is left alone
 
     if entity is not None:
         from beltroad.cli.entities import import_entity_table
@@ -444,7 +443,7 @@ def export(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Export projects: IATI 2.03 XML, or readable CSV/XLSX/Parquet tables and GeoJSON points."""
-    from beltroad.services.exports import export_projects
+    from beltroad.services.exports import export as export_service
     from beltroad.services.tabular_export import project_filter
     from beltroad.services.workspace import open_workspace
 
@@ -453,7 +452,7 @@ def export(
     )
     workspace = open_workspace(state(ctx).settings())
     try:
-        result = export_projects(
+        result = export_service(
             workspace, kind, path, flt, validate=validate, schema_dir=schema_dir
         ).as_dict()
     finally:
@@ -513,13 +512,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             console.print(Text(str(exc)))
         return int(getattr(exc, "exit_code", 2))
-    except BeltroadError as exc:
+    except BeltroadError as error:
         if debug:
             traceback.print_exc()
-        console.print(Text.assemble(("error: ", "bold red"), exc.message), highlight=False)
-        if exc.hint:
-            console.print(Text(f"  hint: {exc.hint}"), highlight=False)
-        return exc.exit_code
+        shown = _with_options(error, args)
+        console.print(Text.assemble(("error: ", "bold red"), shown.message), highlight=False)
+        if shown.hint:
+            console.print(Text(f"  hint: {shown.hint}"), highlight=False)
+        return shown.exit_code
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
@@ -539,6 +539,23 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         return _internal_error(exc, console)
     return result if isinstance(result, int) and not isinstance(result, bool) else 0
+
+
+def _with_options(exc: BeltroadError, args: Sequence[str]) -> BeltroadError:
+    """The one place a service's field names become the options of the command that ran."""
+    from beltroad.cli.output import option_flags, with_flags
+    from beltroad.errors import InvalidInput
+
+    if not isinstance(exc, InvalidInput) or not exc.problems:
+        return exc
+    command: Any = typer.main.get_command(app)
+    chain = [command]
+    for token in args:  # the command groups and command the words name
+        commands = getattr(command, "commands", None)
+        if isinstance(commands, dict) and token in commands:
+            command = commands[token]
+            chain.append(command)
+    return with_flags(exc, option_flags(chain))
 
 
 def _internal_error(exc: BaseException, console: Any) -> int:

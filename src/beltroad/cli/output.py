@@ -207,13 +207,47 @@ def with_flags(exc: InvalidInput, flags: Mapping[str, str]) -> InvalidInput:
     """``exc`` with each service field it names replaced by the option that sets it.
 
     Services name fields (``base_year``); a user of the command line knows them as options
-    (``--base-year``). The problems keep their reasons, files, rows and values.
+    (``--base-year``). The problems keep their reasons, files, rows and values. A problem in a
+    file's row names a column of that file, never an option, and is left as it is.
     """
     problems = tuple(
-        dataclasses.replace(p, field=flags.get(p.field, p.field)) if p.field else p
+        dataclasses.replace(p, field=flags.get(p.field, p.field))
+        if p.field and p.file is None and p.row is None
+        else p
         for p in exc.problems
     )
     if not problems:
         return exc
     message = "; ".join(p.describe() for p in problems)
     return InvalidInput(message, hint=exc.hint, problems=problems)
+
+
+#: Service fields whose option is not simply the field's name with dashes.
+FIELD_ALIASES: Mapping[str, str] = {
+    "occurred_on": "--date",
+    "speed_kn": "--speed",
+    "bunker_usd_per_t": "--bunker-usd",
+    "config_path": "--config",
+}
+
+
+def option_flags(commands: Sequence[Any]) -> dict[str, str]:
+    """Service field -> option, from the click ``commands`` a command line ran (outermost
+    first; the innermost command's options win).
+
+    A field maps to the option whose parameter has its name (``base_year`` -> ``--base-year``),
+    to ``--`` plus its name with dashes, or to its :data:`FIELD_ALIASES` entry, whichever of
+    these the commands have.
+    """
+    by_name: dict[str, str] = {}
+    opts: set[str] = set()
+    for command in commands:
+        for param in getattr(command, "params", ()):
+            long = [o for o in param.opts if o.startswith("--")]
+            # typer vendors its own click: tell options from arguments by their type name
+            if getattr(param, "param_type_name", "") == "option" and param.name and long:
+                by_name[param.name] = long[0]
+                opts.update(long)
+    flags = {field: flag for field, flag in FIELD_ALIASES.items() if flag in opts}
+    flags |= {opt[2:].replace("-", "_"): opt for opt in opts}
+    return flags | by_name

@@ -63,7 +63,7 @@ def check_event_type(value: str) -> str:
             return name
     raise InvalidInput.at(
         f"not an ACLED event type (allowed: {'; '.join(ACLED_EVENT_TYPES)})",
-        field="--event-type",
+        field="event_type",
         value=value,
     )
 
@@ -77,7 +77,7 @@ def check_sub_event_type(event_type: str, value: str | None) -> str | None:
     raise InvalidInput.at(
         f"not a sub-event type of {event_type} "
         f"(allowed: {'; '.join(ACLED_EVENT_TYPES[event_type])})",
-        field="--sub-event-type",
+        field="sub_event_type",
         value=value,
     )
 
@@ -85,17 +85,15 @@ def check_sub_event_type(event_type: str, value: str | None) -> str | None:
 def check_coordinates(lat: float | None, lon: float | None) -> None:
     if (lat is None) != (lon is None):
         raise InvalidInput.at(
-            "give both --lat and --lon, or neither",
-            field="--lon" if lon is None else "--lat",
+            "give both lat and lon, or neither",
+            field="lon" if lon is None else "lat",
             value=lat if lon is None else lon,
         )
     if lat is not None and not -90 <= lat <= 90:
-        raise InvalidInput.at(
-            "latitude out of range (expected -90 to 90)", field="--lat", value=lat
-        )
+        raise InvalidInput.at("latitude out of range (expected -90 to 90)", field="lat", value=lat)
     if lon is not None and not -180 <= lon <= 180:
         raise InvalidInput.at(
-            "longitude out of range (expected -180 to 180)", field="--lon", value=lon
+            "longitude out of range (expected -180 to 180)", field="lon", value=lon
         )
 
 

@@ -282,7 +282,7 @@ class TableImporter:
     """Projects from any CSV/XLSX, with a TOML mapping file (``mapping=``) saying what is where."""
 
     kind = "table"
-    summary = "any CSV or XLSX project list, with a TOML mapping file (--mapping)"
+    summary = "any CSV or XLSX project list, with a TOML mapping file"
 
     def __init__(self, mapping: Path | str | None = None) -> None:
         self.mapping_path = None if mapping is None else Path(mapping)
@@ -292,7 +292,7 @@ class TableImporter:
         if self.mapping_path is None:
             raise InvalidInput(
                 "a `table` import needs a mapping file that names the dataset and says which "
-                "column holds which field (--mapping MAPPING.toml)",
+                "column holds which field (mapping: a MAPPING.toml file)",
                 hint="a minimal mapping:\n" + EXAMPLE,
             )
         if self._mapping is None:

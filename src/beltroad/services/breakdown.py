@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,8 +29,7 @@ RULE_LABELS = {
     "all": "all: every record, umbrella and not-recommended ones included; "
     "amounts split by country and sector percentages",
 }
-_NULL_WORDS = ("unspecified", "none", "null", "")
-_INT_DIMENSIONS = ("year", "status")
+INT_DIMENSIONS = ("year", "status")
 
 
 @dataclass
@@ -50,6 +49,18 @@ class Breakdown:
     totals_by_basis: list[dict[str, Any]] = field(default_factory=list)
     #: datasets none of whose records reports the measure (AidData has no disbursements)
     not_reported_by: list[str] = field(default_factory=list)
+
+    def total_rows(self) -> list[dict[str, Any]]:
+        """The TOTAL row(s) in the shape of :attr:`rows`: one per price basis where amounts on
+        several bases cannot be added, else one."""
+        label = dict.fromkeys(self.by, "TOTAL")
+        if self.totals_by_basis:  # one total per basis: never one figure over several
+            return [{**label, **t} for t in self.totals_by_basis]
+        return [{**label, **{k: v for k, v in self.total.items() if k != "amount_note"}}]
+
+    def table(self) -> list[dict[str, Any]]:
+        """The groups, then the total(s): what a table of this breakdown shows."""
+        return [*self.rows, *self.total_rows()]
 
     def as_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -79,34 +90,30 @@ class Breakdown:
         return result
 
 
-def parse_filters(items: Sequence[str]) -> tuple[tuple[str, Any], ...]:
-    """``["country=PAK", "year=2015"]`` -> ``(("country", "PAK"), ("year", 2015))``.
+def check_filters(filters: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """``{"country": "PAK", "year": 2015}`` -> ``(("country", "PAK"), ("year", 2015))``, checked.
 
-    The value ``unspecified`` selects the projects with no value for that dimension.
+    ``None`` selects the projects with no value for that dimension. ``year`` and ``status``
+    take whole numbers; country codes are upper-cased.
+
+    >>> check_filters({"country": "pak", "year": 2015, "sector": None})
+    (('country', 'PAK'), ('year', 2015), ('sector', None))
     """
     parsed: list[tuple[str, Any]] = []
-    for item in items:
-        dim, sep, raw = item.partition("=")
-        dim = dim.strip()
-        if not sep:
-            raise InvalidInput.at(
-                "expected DIM=VALUE, for example country=PAK", field="filter", value=item
-            )
-        _check_dimension(dim, "filter")
-        value = raw.strip()
-        if value.lower() in _NULL_WORDS:
+    for dim, value in filters.items():
+        _check_dimension(dim, "filters")
+        if value is None:
             parsed.append((dim, aggregates.UNSPECIFIED))
-        elif dim in _INT_DIMENSIONS:
-            try:
-                parsed.append((dim, int(value)))
-            except ValueError:
+        elif dim in INT_DIMENSIONS:
+            if isinstance(value, bool) or not isinstance(value, int):
                 raise InvalidInput.at(
-                    f"expected a whole number for {dim}", field="filter", value=item
-                ) from None
-        elif dim == "country":
-            parsed.append((dim, value.upper()))
-        else:
+                    f"expected a whole number for {dim}", field="filters", value=value
+                )
             parsed.append((dim, value))
+        elif dim == "country":
+            parsed.append((dim, str(value).upper()))
+        else:
+            parsed.append((dim, str(value)))
     return tuple(parsed)
 
 
@@ -125,7 +132,7 @@ def breakdown(
     *,
     measure: str = "commitment",
     rule: str = "aiddata",
-    filters: Sequence[str] = (),
+    filters: Mapping[str, Any] | None = None,
     split_counts: bool = False,
     base_year: int | None = None,
     deflator: str | None = None,
@@ -157,7 +164,7 @@ def breakdown(
         )
     if base_year is not None:
         money.check_base_year(base_year)
-    parsed = parse_filters(filters)
+    parsed = check_filters(filters or {})
     with workspace.reading() as connection:
         snapshot = portfolio_snapshot(workspace, connection)
         data = money.load_conversion_data(connection)

@@ -7,7 +7,7 @@ searoute's port list, with size, depth and country from the World Port Index whe
 The distance is measured along the network between the nodes the two ends snap to (as searoute
 measures it); ``access_km`` says how far each end is from its node. The baseline network always
 has ``northwest`` closed (searoute's default: the North-West Passage is ice-bound most of the
-year), and ``--close`` adds to it.
+year), and ``close`` adds to it.
 
 >>> route(workspace, "CNSHA", "NLRTM", close=["suez"]).as_dict()["distance_km"]  # doctest: +SKIP
 25017.7
@@ -55,9 +55,7 @@ def sea_network(workspace: Workspace) -> SeaNetwork:
     return load_sea_network(workspace.settings.data_dir / "network")
 
 
-def parse_closures(
-    items: Iterable[str] | str | None, *, option: str = "--close"
-) -> tuple[str, ...]:
+def parse_closures(items: Iterable[str] | str | None, *, option: str = "close") -> tuple[str, ...]:
     """``"suez,babalmandab"`` or ``["suez", "ormuz"]`` -> sorted searoute passage keys.
 
     ``red_sea`` stands for ``babalmandab`` and ``suez``. An unknown name is rejected with the
@@ -293,12 +291,12 @@ def voyage_assumptions(
 ) -> Voyage:
     """Checked voyage assumptions (see :class:`~beltroad.engines.sea_routes.Voyage`)."""
     checks = (
-        ("--speed", speed_kn, "a speed above 0 knots"),
-        ("--fuel-t-per-day", fuel_t_per_day, "tonnes per day, 0 or more"),
-        ("--bunker-usd", bunker_usd_per_t, "USD per tonne, 0 or more"),
+        ("speed_kn", speed_kn, "a speed above 0 knots"),
+        ("fuel_t_per_day", fuel_t_per_day, "tonnes per day, 0 or more"),
+        ("bunker_usd_per_t", bunker_usd_per_t, "USD per tonne, 0 or more"),
     )
     for option, value, expected in checks:
-        low_ok = value > 0 if option == "--speed" else value >= 0
+        low_ok = value > 0 if option == "speed_kn" else value >= 0
         if not (math.isfinite(value) and low_ok):
             raise InvalidInput.at(f"expected {expected}", field=option, value=value)
     return Voyage(
@@ -490,7 +488,7 @@ def rail_route(
             hint = difflib.get_close_matches(name, list(known), n=2, cutoff=0.5)
             raise InvalidInput.at(
                 f"unknown border crossing (expected one of {', '.join(known)})",
-                field="--close",
+                field="close",
                 value=part.strip(),
                 hint=f"did you mean {' or '.join(hint)}?" if hint else None,
             )
@@ -501,7 +499,7 @@ def rail_route(
     closed = tuple(sorted(set(names)))
     if min_component < 1:
         raise InvalidInput.at(
-            "expected a number of nodes, 1 or more", field="--min-component", value=min_component
+            "expected a number of nodes, 1 or more", field="min_component", value=min_component
         )
     index = net.index(min_component)
     result = engine_route(net.graph, net.labels, a, b, closed=[known[n] for n in closed],

@@ -44,8 +44,8 @@ def cooperation_notes(workspace: Workspace, *, gaps: int = 5, shown: int = 5) ->
         else:
             notes.append(
                 "benefit balance: no project or country has enough indicators for an index yet "
-                f"({b.note().split(';')[1].strip()}); supply them with `beltroad benefits "
-                "--indicators FILE`"
+                f"({b.note().split(';')[1].strip()}); supply an indicators "
+                "file to `beltroad benefits`"
             )
     except BeltroadError as exc:
         notes.append(f"benefit balance: not computed ({exc.message})")

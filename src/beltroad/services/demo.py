@@ -54,6 +54,22 @@ class DemoReport:
     #: How to log in as the demo users (issue #15); passwords, so kept out of as_dict and files.
     logins: list[str] = field(default_factory=list)
 
+    def citations(self) -> list[str]:
+        """The sources of the data loaded, each once, in the order first loaded."""
+        return list(dict.fromkeys(str(item["citation"]) for item in self.loaded))
+
+    def loaded_rows(self) -> list[dict[str, Any]]:
+        """One row per dataset loaded, its source as a note number ``[n]`` into
+        :meth:`citations` (a citation in a cell wraps into a column of fragments)."""
+        cited = self.citations()
+        return [
+            {
+                **{k: v for k, v in item.items() if k != "citation"},
+                "source": f"[{cited.index(str(item['citation'])) + 1}]",
+            }
+            for item in self.loaded
+        ]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "summary": self.summary.as_dict(),
@@ -96,7 +112,7 @@ def run_demo(
                 progress=progress,
             )
             synthetic_report = report.as_dict()
-            why = "as asked (--synthetic)" if force_synthetic else "no real project data reached"
+            why = "as asked (synthetic)" if force_synthetic else "no real project data reached"
             notes.append(
                 f"synthetic portfolio of {report.projects:,} projects (seed {report.seed}), {why}; "
                 f"calibration: {report.calibration}"
@@ -234,13 +250,13 @@ def _load_real_data(
             if report.rejected:
                 notes.append(
                     f"{name}: {len(report.rejected)} unreadable row(s) skipped "
-                    f"(see `beltroad import {kind} {path} --dry-run`)"
+                    f"(a dry run of `beltroad import {kind} {path}` lists them)"
                 )
             if report.flagged:
                 kinds = ", ".join(f"{n:,} {kind_}" for kind_, n in report.flagged.items())
                 notes.append(
                     f"{name}: {report.flagged_records:,} record(s) kept as published and flagged "
-                    f"({kinds}; `beltroad data quality --dataset {report.dataset}` lists them)"
+                    f"({kinds}; `beltroad data quality` lists them under {report.dataset})"
                 )
     if unreachable:
         how = "download failed" if allow_download else "downloads are off"

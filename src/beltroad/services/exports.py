@@ -108,7 +108,7 @@ def export_iati(
     return report
 
 
-def export_projects(
+def export(
     workspace: Workspace,
     fmt: str,
     path: Path,
@@ -122,7 +122,8 @@ def export_projects(
     geojson): every filter applies to every format.
 
     ``validate`` and ``schema_dir`` concern the IATI schema only; asked of another format they
-    are refused rather than ignored.
+    are refused rather than ignored. The CLI, :func:`beltroad.open` and the web all export
+    through this one function.
     """
     if fmt not in FORMATS:
         raise InvalidInput.at(f"expected one of {', '.join(FORMATS)}", field="format", value=fmt)
@@ -145,4 +146,16 @@ def export_projects(
     return tabular_export.export_table(workspace, fmt, path, flt)
 
 
-__all__ = ["EXAMPLE_PUBLISHER", "FORMATS", "ExportReport", "export_iati", "export_projects"]
+#: The name this function had before every caller went through it.
+export_projects = export
+
+__all__ = [
+    "ALL_PROJECTS",
+    "EXAMPLE_PUBLISHER",
+    "FORMATS",
+    "ExportReport",
+    "ProjectFilter",
+    "export",
+    "export_iati",
+    "export_projects",
+]

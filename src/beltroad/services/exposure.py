@@ -237,24 +237,24 @@ def _matrix(km: np.ndarray[Any, Any]) -> list[list[float | None]]:
     return [[round(float(x), 1) if np.isfinite(x) else None for x in row] for row in km]
 
 
-def parse_pairs(value: int | str, *, option: str = "--pairs") -> int | None:
-    """How many pairs to list: a whole number >= 0, or ``all`` / -1 for every pair (``None``).
+PAIRS_EXPECTED = (
+    "expected a whole number of pairs, 0 or more (0: none), or 'all' (or -1): every pair"
+)
 
-    >>> parse_pairs("all"), parse_pairs("5"), parse_pairs(-1)
+
+def check_pairs(value: int | None) -> int | None:
+    """How many pairs to list: a whole number >= 0, or ``None`` (or -1) for every pair.
+
+    >>> check_pairs(None), check_pairs(5), check_pairs(-1)
     (None, 5, None)
     """
-    expected = "expected a whole number of pairs, 0 or more (0: none), or 'all' (or -1): every pair"
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text == "all":
-            return None
-        try:
-            value = int(text)
-        except ValueError:
-            raise InvalidInput.at(expected, field=option, value=value) from None
-    if isinstance(value, bool) or not isinstance(value, int) or value < -1:
-        raise InvalidInput.at(expected, field=option, value=value)
-    return None if value == -1 else value
+    if (
+        isinstance(value, bool)
+        or not (value is None or isinstance(value, int))
+        or (value is not None and value < -1)
+    ):
+        raise InvalidInput.at(PAIRS_EXPECTED, field="pairs", value=value)
+    return None if value is None or value == -1 else value
 
 
 def _scenarios(close: Sequence[str] | None) -> list[tuple[str, ...]]:
@@ -264,7 +264,7 @@ def _scenarios(close: Sequence[str] | None) -> list[tuple[str, ...]]:
     for item in close:
         names = parse_closures(item)
         if not names:
-            raise InvalidInput.at("expected passage names", field="--close", value=item)
+            raise InvalidInput.at("expected passage names", field="close", value=item)
         key = tuple(sorted({*BASELINE_CLOSED, *names}))
         if key not in out:
             out.append(key)
@@ -281,7 +281,7 @@ def _port_set(
         codes = list(dict.fromkeys([*(link.port for link in links), *hubs]))
         return "portfolio", [catalogue.ports[c] for c in codes if c in catalogue.ports]
     raw = ports.split(",") if isinstance(ports, str) else list(ports)
-    chosen = [catalogue.get(c.strip(), option="--ports") for c in raw if c.strip()]
+    chosen = [catalogue.get(c.strip(), option="ports") for c in raw if c.strip()]
     hubs_info = [catalogue.ports[c] for c in hubs if c in catalogue.ports]
     unique = {p.unlocode: p for p in [*chosen, *hubs_info]}
     return "named", list(unique.values())
@@ -298,21 +298,21 @@ def exposure(
     explicit_ports: Mapping[int, str] | None = None,
     include_matrix: bool = False,
     network: SeaNetwork | None = None,
-    pairs: int | str = DEFAULT_PAIRS,
+    pairs: int | None = DEFAULT_PAIRS,
 ) -> Exposure:
     """Chokepoint dependence of a set of ports and of the projects linked to them.
 
     ``close``: one entry per scenario (``"suez,babalmandab"`` closes both together); default the
     12 single-passage closures. ``ports``: ``"portfolio"`` (the projects' ports plus the China
     hubs), ``"all"`` or UN/LOCODEs. ``pairs``: how many pairs of each kind each scenario lists
-    (default :data:`DEFAULT_PAIRS`; 0 none; ``"all"`` or -1 every one; see :func:`parse_pairs`).
+    (default :data:`DEFAULT_PAIRS`; 0 none; ``None`` or -1 every one; see :func:`check_pairs`).
     """
-    limit_pairs = parse_pairs(pairs)
+    limit_pairs = check_pairs(pairs)
     voyage = voyage or Voyage()
     limit = MAX_PORT_KM if max_port_km is None else float(max_port_km)
     if not limit >= 0:
         raise InvalidInput.at(
-            "expected a distance of 0 km or more", field="--max-port-km", value=max_port_km
+            "expected a distance of 0 km or more", field="max_port_km", value=max_port_km
         )
     scenarios = _scenarios(close)
     net = network or sea_network(workspace)

@@ -13,13 +13,11 @@ duplicate id) is rejected either way.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import importlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -153,22 +151,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@contextmanager
-def _fewer_collections(threshold: int = 50_000) -> Iterator[None]:
-    """Run the cycle collector every ``threshold`` allocations instead of every 700.
-
-    An import allocates a great many short-lived, acyclic objects (elements, records, row
-    tuples); at the default threshold the collector takes ~7% of a small import while finding
-    nothing. It still runs, so memory stays bounded on multi-gigabyte streams.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(threshold, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
 def import_file(
     workspace: Workspace,
     kind: str,
@@ -200,8 +182,7 @@ def import_file(
     )
     items = importer.read(path, progress=progress)
     try:
-        with _fewer_collections():
-            return _run(workspace, items, report, path, kind, source)
+        return _run(workspace, items, report, path, kind, source)
     finally:
         close = getattr(items, "close", None)
         if close is not None:

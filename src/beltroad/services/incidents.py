@@ -36,10 +36,10 @@ def _subject(workspace: Workspace, subject: str) -> tuple[str, str]:
         raise InvalidInput.at(
             f"expected KIND:REF with KIND one of {', '.join(INCIDENT_SUBJECTS)} "
             "(e.g. country:PAK, site:Gwadar port, zone:12, enterprise:Acme Ltd)",
-            field="--subject",
+            field="subject",
             value=subject,
         )
-    return check_choice(kind, INCIDENT_SUBJECTS, "--subject"), ref.strip()
+    return check_choice(kind, INCIDENT_SUBJECTS, "subject"), ref.strip()
 
 
 def _assets(rows: list[dict[str, Any]]) -> list[Asset]:
@@ -72,27 +72,27 @@ def add_incident(
     config = config or load_config()
     today = today or dt.date.today()
     kind, ref = _subject(workspace, subject)
-    when = parse_date(occurred_on, "--date")
+    when = parse_date(occurred_on, "occurred_on")
     assert when is not None
     if when > today:
         raise InvalidInput.at(
-            f"in the future (today is {today.isoformat()})", field="--date", value=str(when)
+            f"in the future (today is {today.isoformat()})", field="occurred_on", value=str(when)
         )
     event = check_event_type(event_type)
     sub_event = check_sub_event_type(event, sub_event_type)
     if isinstance(severity, bool) or not 1 <= severity <= 5:
         raise InvalidInput.at(
-            "expected a whole number from 1 to 5", field="--severity", value=severity
+            "expected a whole number from 1 to 5", field="severity", value=severity
         )
     if casualties < 0:
-        raise InvalidInput.at("expected 0 or more", field="--casualties", value=casualties)
+        raise InvalidInput.at("expected 0 or more", field="casualties", value=casualties)
     if not source.strip():
         raise InvalidInput.at(
-            "name the source (report, outlet, ACLED event id)", field="--source", value=source
+            "name the source (report, outlet, ACLED event id)", field="source", value=source
         )
     radius = config.radius_km if radius_km is None else radius_km
     if radius <= 0:
-        raise InvalidInput.at("expected a distance above 0 km", field="--radius-km", value=radius)
+        raise InvalidInput.at("expected a distance above 0 km", field="radius_km", value=radius)
     check_coordinates(lat, lon)
     iso3: str | None = None
     if kind == "country":
@@ -105,7 +105,7 @@ def add_incident(
             raise InvalidInput.at(
                 f"no {'cooperation zone' if kind == 'zone' else 'overseas enterprise'} "
                 "with this id or name",
-                field="--subject",
+                field="subject",
                 value=subject,
             )
         iso3, place_lat, place_lon, _ = place
@@ -113,18 +113,16 @@ def add_incident(
             lat, lon = place_lat, place_lon
     else:  # site
         if lat is None:
-            raise InvalidInput.at("a site needs --lat and --lon", field="--lat", value=None)
+            raise InvalidInput.at("a site needs lat and lon", field="lat", value=None)
     if country is not None:
         [given] = check_countries(workspace, [country])
         if iso3 is not None and given != iso3:
             raise InvalidInput.at(
-                f"the subject is in {iso3}, not {given}", field="--country", value=country
+                f"the subject is in {iso3}, not {given}", field="country", value=country
             )
         iso3 = given
     if iso3 is None:
-        raise InvalidInput.at(
-            "a site needs --country (ISO3) as well", field="--country", value=None
-        )
+        raise InvalidInput.at("a site needs a country (ISO3) as well", field="country", value=None)
     with workspace.reading() as connection:
         if lat is not None and lon is not None:
             south, north, west, east = bounding_box(
@@ -208,7 +206,7 @@ def list_incidents(
 ) -> IncidentList:
     """Stored incidents, newest first, each with its stored exposure snapshot."""
     iso3 = check_countries(workspace, [country])[0] if country else None
-    day = parse_date(since, "--since")
+    day = parse_date(since, "since")
     with workspace.reading() as connection:
         found = queries.incidents(connection, country=iso3, since=day, incident_id=incident_id)
     return IncidentList([_view(r) for r in found])

@@ -174,8 +174,7 @@ def conversion_for(
     )
 
 
-#: Converted amounts of recent queries: a warm breakdown repeats the same conversion.
-_AMOUNTS: dict[tuple[Any, ...], Amounts] = {}
+#: Converted amounts kept per snapshot: a warm breakdown repeats the same conversion.
 _AMOUNTS_KEPT = 16
 
 
@@ -195,17 +194,18 @@ def _fingerprint(conversion: Conversion) -> tuple[Any, ...]:
 
 
 def amounts_for(snapshot: Snapshot, measure: str, conversion: Conversion) -> Amounts:
-    """:func:`beltroad.analytics.money.project_amounts`, remembered for the same snapshot,
+    """:func:`beltroad.analytics.money.project_amounts`, remembered on the snapshot for the same
     measure and conversion data (a snapshot is immutable; the data are part of the key)."""
     from beltroad.analytics.money import project_amounts
 
-    key = (id(snapshot), snapshot.generation, measure, _fingerprint(conversion))
-    found = _AMOUNTS.get(key)
+    kept = snapshot.derived
+    key = ("amounts", measure, _fingerprint(conversion))
+    found: Amounts | None = kept.get(key)
     if found is None:
         found = project_amounts(snapshot, measure, conversion)
-        if len(_AMOUNTS) >= _AMOUNTS_KEPT:
-            _AMOUNTS.pop(next(iter(_AMOUNTS)))
-        _AMOUNTS[key] = found
+        if len(kept) >= _AMOUNTS_KEPT:
+            kept.pop(next(iter(kept)))
+        kept[key] = found
     return found
 
 

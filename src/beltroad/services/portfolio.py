@@ -21,8 +21,11 @@ def portfolio_snapshot(workspace: Workspace, connection: Connection | None = Non
     if connection is None:
         with workspace.reading() as reading:
             return portfolio_snapshot(workspace, reading)
+    if workspace.snapshots is None:  # made on first use: numpy stays out of start-up
+        workspace.snapshots = snapshots.SnapshotMemory()
     return snapshots.current(
         connection,
         cache_key=workspace.database_label,
         root=workspace.settings.data_dir / "analytics",
+        memory=workspace.snapshots,
     )

@@ -59,7 +59,7 @@ def import_entities(
     table = EntityTable(kind, path, mapping)
     source = table.source
     report = ImportReport(
-        kind=f"table --entity {kind.value}",
+        kind=f"table ({kind.value})",
         file=str(path),
         dataset=source.dataset,
         dry_run=dry_run,

@@ -53,7 +53,7 @@ def load_config(path: Path | str | None = None) -> RiskConfig:
             raise InvalidInput.at(
                 "risk config file not found (expected a TOML file)",
                 file=str(file),
-                field="--risk-config",
+                field="risk_config",
             )
         data = merge(data, _read_toml(file.read_text(encoding="utf-8"), str(file)))
         source = f"{file} over {DEFAULT_CONFIG}"
@@ -152,7 +152,7 @@ class CountryRiskReport:
             f"as of {self.year}; {len(self.scored)} scored, {len(self.unrated)} unrated; "
             f"score 0-100 (higher = riskier), platform composite, config {self.config.version}; "
             "contributions in points; missing inputs are re-weighted over the others, never "
-            "counted as 0; --components or --format json shows every input"
+            "counted as 0; the components (or the JSON output) show every input"
         )
 
 
@@ -214,7 +214,7 @@ def assess(
     elif not span[0] <= year <= span[1]:
         raise InvalidInput.at(
             f"no indicator data for this year (the data covers {span[0]}-{span[1]})",
-            field="--year",
+            field="year",
             value=year,
         )
     wanted = check_countries(workspace, countries) if countries else None

@@ -67,10 +67,10 @@ def parse_subject(workspace: Workspace, subject: str) -> tuple[str, str]:
         raise InvalidInput.at(
             f"expected KIND:REF with KIND one of {', '.join(SUBJECT_KINDS)} "
             "(e.g. country:PAK or project:IDENTIFIER)",
-            field="--subject",
+            field="subject",
             value=subject,
         )
-    kind = check_choice(kind, SUBJECT_KINDS, "--subject")
+    kind = check_choice(kind, SUBJECT_KINDS, "subject")
     with workspace.reading() as connection:
         stored = queries.subject_exists(connection, kind, ref.strip())
     if stored is None:
@@ -80,7 +80,7 @@ def parse_subject(workspace: Workspace, subject: str) -> tuple[str, str]:
             "enterprise": "no overseas enterprise with this id or name",
             "zone": "no cooperation zone with this id or name",
         }[kind]
-        raise InvalidInput.at(what, field="--subject", value=subject)
+        raise InvalidInput.at(what, field="subject", value=subject)
     return kind, stored
 
 
@@ -177,8 +177,8 @@ def list_entries(
     if subject:
         kind, ref = parse_subject(workspace, subject)
     if category:
-        category = check_choice(category, CATEGORIES, "--category")
-    statuses = [check_choice(status, STATUSES, "--status")] if status else None
+        category = check_choice(category, CATEGORIES, "category")
+    statuses = [check_choice(status, STATUSES, "status")] if status else None
     with workspace.reading() as connection:
         rows = queries.entries(
             connection, subject_kind=kind, subject_ref=ref, category=category, statuses=statuses
@@ -216,21 +216,21 @@ def add_entry(
     """Add a manual entry; all input is checked before anything is written."""
     config = config or load_config()
     today = today or dt.date.today()
-    category = check_choice(category, CATEGORIES, "--category")
-    status = check_choice(status, STATUSES, "--status")
-    check_scale(likelihood, "--likelihood")
-    check_scale(impact, "--impact")
-    check_scale(residual_likelihood, "--residual-likelihood")
-    check_scale(residual_impact, "--residual-impact")
+    category = check_choice(category, CATEGORIES, "category")
+    status = check_choice(status, STATUSES, "status")
+    check_scale(likelihood, "likelihood")
+    check_scale(impact, "impact")
+    check_scale(residual_likelihood, "residual_likelihood")
+    check_scale(residual_impact, "residual_impact")
     if (residual_likelihood is None) != (residual_impact is None):
         raise InvalidInput.at(
-            "give both --residual-likelihood and --residual-impact, or neither",
-            field="--residual-impact" if residual_impact is None else "--residual-likelihood",
+            "give both residual_likelihood and residual_impact, or neither",
+            field="residual_impact" if residual_impact is None else "residual_likelihood",
             value=residual_likelihood if residual_impact is None else residual_impact,
         )
     if not title.strip():
-        raise InvalidInput.at("a title is required", field="--title", value=title)
-    review = parse_date(review_on, "--review-on") or today + dt.timedelta(
+        raise InvalidInput.at("a title is required", field="title", value=title)
+    review = parse_date(review_on, "review_on") or today + dt.timedelta(
         days=config.register.review_interval_days
     )
     kind, ref = parse_subject(workspace, subject)
@@ -315,13 +315,13 @@ def review(
     interval unless given. Changing an auto entry's likelihood or impact is an override."""
     config = config or load_config()
     today = today or dt.date.today()
-    check_scale(likelihood, "--likelihood")
-    check_scale(impact, "--impact")
-    check_scale(residual_likelihood, "--residual-likelihood")
-    check_scale(residual_impact, "--residual-impact")
+    check_scale(likelihood, "likelihood")
+    check_scale(impact, "impact")
+    check_scale(residual_likelihood, "residual_likelihood")
+    check_scale(residual_impact, "residual_impact")
     if status is not None:
-        status = check_choice(status, STATUSES, "--status")
-    next_review = parse_date(review_on, "--review-on") or today + dt.timedelta(
+        status = check_choice(status, STATUSES, "status")
+    next_review = parse_date(review_on, "review_on") or today + dt.timedelta(
         days=config.register.review_interval_days
     )
     before = _entry(workspace, entry_id)
@@ -340,10 +340,8 @@ def review(
     after = before | changes
     if (after["residual_likelihood"] is None) != (after["residual_impact"] is None):
         raise InvalidInput.at(
-            "a residual score needs both --residual-likelihood and --residual-impact",
-            field="--residual-impact"
-            if after["residual_impact"] is None
-            else "--residual-likelihood",
+            "a residual score needs both residual_likelihood and residual_impact",
+            field="residual_impact" if after["residual_impact"] is None else "residual_likelihood",
             value=after["residual_likelihood"] or after["residual_impact"],
         )
     if before["is_auto"] and (

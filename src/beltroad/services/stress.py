@@ -411,15 +411,15 @@ def run_stress_test(
     if not 1 <= scenarios <= MAX_SCENARIOS:
         raise InvalidInput.at(
             f"expected a number of scenarios in [1, {MAX_SCENARIOS:,}]",
-            field="--scenarios",
+            field="scenarios",
             value=scenarios,
         )
     seed = workspace.settings.seed if seed is None else seed
     if not 0 <= seed <= MAX_SEED:
-        raise InvalidInput.at(f"expected a seed in [0, {MAX_SEED}]", field="--seed", value=seed)
+        raise InvalidInput.at(f"expected a seed in [0, {MAX_SEED}]", field="seed", value=seed)
     if rule not in RULES:
         raise InvalidInput.at(
-            f"unknown rule (expected one of {', '.join(RULES)})", field="--rule", value=rule
+            f"unknown rule (expected one of {', '.join(RULES)})", field="rule", value=rule
         )
     if base_year is not None:
         money.check_base_year(base_year)

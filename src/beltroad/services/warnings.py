@@ -137,7 +137,7 @@ def detect(
         store = year is None and as_of is None
     as_of = as_of or dt.date.today()
     if kind is not None:
-        kind = check_choice(kind, KINDS, "--kind")
+        kind = check_choice(kind, KINDS, "kind")
     notes: list[str] = []
     scored_year, found = _country_warnings(workspace, config, year, notes)
     with workspace.reading() as connection:
@@ -168,7 +168,7 @@ def detect(
         with workspace.writing() as connection:
             saved = queries.store_warnings(connection, rows, now=dt.datetime.now(dt.UTC))
     else:
-        notes.append("a look back (--year or --as-of): shown, not stored")
+        notes.append("a look back (an earlier year or as-of date): shown, not stored")
     shown = [w for w in found if kind is None or w.kind == kind]
     return WarningReport(as_of, scored_year, shown, saved, notes)
 
@@ -178,7 +178,7 @@ def stored(
 ) -> list[dict[str, Any]]:
     """Warnings as stored (what the web layer reads)."""
     if kind is not None:
-        kind = check_choice(kind, KINDS, "--kind")
+        kind = check_choice(kind, KINDS, "kind")
     with workspace.reading() as connection:
         return queries.stored_warnings(connection, kind=kind, status=status)
 

@@ -6,8 +6,9 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
@@ -16,11 +17,16 @@ from beltroad.errors import Conflict, NotFound, PermissionDenied, SchemaTooNew
 from beltroad.settings import Settings
 from beltroad.storage import database
 
+if TYPE_CHECKING:
+    from beltroad.analytics.snapshot import SnapshotMemory
+
 
 @dataclass
 class Workspace:
     settings: Settings
     engine: Engine
+    #: The analytics snapshots this workspace has built or loaded (its cache, not the process's).
+    snapshots: SnapshotMemory | None = field(default=None, compare=False, repr=False)
 
     @property
     def database_label(self) -> str:
@@ -46,7 +52,7 @@ class Workspace:
 
 def ensure_writable_dir(path: Path) -> Path:
     """Create ``path`` if needed and prove it is writable, or say what to do."""
-    hint = "choose a writable directory with --data-dir or BELTROAD_DATA_DIR"
+    hint = "choose a writable data directory (setting data_dir, env BELTROAD_DATA_DIR)"
     try:
         database.owner_only_dir(path)
     except OSError as exc:
@@ -90,7 +96,7 @@ def check_schema(workspace: Workspace) -> None:
         raise SchemaTooNew(
             f"the database {workspace.database_label} has schema revision {current}, "
             f"which this beltroad does not know (newest known: {head})",
-            hint="upgrade beltroad (pip install -U beltroad) or point --db at another database",
+            hint="upgrade beltroad (pip install -U beltroad) or point the db setting elsewhere",
         )
     raise Conflict(
         f"the database {workspace.database_label} is at schema revision {current}, "

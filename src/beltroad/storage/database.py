@@ -44,14 +44,12 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise InvalidInput.at(
-            "not a database URL", field="--db", value=url, hint=URL_HINT
-        ) from None
+        raise InvalidInput.at("not a database URL", field="db", value=url, hint=URL_HINT) from None
     backend = parsed.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
         raise InvalidInput.at(
             f"unsupported database back end '{backend}' (expected sqlite or postgresql)",
-            field="--db",
+            field="db",
             value=_safe(url),
             hint=URL_HINT,
         )
@@ -76,7 +74,7 @@ def json_text(value: Any) -> str:
         return json.dumps(value)
 
 
-def _bind_none_cheaply() -> None:
+def bind_none_cheaply() -> None:
     """Give sqlite3 an adapter for None, which it then binds as NULL exactly as before.
 
     Python's sqlite3 binds an exact int, float or str directly but looks every other value up in
@@ -84,14 +82,16 @@ def _bind_none_cheaply() -> None:
     ``__adapt__``, which raises and discards a formatted AttributeError: ~4,000 instructions
     per NULL, a tenth of an import's database writes. A registered adapter is found at once.
     ``{}.get`` is a C function returning None for None (a Python function would cost more).
-    Process-wide, and it changes no value that any sqlite3 user stores.
+    Process-wide (sqlite3 has no per-connection adapters), though it changes no value that any
+    sqlite3 user stores: so only a process beltroad owns, the CLI's, calls it
+    (:func:`beltroad.services.process.tune_for_bulk_writes`); a library user's process is left
+    as it was.
     """
     nothing: dict[None, None] = {}
     sqlite3.register_adapter(type(None), nothing.get)
 
 
 def _sqlite_engine(url: str, *, echo: bool) -> Engine:
-    _bind_none_cheaply()
     database = make_url(url).database
     if database and database != ":memory:":
         path = Path(database).expanduser().resolve()
@@ -104,7 +104,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         except OSError as exc:
             raise PermissionDenied(
                 f"cannot create the data directory {path.parent}: {exc.strerror}",
-                hint="choose a writable directory with --data-dir or BELTROAD_DATA_DIR",
+                hint="choose a writable data directory (setting data_dir, env BELTROAD_DATA_DIR)",
             ) from None
     engine = create_engine(url, echo=echo, json_serializer=json_text)
 
@@ -219,7 +219,7 @@ def migrate(
         raise SchemaTooNew(
             f"the database {_safe(str(engine.url))} has schema revision {before}, "
             f"which this beltroad does not know",
-            hint="upgrade beltroad (pip install -U beltroad) or point --db at another database",
+            hint="upgrade beltroad (pip install -U beltroad) or point the db setting elsewhere",
         )
     from alembic import command
     from alembic.config import Config
@@ -242,7 +242,7 @@ def connect(engine: Engine) -> Iterator[Connection]:
         if "readonly" in reason or "read-only" in reason or "unable to open" in reason:
             raise PermissionDenied(
                 f"cannot open {_safe(str(engine.url))} for writing: {reason}",
-                hint="choose a writable directory with --data-dir, or fix its permissions",
+                hint="choose a writable data directory (setting data_dir), or fix its permissions",
             ) from None
         raise DataUnavailable(
             f"cannot connect to {_safe(str(engine.url))}: {reason}",

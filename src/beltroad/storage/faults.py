@@ -99,7 +99,7 @@ def disk_full(where: str, reason: str) -> DiskFull:
     return DiskFull(
         f"the disk is full while writing {where} ({reason}); the transaction was rolled back, "
         "nothing was written",
-        hint="free some space on that disk (or choose another --data-dir / --db), then run "
+        hint="free some space on that disk (or choose another data_dir / db setting), then run "
         "the command again",
     )
 
