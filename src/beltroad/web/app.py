@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from beltroad.errors import (
     BeltroadError,
@@ -25,9 +26,12 @@ from beltroad.errors import (
 from beltroad.services.summary import portfolio_summary
 from beltroad.services.workspace import Workspace, check_schema, open_workspace
 from beltroad.settings import Settings
+from beltroad.web import security, session
 from beltroad.web.api import api_router
+from beltroad.web.pages import pages_router
+from beltroad.web.render import page
 
-TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")
 log = logging.getLogger("beltroad.web")
 
 STATUS = (
@@ -69,8 +73,14 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             app.state.workspace.close()
 
-    app = FastAPI(title="beltroad", version="0.1.0", lifespan=lifespan)
-    templates = Jinja2Templates(directory=str(TEMPLATES))
+    # /docs and /redoc are pages of our own (web/pages/docs.py): FastAPI's load from a CDN.
+    app = FastAPI(
+        title="beltroad", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
+    # Order matters: the last installed runs first, so the host check sees every request.
+    session.install(app, settings)
+    security.install(app, settings)
+    app.mount("/static", StaticFiles(directory=str(STATIC), check_dir=False), name="static")
 
     @app.exception_handler(BeltroadError)
     async def on_error(request: Request, exc: BeltroadError) -> Any:
@@ -92,8 +102,12 @@ def create_app(settings: Settings) -> FastAPI:
             headers["Retry-After"] = str(exc.retry_after)
         if request.url.path.startswith("/api"):
             return JSONResponse(body, status_code=status, headers=headers)
-        return templates.TemplateResponse(
-            request, "error.html", {"error": body, "status": status}, status_code=status
+        if isinstance(exc, Unauthenticated):
+            # A page without a session: to the login form, then back here.
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+        return page(
+            request, "error.html", {"error": body, "status": status}, user=None, status_code=status
         )
 
     @app.get("/api/health")
@@ -114,9 +128,5 @@ def create_app(settings: Settings) -> FastAPI:
         return {k: v for k, v in portfolio_summary(ws).as_dict().items() if k != "database"}
 
     app.include_router(api_router())
-
-    @app.get("/", response_class=HTMLResponse)
-    def home(request: Request, ws: WorkspaceDep) -> Any:
-        return templates.TemplateResponse(request, "home.html", {"summary": portfolio_summary(ws)})
-
+    app.include_router(pages_router())
     return app
