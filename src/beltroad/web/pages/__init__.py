@@ -18,6 +18,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "beltroad.web.pages.auth",
     "beltroad.web.pages.docs",
     "beltroad.web.pages.dashboard",
+    "beltroad.web.pages.projects",
 )
 
 
