@@ -110,6 +110,21 @@ def create_app(settings: Settings) -> FastAPI:
             request, "error.html", {"error": body, "status": status}, user=None, status_code=status
         )
 
+    @app.exception_handler(OverflowError)
+    async def on_overflow(request: Request, exc: OverflowError) -> Any:
+        # SQLite stores integers in 64 bits: a larger id or number in a request cannot match
+        # anything and must not be a server error (found by the schemathesis run).
+        body = {
+            "error": "InvalidInput",
+            "message": "a number in the request is out of range (at most 9223372036854775807)",
+            "hint": None,
+        }
+        if request.url.path.startswith("/api"):
+            return JSONResponse(body, status_code=422)
+        return page(
+            request, "error.html", {"error": body, "status": 422}, user=None, status_code=422
+        )
+
     @app.get("/api/health")
     def health() -> dict[str, str]:
         """Liveness: the process answers. Readiness (the database) is /api/ready."""
