@@ -96,3 +96,15 @@ def test_export_is_scoped(client: TestClient, workspace: Workspace, world: World
     log_in(client, workspace, world.admin, Role.coordinator.value)
     assert client.get("/projects/export.csv").status_code == 403
     assert client.get("/projects/export.exe").status_code in (403, 422)
+
+
+def test_a_bad_query_is_an_error_page_naming_the_field(
+    client: TestClient, workspace: Workspace, world: World
+) -> None:
+    log_in(client, workspace, world.admin, Role.planner.value)
+    answer = client.get("/projects", params={"status": 9})
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "status" in answer.text
+    api = client.get("/api/v1/projects", params={"limit": 0})
+    assert api.headers["content-type"].startswith("application/json")

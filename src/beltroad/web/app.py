@@ -10,6 +10,8 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -108,6 +110,21 @@ def create_app(settings: Settings) -> FastAPI:
             return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
         return page(
             request, "error.html", {"error": body, "status": status}, user=None, status_code=status
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, exc: RequestValidationError) -> Any:
+        if request.url.path.startswith("/api"):
+            return await request_validation_exception_handler(request, exc)
+        # A page's query or form rejected: the same error page as every other, naming the
+        # fields and what was expected.
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        body = {"error": "InvalidInput", "message": problems, "hint": None}
+        return page(
+            request, "error.html", {"error": body, "status": 422}, user=None, status_code=422
         )
 
     @app.exception_handler(OverflowError)
