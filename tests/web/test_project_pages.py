@@ -108,3 +108,16 @@ def test_a_bad_query_is_an_error_page_naming_the_field(
     assert "status" in answer.text
     api = client.get("/api/v1/projects", params={"limit": 0})
     assert api.headers["content-type"].startswith("application/json")
+
+
+def test_htmx_filtering_gets_the_results_only(
+    client: TestClient, workspace: Workspace, world: World
+) -> None:
+    log_in(client, workspace, world.admin, Role.planner.value)
+    whole = client.get("/projects", params={"q": "salang"})
+    part = client.get("/projects", params={"q": "salang"}, headers={"HX-Request": "true"})
+    assert "<html" in whole.text
+    assert "<html" not in part.text
+    assert 'id="projects"' in part.text
+    assert "P-AFG" in part.text
+    assert "P-PAK" not in part.text

@@ -117,7 +117,12 @@ def project_list(
         "pages": pages,
         "formats": list(MEDIA),
     }
-    return page(request, "projects/list.html", context, user=user)
+    # htmx (the filter form) asks for the results only; a plain request gets the whole page.
+    partial = request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    name = "projects/_results.html" if partial else "projects/list.html"
+    return page(request, name, context, user=user)
 
 
 @router.get("/projects/export.{fmt}")
