@@ -48,6 +48,7 @@ def main(argv: list[str]) -> int:
 def setup() -> None:
     wanted = _fingerprint()
     if STAMP.is_file() and STAMP.read_text() == wanted:
+        _assets()
         return
     if not PY.exists():
         print("creating .venv", file=sys.stderr)
@@ -60,7 +61,17 @@ def setup() -> None:
     constraints = ["-c", str(lock)] if lock.is_file() else []
     if run([*pip, *constraints, "-e", f".[{EXTRAS}]"], dict(os.environ)) != 0:
         sys.exit("installing beltroad failed; see the pip output above")
+    _assets()
     STAMP.write_text(wanted)
+
+
+def _assets() -> None:
+    """The web pages' pinned front-end assets (web/assets.toml); a no-op once in place."""
+    if run([str(BIN / "beltroad"), "assets", "fetch"], dict(os.environ)) != 0:
+        sys.exit(
+            "fetching the web assets failed (see above); offline, set BELTROAD_ASSET_MIRROR "
+            "to a folder of the npm tarballs named in src/beltroad/web/assets.toml"
+        )
 
 
 def test(pytest_args: list[str], env: dict[str, str]) -> int:
@@ -84,7 +95,7 @@ def run(command: list[str], env: dict[str, str]) -> int:
 
 def _fingerprint() -> str:
     digest = hashlib.sha256()
-    for name in ("pyproject.toml", "requirements.lock"):
+    for name in ("pyproject.toml", "requirements.lock", "src/beltroad/web/assets.toml"):
         path = ROOT / name
         if path.is_file():
             digest.update(path.read_bytes())

@@ -106,6 +106,21 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(
         default=15, ge=1, le=10_080, description="How long logins stay refused after that."
     )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the web server answers besides localhost, 127.0.0.1, [::1] and "
+        "`host` (a guard against DNS rebinding); `*` allows any.",
+    )
+    tls_proxy: bool = Field(
+        default=False,
+        description="A TLS-terminating proxy is in front of `serve`: session cookies are marked "
+        "Secure and binding a non-loopback address is not warned about.",
+    )
+    web_secret: str | None = Field(
+        default=None,
+        description="Key that signs web session cookies; unset, one is generated once into "
+        "DATA_DIR/web_secret. Set it when several hosts serve one database.",
+    )
     smtp_host: str | None = Field(
         default=None,
         description="SMTP server that mails notifications; unset, notifications stay in the "

@@ -21,7 +21,8 @@ def test_demo_users_log_in_and_a_second_run_changes_nothing(workspace: Workspace
         assert item.password is not None
         assert users.login(workspace, item.login, item.password).token.startswith("brt_")
     notes = login_notes(made, "127.0.0.1", 8000)
-    assert "http://127.0.0.1:8000/api/v1/auth/login" in notes[-1]
+    assert "http://127.0.0.1:8000/api/v1/auth/login" in notes[-2]
+    assert notes[-1].startswith("web application: http://127.0.0.1:8000/")
     again = ensure_demo_users(workspace)
     assert [m.password for m in again] == [None] * 4
     assert "password set at creation" in login_notes(again, "127.0.0.1", 8000)[0]

@@ -193,7 +193,7 @@ def test_health_ready_and_summary_reveal_nothing_of_the_deployment(
 def test_ready_and_errors_do_not_show_the_database_server(workspace: Workspace) -> None:
     """With PostgreSQL down, /api/ready answers 503 without host or user; health stays up."""
     url = "postgresql+psycopg://secretuser:pw@db.internal.example:5999/prod"
-    app = create_app(load_settings(db=url))
+    app = create_app(load_settings(db=url, allowed_hosts=["testserver"], web_secret="test"))
     from beltroad.services.workspace import Workspace as Ws
     from beltroad.storage.database import make_engine
 
@@ -205,6 +205,9 @@ def test_ready_and_errors_do_not_show_the_database_server(workspace: Workspace) 
         assert answer.status_code == 503
         for secret in ("secretuser", "db.internal.example", "5999", "prod"):
             assert secret not in answer.text
+        # A page with a session looks its token up in the database: the HTML error page.
+        session = app.state.cookies.session.dumps({"token": "brt_x"})
+        client.cookies.set("beltroad_session", session)
         page = client.get("/")
         assert page.status_code == 503
         assert "secretuser" not in page.text

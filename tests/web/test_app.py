@@ -5,13 +5,22 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from beltroad.services.setup import initialise
+from beltroad.services.users import resolve_actor
+from beltroad.services.workspace import open_workspace
 from beltroad.settings import Settings
 from beltroad.web.app import create_app
+from tests.web.pages_support import log_in
 
 
 def test_home_and_api_summary(settings: Settings) -> None:
     initialise(settings)
     with TestClient(create_app(settings)) as client:
+        ws = open_workspace(settings)
+        try:
+            admin = resolve_actor(ws)
+            log_in(client, ws, admin, admin.login)
+        finally:
+            ws.close()
         home = client.get("/")
         assert home.status_code == 200
         assert "beltroad" in home.text

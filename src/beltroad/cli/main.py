@@ -476,9 +476,27 @@ def _serve(settings: Settings) -> None:
 
     from beltroad.services.workspace import open_workspace
     from beltroad.web.app import create_app
+    from beltroad.web.assets import missing
+    from beltroad.web.security import is_loopback
 
     open_workspace(settings).close()  # fail here, clearly, rather than on the first request
-    stderr_console().print(f"serving on http://{settings.host}:{settings.port}/ (Ctrl+C stops)")
+    console = stderr_console()
+    if not is_loopback(settings.host) and not settings.tls_proxy:
+        console.print(
+            f"warning: serving on {settings.host}, reachable from other machines, without TLS: "
+            "passwords and session cookies cross the network in clear. Put a TLS proxy in "
+            "front and set tls_proxy = true (BELTROAD_TLS_PROXY=1), and list the public host "
+            "name in allowed_hosts.",
+            style="bold yellow",
+        )
+    absent = missing()
+    if absent:
+        console.print(
+            f"warning: {len(absent)} front-end asset files are missing (charts, map, /docs): "
+            "run `beltroad assets fetch`",
+            style="bold yellow",
+        )
+    console.print(f"serving on http://{settings.host}:{settings.port}/ (Ctrl+C stops)")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
 
 

@@ -72,4 +72,5 @@ def login_notes(logins: list[DemoLogin], host: str, port: int) -> list[str]:
         '-d \'{"login": "demo-planner", "password": "..."}\'  then send '
         "'Authorization: Bearer TOKEN'; or: beltroad users token demo-planner"
     )
+    lines.append(f"web application: http://{host}:{port}/ (log in with a demo user above)")
     return lines

@@ -126,10 +126,18 @@ def list_projects(
     lifecycle_state: str | None = None,
     dataset: str | None = None,
     q: str | None = None,
+    year: int | None = None,
+    corridor: str | None = None,
+    sort: str = "id",
+    descending: bool = False,
     limit: int = 50,
     offset: int = 0,
 ) -> Page:
     check_page(limit, offset)
+    if sort not in registry_reads.PROJECT_SORTS:
+        raise InvalidInput.at(
+            f"expected one of {', '.join(registry_reads.PROJECT_SORTS)}", field="sort", value=sort
+        )
     with workspace.reading() as connection:
         total, items = registry_reads.list_projects(
             connection,
@@ -139,6 +147,10 @@ def list_projects(
             lifecycle_state=lifecycle_state,
             dataset=dataset,
             q=q,
+            year=year,
+            corridor=corridor,
+            sort=sort,
+            descending=descending,
             limit=limit,
             offset=offset,
         )

@@ -7,10 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from beltroad.errors import (
     BeltroadError,
@@ -25,9 +28,12 @@ from beltroad.errors import (
 from beltroad.services.summary import portfolio_summary
 from beltroad.services.workspace import Workspace, check_schema, open_workspace
 from beltroad.settings import Settings
+from beltroad.web import security, session
 from beltroad.web.api import api_router
+from beltroad.web.pages import pages_router
+from beltroad.web.render import page
 
-TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")
 log = logging.getLogger("beltroad.web")
 
 STATUS = (
@@ -69,8 +75,14 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             app.state.workspace.close()
 
-    app = FastAPI(title="beltroad", version="0.1.0", lifespan=lifespan)
-    templates = Jinja2Templates(directory=str(TEMPLATES))
+    # /docs and /redoc are pages of our own (web/pages/docs.py): FastAPI's load from a CDN.
+    app = FastAPI(
+        title="beltroad", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
+    # Order matters: the last installed runs first, so the host check sees every request.
+    session.install(app, settings)
+    security.install(app, settings)
+    app.mount("/static", StaticFiles(directory=str(STATIC), check_dir=False), name="static")
 
     @app.exception_handler(BeltroadError)
     async def on_error(request: Request, exc: BeltroadError) -> Any:
@@ -92,8 +104,42 @@ def create_app(settings: Settings) -> FastAPI:
             headers["Retry-After"] = str(exc.retry_after)
         if request.url.path.startswith("/api"):
             return JSONResponse(body, status_code=status, headers=headers)
-        return templates.TemplateResponse(
-            request, "error.html", {"error": body, "status": status}, status_code=status
+        if isinstance(exc, Unauthenticated):
+            # A page without a session: to the login form, then back here.
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+        return page(
+            request, "error.html", {"error": body, "status": status}, user=None, status_code=status
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, exc: RequestValidationError) -> Any:
+        if request.url.path.startswith("/api"):
+            return await request_validation_exception_handler(request, exc)
+        # A page's query or form rejected: the same error page as every other, naming the
+        # fields and what was expected.
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        body = {"error": "InvalidInput", "message": problems, "hint": None}
+        return page(
+            request, "error.html", {"error": body, "status": 422}, user=None, status_code=422
+        )
+
+    @app.exception_handler(OverflowError)
+    async def on_overflow(request: Request, exc: OverflowError) -> Any:
+        # SQLite stores integers in 64 bits: a larger id or number in a request cannot match
+        # anything and must not be a server error (found by the schemathesis run).
+        body = {
+            "error": "InvalidInput",
+            "message": "a number in the request is out of range (at most 9223372036854775807)",
+            "hint": None,
+        }
+        if request.url.path.startswith("/api"):
+            return JSONResponse(body, status_code=422)
+        return page(
+            request, "error.html", {"error": body, "status": 422}, user=None, status_code=422
         )
 
     @app.get("/api/health")
@@ -114,9 +160,5 @@ def create_app(settings: Settings) -> FastAPI:
         return {k: v for k, v in portfolio_summary(ws).as_dict().items() if k != "database"}
 
     app.include_router(api_router())
-
-    @app.get("/", response_class=HTMLResponse)
-    def home(request: Request, ws: WorkspaceDep) -> Any:
-        return templates.TemplateResponse(request, "home.html", {"summary": portfolio_summary(ws)})
-
+    app.include_router(pages_router())
     return app
