@@ -19,6 +19,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "beltroad.web.pages.docs",
     "beltroad.web.pages.dashboard",
     "beltroad.web.pages.projects",
+    "beltroad.web.pages.registry",
 )
 
 
