@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from beltroad.entities import COLUMNS
+from beltroad.services import tasks
+from beltroad.services.permissions import SCOPE_KINDS, Role
 from beltroad.web import i18n
-from beltroad.web.pages import registry
+from beltroad.web.pages import pages_router, registry
+from beltroad.web.render import NAV
 
 TEMPLATES = Path(i18n.__file__).with_name("templates")
 GROUPS = ("registry", "risk", "work", "green")
@@ -17,11 +20,16 @@ LITERAL = re.compile(r"""_\(\s*'([^']+)'\s*\)""")
 
 
 def _msgids() -> set[str]:
+    pages_router()  # every page module adds its top-bar entries
     found: set[str] = set()
     for group in GROUPS:
         for path in sorted((TEMPLATES / group).glob("*.html")):
             found.update(LITERAL.findall(path.read_text(encoding="utf-8")))
     found.update(registry.TITLES.values())
+    found.update(item.label for item in NAV)
+    found.update(tasks.STATUSES)
+    found.update(role.value for role in Role)
+    found.update(SCOPE_KINDS)
     for columns in registry.LIST_COLUMNS.values():
         found.update(columns)
     for fields in COLUMNS.values():

@@ -20,6 +20,8 @@ PAGE_MODULES: tuple[str, ...] = (
     "beltroad.web.pages.dashboard",
     "beltroad.web.pages.projects",
     "beltroad.web.pages.registry",
+    "beltroad.web.pages.work",
+    "beltroad.web.pages.control",
 )
 
 
