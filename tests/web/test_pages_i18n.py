@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from beltroad.engines.risk_register import CATEGORIES
 from beltroad.entities import COLUMNS
-from beltroad.services import tasks
+from beltroad.services import risk_register, tasks
 from beltroad.services.permissions import SCOPE_KINDS, Role
 from beltroad.web import i18n
 from beltroad.web.pages import pages_router, registry
@@ -28,6 +29,8 @@ def _msgids() -> set[str]:
     found.update(registry.TITLES.values())
     found.update(item.label for item in NAV)
     found.update(tasks.STATUSES)
+    found.update(risk_register.STATUSES)
+    found.update(CATEGORIES)
     found.update(role.value for role in Role)
     found.update(SCOPE_KINDS)
     for columns in registry.LIST_COLUMNS.values():

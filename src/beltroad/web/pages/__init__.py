@@ -22,6 +22,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "beltroad.web.pages.registry",
     "beltroad.web.pages.work",
     "beltroad.web.pages.control",
+    "beltroad.web.pages.risk",
 )
 
 
