@@ -34,15 +34,26 @@ def pick_locale(cookie: str | None, accept_language: str | None) -> str:
 
 @lru_cache(maxsize=len(LANGUAGES))
 def translations(language: str) -> gettext.NullTranslations:
-    """The catalogue of ``language``, compiled from its .po file on first use."""
-    po = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
-    if language == DEFAULT or not po.is_file():
+    """The catalogue of ``language``, compiled from its .po files on first use.
+
+    ``messages.po`` and every other ``*.po`` beside it (one per page group, so groups built in
+    parallel do not edit one file) are merged; ``messages.po`` wins on a duplicate msgid.
+    """
+    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    # messages.po first: its header and its msgids win; the group files add what it lacks
+    sources = sorted(folder.glob("*.po"), key=lambda p: (p.name != "messages.po", p.name))
+    if language == DEFAULT or not sources:
         return gettext.NullTranslations()
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with po.open("rb") as source:
+    with sources[0].open("rb") as source:
         catalog = read_po(source, locale=language)
+    for po in sources[1:]:
+        with po.open("rb") as source:
+            for message in read_po(source, locale=language):
+                if message.id and message.id not in catalog:
+                    catalog[message.id] = message
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)

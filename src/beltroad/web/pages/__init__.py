@@ -19,6 +19,10 @@ PAGE_MODULES: tuple[str, ...] = (
     "beltroad.web.pages.docs",
     "beltroad.web.pages.dashboard",
     "beltroad.web.pages.projects",
+    "beltroad.web.pages.registry",
+    "beltroad.web.pages.work",
+    "beltroad.web.pages.control",
+    "beltroad.web.pages.risk",
 )
 
 
