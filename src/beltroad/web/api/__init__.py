@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from beltroad.services import users
-from beltroad.web.api import coordination, registry, workflow
+from beltroad.web.api import assessments, coordination, registry, workflow
 from beltroad.web.api.deps import CurrentUser, WorkspaceDep
 from beltroad.web.api.schemas import Login
 
@@ -35,5 +35,6 @@ def api_router() -> APIRouter:
     router.include_router(workflow.router)
     router.include_router(workflow.approvals)
     router.include_router(coordination.router)
+    router.include_router(assessments.router)
     router.include_router(registry.router)  # last: its /{entity} routes match broadly
     return router
