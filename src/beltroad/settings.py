@@ -106,6 +106,13 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(
         default=15, ge=1, le=10_080, description="How long logins stay refused after that."
     )
+    login_max_failures_per_address: int = Field(
+        default=20,
+        ge=1,
+        le=100_000,
+        description="Failed logins from one client address, whatever the logins tried, within "
+        "login_lockout_minutes, after which that address's logins are refused for a while.",
+    )
     smtp_host: str | None = Field(
         default=None,
         description="SMTP server that mails notifications; unset, notifications stay in the "

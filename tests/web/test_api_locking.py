@@ -13,7 +13,7 @@ from beltroad.services.permissions import Role
 from beltroad.services.workspace import Workspace
 from beltroad.settings import Settings
 from beltroad.web.app import create_app
-from tests.services.coordination_world import World, build
+from tests.services.coordination_world import PASSWORD, World, build
 
 
 @pytest.fixture
@@ -91,3 +91,23 @@ def test_a_stale_version_outside_the_scope_still_looks_missing(
     assert hidden.json()["message"].replace(str(key), "N") == missing.json()["message"].replace(
         "9999", "N"
     )
+
+
+def test_login_is_throttled_per_client_address_too(
+    settings: Settings, workspace: Workspace, world: World
+) -> None:
+    """One address guessing many logins is refused, though no single login reached its own
+    limit; the refusal names no login and says when to retry."""
+    strict = settings.model_copy(update={"login_max_failures_per_address": 4})
+    with TestClient(create_app(strict)) as client:
+        codes = [
+            client.post("/api/v1/auth/login", json={"login": name, "password": "wrong"}).status_code
+            for name in ("viewer", "planner", "nobody", "partner")
+        ]
+        assert codes == [401] * 4  # the fourth failure locks the address
+        right = client.post("/api/v1/auth/login", json={"login": "viewer", "password": PASSWORD})
+        assert right.status_code == 429
+        assert "from this address" in right.json()["message"]
+        assert int(right.headers["retry-after"]) > 0
+    # the users themselves are not locked: from another address the password works
+    assert users.login(workspace, "viewer", PASSWORD, address="192.0.2.7").token
