@@ -120,6 +120,12 @@ class Settings(BaseSettings):
         default=None,
         description="Key that signs web session cookies; unset, one is generated once into "
         "DATA_DIR/web_secret. Set it when several hosts serve one database.",
+    login_max_failures_per_address: int = Field(
+        default=20,
+        ge=1,
+        le=100_000,
+        description="Failed logins from one client address, whatever the logins tried, within "
+        "login_lockout_minutes, after which that address's logins are refused for a while.",
     )
     smtp_host: str | None = Field(
         default=None,

@@ -243,22 +243,27 @@ def test_registry_entities_are_created_and_updated_within_scope(
     assert made.status_code == 201, made.text
     assert made.json()["countries"] == "PAK; AFG"
     changed = client.patch(
-        f"/api/v1/zones/{pak_id}", headers=partner, json={"fields": {"jobs": 12}}
+        f"/api/v1/zones/{pak_id}", headers=partner, json={"fields": {"jobs": 12}, "version": 1}
     )
     assert changed.status_code == 200
     assert changed.json()["jobs"] == 12
     # outside the scope looks missing; a viewer in scope is forbidden; bad input names the field
-    hidden = client.patch(f"/api/v1/zones/{afg_id}", headers=partner, json={"fields": {"jobs": 1}})
-    missing = client.patch("/api/v1/zones/999", headers=partner, json={"fields": {"jobs": 1}})
+    one = {"fields": {"jobs": 1}, "version": 1}
+    hidden = client.patch(f"/api/v1/zones/{afg_id}", headers=partner, json=one)
+    missing = client.patch("/api/v1/zones/999", headers=partner, json=one)
     assert hidden.status_code == missing.status_code == 404
     assert "outside your scope" in hidden.json()["message"]
-    denied = client.patch(f"/api/v1/zones/{pak_id}", headers=viewer, json={"fields": {"jobs": 1}})
+    denied = client.patch(f"/api/v1/zones/{pak_id}", headers=viewer, json=one)
     assert denied.status_code == 403
-    bad = client.patch(f"/api/v1/zones/{pak_id}", headers=partner, json={"fields": {"jobz": 1}})
+    bad = client.patch(
+        f"/api/v1/zones/{pak_id}", headers=partner, json={"fields": {"jobz": 1}, "version": 2}
+    )
     assert bad.status_code == 422
     assert "jobz" in bad.json()["message"]
     moved = client.patch(
-        f"/api/v1/zones/{pak_id}", headers=partner, json={"fields": {"host_country": "AFG"}}
+        f"/api/v1/zones/{pak_id}",
+        headers=partner,
+        json={"fields": {"host_country": "AFG"}, "version": 2},
     )
     assert moved.status_code == 403
     org = {"name": "Pakistan Board of Investment", "country": "PAK"}

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from beltroad.cli.acting import acting_login
 from beltroad.cli.output import Format, emit
 from beltroad.errors import InvalidInput
 
@@ -99,7 +99,8 @@ def override_command(
     ] = "",
     clear: Annotated[bool, typer.Option("--clear", help="Remove the override.")] = False,
     actor: Annotated[
-        str | None, typer.Option("--actor", help="Who overrides (default: the OS user).")
+        str | None,
+        typer.Option("--actor", help="The user login who overrides (default: the --as user)."),
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -117,7 +118,7 @@ def override_command(
             identifier,
             None if clear else green_class,
             justification=reason,
-            actor=actor or getpass.getuser(),
+            actor=acting_login(ctx, workspace, actor),
         )
     except InvalidInput as exc:
         raise _flagged(exc) from None

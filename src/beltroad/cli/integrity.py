@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from beltroad.cli.acting import acting_login
 from beltroad.cli.output import Format, emit
 from beltroad.errors import InvalidInput
 
@@ -95,7 +95,8 @@ def dismiss_command(
     flag_id: Annotated[int, typer.Argument(help="The flag's id (see `beltroad integrity scan`).")],
     reason: Annotated[str, typer.Option("--reason", help="Why it is dismissed (required).")] = "",
     actor: Annotated[
-        str | None, typer.Option("--actor", help="Who dismisses (default: the OS user).")
+        str | None,
+        typer.Option("--actor", help="The user login who dismisses (default: the --as user)."),
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -107,7 +108,7 @@ def dismiss_command(
     workspace = open_workspace(state(ctx).settings())
     try:
         result = integrity.dismiss(
-            workspace, flag_id, reason=reason, actor=actor or getpass.getuser()
+            workspace, flag_id, reason=reason, actor=acting_login(ctx, workspace, actor)
         )
     except InvalidInput as exc:
         raise _flagged(exc) from None

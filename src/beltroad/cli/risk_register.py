@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from beltroad.cli.acting import acting_login
 from beltroad.cli.output import Format, emit
 from beltroad.cli.risk_country import RiskConfigOption
 
@@ -23,7 +24,12 @@ FormatOption = Annotated[
     Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
 ]
 ActorOption = Annotated[
-    str, typer.Option("--actor", help="Who makes the change, for the audit trail.")
+    str | None,
+    typer.Option(
+        "--actor",
+        help="The user login who makes the change, for the audit trail (default: the --as "
+        "user, else the local administrator).",
+    ),
 ]
 TodayOption = Annotated[
     str | None,
@@ -58,6 +64,8 @@ def _run(ctx: typer.Context, call: Any, *args: Any, **kwargs: Any) -> Any:
 
     workspace = open_workspace(state(ctx).settings())
     try:
+        if "actor" in kwargs:  # a user login, checked: the audit trail holds no free text
+            kwargs["actor"] = acting_login(ctx, workspace, kwargs["actor"])
         return call(workspace, *args, **kwargs)
     finally:
         workspace.close()
@@ -143,7 +151,7 @@ def add_command(
     owner: OwnerOption = None,
     status: Annotated[str, typer.Option("--status", help=_STATUS_HELP)] = "open",
     review_on: ReviewOnOption = None,
-    actor: ActorOption = "cli",
+    actor: ActorOption = None,
     risk_config: RiskConfigOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -192,7 +200,7 @@ def review_command(
     note: Annotated[
         str | None, typer.Option("--note", help="Reviewer's note, kept in the audit trail.")
     ] = None,
-    actor: ActorOption = "cli",
+    actor: ActorOption = None,
     risk_config: RiskConfigOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -222,7 +230,7 @@ def review_command(
 @register_app.command("escalate")
 def escalate_command(
     ctx: typer.Context,
-    actor: ActorOption = "cli",
+    actor: ActorOption = None,
     today: TodayOption = None,
     risk_config: RiskConfigOption = None,
     fmt: FormatOption = Format.table,
@@ -248,7 +256,7 @@ def refresh_command(
     year: Annotated[
         int | None, typer.Option("--year", help="Country scores as of this year.")
     ] = None,
-    actor: ActorOption = "cli",
+    actor: ActorOption = None,
     today: TodayOption = None,
     risk_config: RiskConfigOption = None,
     fmt: FormatOption = Format.table,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from beltroad.cli.acting import acting_login
 from beltroad.cli.output import Format, emit
 from beltroad.cli.risk_country import RiskConfigOption
 
@@ -31,6 +32,8 @@ def _run(ctx: typer.Context, call: Any, *args: Any, **kwargs: Any) -> Any:
 
     workspace = open_workspace(state(ctx).settings())
     try:
+        if "actor" in kwargs:  # a user login, checked: the audit trail holds no free text
+            kwargs["actor"] = acting_login(ctx, workspace, kwargs["actor"])
         return call(workspace, *args, **kwargs)
     finally:
         workspace.close()
@@ -117,7 +120,10 @@ def add_command(
         float | None, typer.Option("--radius-km", help="Search radius (default from risk.toml).")
     ] = None,
     description: Annotated[str | None, typer.Option("--description", help="What happened.")] = None,
-    actor: Annotated[str, typer.Option("--actor", help="Who records it.")] = "cli",
+    actor: Annotated[
+        str | None,
+        typer.Option("--actor", help="The user login who records it (default: the --as user)."),
+    ] = None,
     risk_config: RiskConfigOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:

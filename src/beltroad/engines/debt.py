@@ -37,6 +37,122 @@ class DebtConfig:
     capacity: Mapping[str, str]
     distress: Mapping[str, str]
     tags: Mapping[str, str]
+    ci: CompositeIndicator | None = None
+
+
+#: The CI's components (standards §3.1): the 10-year averages it weighs; the squared import
+#: coverage is computed from ``reserves_coverage``, not read.
+CI_COMPONENTS = (
+    "cpia",
+    "real_gdp_growth",
+    "reserves_coverage",
+    "remittances_gdp",
+    "world_gdp_growth",
+)
+CI_TERMS = (*CI_COMPONENTS[:3], "reserves_coverage_squared", *CI_COMPONENTS[3:])
+
+
+@dataclass(frozen=True)
+class CompositeIndicator:
+    """The LIC-DSF 2018 Composite Indicator: coefficients, cut-offs and the window of years
+    (``years_before`` historical up to the assessment year, ``years_after`` projected)."""
+
+    coefficients: Mapping[str, float]
+    indicators: Mapping[str, str]
+    weak_below: float
+    strong_above: float
+    years_before: int
+    years_after: int
+    min_years: int
+    tags: Mapping[str, str]
+
+    def capacity(self, score: float) -> str:
+        if score < self.weak_below:
+            return "weak"
+        return "strong" if score > self.strong_above else "medium"
+
+
+@dataclass(frozen=True)
+class CiScore:
+    """A country's CI, or what is missing for it (a component with too few years)."""
+
+    score: float | None
+    capacity: str | None
+    averages: Mapping[str, float]
+    missing: Mapping[str, str]  # component -> why
+    first_year: int
+    last_year: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "capacity": self.capacity,
+            "averages": dict(self.averages),
+            "missing": dict(self.missing),
+            "years": [self.first_year, self.last_year],
+        }
+
+
+def composite_indicator(
+    series: Mapping[str, Mapping[int, float]], year: int, ci: CompositeIndicator
+) -> CiScore:
+    """The CI of one country for ``year`` from its yearly component values (fractions, CPIA on
+    its 1-6 scale): each component averaged over the window, weighted by its coefficient. A
+    component with fewer than ``min_years`` values in the window is missing, and so is the
+    score: never a partial sum."""
+    first, last = year - ci.years_before + 1, year + ci.years_after
+    averages: dict[str, float] = {}
+    missing: dict[str, str] = {}
+    for name in CI_COMPONENTS:
+        values = [v for y, v in series.get(name, {}).items() if first <= y <= last]
+        if len(values) < ci.min_years:
+            missing[name] = f"{len(values)} of {ci.min_years} years in {first}-{last}"
+        else:
+            averages[name] = sum(values) / len(values)
+    if missing:
+        return CiScore(None, None, averages, missing, first, last)
+    terms = dict(averages)
+    terms["reserves_coverage_squared"] = averages["reserves_coverage"] ** 2
+    score = sum(ci.coefficients[t] * terms[t] for t in CI_TERMS)
+    return CiScore(score, ci.capacity(score), averages, {}, first, last)
+
+
+def _parse_ci(top: Section) -> CompositeIndicator | None:
+    if "composite_indicator" not in top.data:
+        return None
+    sec = top.section("composite_indicator")
+    sec.unknown(
+        {
+            "coefficients",
+            "indicators",
+            "weak_below",
+            "strong_above",
+            "years_before",
+            "years_after",
+            "min_years",
+            "tags",
+        }
+    )
+    coefficients = sec.section("coefficients")
+    tags = {f"ci.{t}": coefficients.tag(t) for t in CI_TERMS}
+    for key in ("weak_below", "strong_above", "years_before", "years_after", "min_years"):
+        tags[f"ci.{key}"] = sec.tag(key)
+    weak, strong = sec.number("weak_below"), sec.number("strong_above")
+    if strong < weak:
+        raise sec.fail("strong_above", strong, f"expected at least weak_below ({weak})")
+    before = int(sec.number("years_before", low=1, high=20))
+    after = int(sec.number("years_after", low=0, high=20))
+    indicators = sec.section("indicators")
+    return CompositeIndicator(
+        coefficients={t: coefficients.number(t) for t in CI_TERMS},
+        indicators={c: indicators.get(c, str) for c in CI_COMPONENTS},
+        weak_below=weak,
+        strong_above=strong,
+        years_before=before,
+        years_after=after,
+        min_years=int(sec.number("min_years", low=1, high=before + after)),
+        tags=tags,
+    )
 
 
 def parse_config(data: Mapping[str, Any], *, source: str) -> DebtConfig:
@@ -52,6 +168,7 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> DebtConfig:
             "thresholds",
             "capacity",
             "distress",
+            "composite_indicator",
         }
     )
     horizon = int(top.number("horizon_years", low=0, high=20))
@@ -69,6 +186,7 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> DebtConfig:
     capacity = top.section("capacity")
     caps = {str(k): capacity.choice(str(k), CAPACITIES) for k in capacity.data}
     distress = {str(k): str(v) for k, v in top.section("distress").data.items()}
+    ci = _parse_ci(top)
     return DebtConfig(
         version=top.get("version", str),
         label=top.get("label", str),
@@ -80,7 +198,8 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> DebtConfig:
         thresholds=table,
         capacity=caps,
         distress=distress,
-        tags=tags,
+        tags=tags | (dict(ci.tags) if ci else {}),
+        ci=ci,
     )
 
 
@@ -121,6 +240,7 @@ class DebtSignal:
     ratios: tuple[RatioCheck, ...]
     distress_source: str | None
     standard: str
+    ci: CiScore | None = None
 
     @property
     def missing(self) -> list[str]:
@@ -141,17 +261,35 @@ class DebtSignal:
             "missing": self.missing,
             "distress_source": self.distress_source,
             "standard": self.standard,
+            "composite_indicator": self.ci.as_dict() if self.ci else None,
             "ratios": [r.as_dict() for r in self.ratios],
         }
 
 
+def _capacity(iso3: str, config: DebtConfig, ci: CiScore | None) -> tuple[str, str]:
+    """The debt-carrying capacity and where it comes from: a published DSA's (configured),
+    else the Composite Indicator's, else the configured default, saying what the CI lacks."""
+    published = config.capacity.get(iso3)
+    if published:
+        return published, "configured (published DSA)"
+    if ci is not None and ci.capacity is not None and ci.score is not None:
+        return ci.capacity, f"composite indicator {ci.score:.2f} ({ci.first_year}-{ci.last_year})"
+    if ci is None:
+        return config.default_capacity, "default [N]: no composite indicator configured"
+    lacking = ", ".join(f"{k} ({v})" for k, v in ci.missing.items())
+    return config.default_capacity, f"default [N]: composite indicator data missing: {lacking}"
+
+
 def assess(
-    iso3: str, year: int, observations: Sequence[RatioObservation], config: DebtConfig
+    iso3: str,
+    year: int,
+    observations: Sequence[RatioObservation],
+    config: DebtConfig,
+    ci: CiScore | None = None,
 ) -> DebtSignal:
-    """One country's ratios against its thresholds over ``year .. year + horizon``."""
-    capacity = config.capacity.get(iso3)
-    capacity_source = "configured (published DSA)" if capacity else "default (no CI data) [N]"
-    capacity = capacity or config.default_capacity
+    """One country's ratios against its thresholds over ``year .. year + horizon``; the
+    thresholds are those of its debt-carrying capacity (:func:`_capacity`)."""
+    capacity, capacity_source = _capacity(iso3, config, ci)
     thresholds = config.thresholds[capacity]
     checks: list[RatioCheck] = []
     last = year + config.horizon_years
@@ -205,7 +343,7 @@ def assess(
     else:
         signal = "below_thresholds"
     return DebtSignal(
-        iso3, year, capacity, capacity_source, signal, tuple(checks), distress, config.label
+        iso3, year, capacity, capacity_source, signal, tuple(checks), distress, config.label, ci
     )
 
 
@@ -253,14 +391,18 @@ def exposure(
 
 __all__ = [
     "CAPACITIES",
+    "CI_COMPONENTS",
     "HIGH_RISK",
     "RATIOS",
+    "CiScore",
+    "CompositeIndicator",
     "DebtConfig",
     "DebtSignal",
     "Exposure",
     "RatioCheck",
     "RatioObservation",
     "assess",
+    "composite_indicator",
     "exposure",
     "parse_config",
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from beltroad.errors import Conflict
 from beltroad.services.permissions import Action, Actor, require_global
 from beltroad.services.workspace import Workspace
 from beltroad.storage import audit
@@ -48,6 +49,25 @@ def record(
             )
         ],
         at=now or utc_now(),
+    )
+
+
+def stale(
+    connection: Connection, what: str, id_: object, yours: int | None, current: int | None
+) -> Conflict:
+    """The conflict of an edit made on an old version of a record: the record, both versions,
+    and who changed it last and when, if the audit log says (bulk imports log one event per
+    file, not per record)."""
+    last = audit.query(connection, entity=what, entity_id=str(id_), limit=1)
+    by = (
+        f"; last changed by {last[0]['actor']} at {audit.utc_text(last[0]['at'])[:19]} UTC"
+        if last
+        else "; who changed it is not recorded for this record (an import, say)"
+    )
+    return Conflict(
+        f"{what} {id_} was changed by someone else (you had version {yours}, it is now "
+        f"{current}){by}",
+        hint="reload the record and apply your change again",
     )
 
 

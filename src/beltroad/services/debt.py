@@ -79,10 +79,22 @@ class DebtReport:
             for s in ("in_distress", "high", "below_thresholds", "no_data")
         ]
 
+    def _capacity_note(self) -> str:
+        kinds = {"configured": 0, "composite": 0, "default": 0}
+        for s in self.signals:
+            kinds[s.capacity_source.split(" ", 1)[0]] += 1
+        return (
+            f"{kinds['configured']} from a published DSA, {kinds['composite']} from the "
+            f"composite indicator, {kinds['default']} the default "
+            f"{self.config.default_capacity} (composite indicator data missing; see each "
+            "country's capacity_source)"
+        )
+
     def note(self) -> str:
         return (
             f"{self.config.label} as of {self.year}, horizon {self.config.horizon_years} years "
-            f"(config {self.config.version}). Missing ratios are listed, never guessed; "
+            f"(config {self.config.version}). Capacity: {self._capacity_note()}. "
+            "Missing ratios are listed, never guessed; "
             "'below_thresholds' is low or moderate (stress tests not run). IMF WEO gross debt is "
             "nominal, compared with the PV benchmark. Exposure: " + self.basis.note()
         )
@@ -104,6 +116,31 @@ def _observations(
                     vintage.endswith(PROJECTION),
                 )
             )
+    return out
+
+
+def _ci_series(
+    connection: Any, config: engine.DebtConfig, year: int, countries: Sequence[str] | None
+) -> dict[str, dict[str, dict[int, float]]]:
+    """Per country, the composite indicator's components by year (empty without a CI)."""
+    ci = config.ci
+    if ci is None:
+        return {}
+    by_indicator = {v: k for k, v in ci.indicators.items()}
+    found = queries.observations(
+        connection,
+        list(by_indicator),
+        first_year=year - ci.years_before + 1,
+        last_year=year + ci.years_after,
+        countries=countries,
+    )
+    out: dict[str, dict[str, dict[int, float]]] = {}
+    for iso3, rows in found.items():
+        for indicator, period, value, _ in rows:
+            if len(period) == 4:
+                out.setdefault(iso3, {}).setdefault(by_indicator[indicator], {})[int(period)] = (
+                    float(value)
+                )
     return out
 
 
@@ -153,12 +190,21 @@ def debt_report(
             countries=wanted,
         )
         names = queries.country_names(connection)
+        ci_series = _ci_series(connection, config, year, wanted)
         rows = projects.project_rows(connection, dataset=dataset, with_text=False)
     basis = basis_rules.choose(rows, base_year)
     portfolio = {iso3 for r in basis.counted for iso3, _ in r["countries"]}
     iso3s = sorted(set(wanted) if wanted else set(found) | portfolio)
     signals = [
-        engine.assess(iso3, year, _observations(found.get(iso3, []), config), config)
+        engine.assess(
+            iso3,
+            year,
+            _observations(found.get(iso3, []), config),
+            config,
+            engine.composite_indicator(ci_series.get(iso3, {}), year, config.ci)
+            if config.ci is not None
+            else None,
+        )
         for iso3 in iso3s
     ]
     order = {"in_distress": 0, "high": 1, "below_thresholds": 2, "no_data": 3}

@@ -36,8 +36,17 @@ from beltroad.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from beltroad.reference.countries import load_countries, resolve_country
 from beltroad.reference.iati import DocumentCategory
 from beltroad.services import audit_log
-from beltroad.services.permissions import Action, Actor, Target, allows, require, who_can
+from beltroad.services.permissions import (
+    Action,
+    Actor,
+    Target,
+    allows,
+    not_found,
+    require,
+    who_can,
+)
 from beltroad.services.registry_fields import Problem, build, parse_fields, rejected
+from beltroad.services.registry_rows import entity_of as _entity
 from beltroad.services.workspace import Workspace
 from beltroad.storage import registry as store
 from beltroad.storage.registry import OrgEntry, ZoneEntry
@@ -295,7 +304,12 @@ def resolve(
 
 
 def _write_one(
-    connection: Connection, resolved: Resolved, resolver: Resolver, id_: int | None
+    connection: Connection,
+    resolved: Resolved,
+    resolver: Resolver,
+    id_: int | None,
+    *,
+    expected_version: int | None = None,
 ) -> int:
     row = dict(resolved.row)
     kind = resolved.kind
@@ -314,7 +328,12 @@ def _write_one(
         # an update keeps the record's provenance: it was imported from, or entered as, that
         for name in ("dataset", "is_synthetic"):
             row.pop(name, None)
-        store.update_one(connection, kind.value, id_, row)
+        if not store.update_one(
+            connection, kind.value, id_, row, expected_version=expected_version
+        ):
+            current = store.get(connection, kind.value, id_)
+            now = int(current["version"]) if current else None
+            raise audit_log.stale(connection, kind.value, id_, expected_version, now)
         new_id = id_
     if kind is EntityKind.DOCUMENT:
         store.set_parties(connection, new_id, resolved.parties)
@@ -366,11 +385,15 @@ def create(
             )
         if kind is EntityKind.ORGANISATION:
             key = resolved.row["key"]
-            if any(o.key == key for o in store.organisations(connection)):
-                raise Conflict(f"an organisation with key {key!r} exists (update it instead)")
+            for org in store.organisations(connection):
+                if org.key == key:
+                    _refuse_clash(connection, actor, kind, org.id, "ref", entity)
+                    raise Conflict(f"an organisation with key {key!r} exists (update it instead)")
         else:
             source_id = resolved.row["source_record_id"]
-            if store.ids_by_source(connection, kind.value, dataset, [source_id]):
+            taken = store.ids_by_source(connection, kind.value, dataset, [source_id])
+            for held_by in taken.values():
+                _refuse_clash(connection, actor, kind, held_by, "source_id", entity)
                 raise Conflict(
                     f"a {kind.value} with source_id {source_id!r} exists in dataset "
                     f"{dataset!r} (update it instead)"
@@ -380,16 +403,30 @@ def create(
         return new_id
 
 
+def _refuse_clash(
+    connection: Connection, actor: Actor, kind: EntityKind, id_: int, field: str, entity: Entity
+) -> None:
+    """A new record's key is taken by one the actor may not read: refuse it as bad input
+    without saying that the record exists (the clash inside the scope is a plain Conflict)."""
+    try:
+        _scoped(connection, actor, kind, id_, Action.read)
+    except NotFound:
+        value = getattr(entity, field, None) or getattr(entity, "name", None)
+        raise InvalidInput.at(
+            "this identifier cannot be used (expected one not reserved); choose another",
+            field=field,
+            value=value,
+        ) from None
+
+
 def _scoped(
     connection: Connection, actor: Actor, kind: EntityKind, id_: int, action: Action
 ) -> tuple[Mapping[str, Any], Entity]:
     """A stored record the actor may act on; one outside the read scope looks missing."""
     row = store.get(connection, kind.value, id_)
     if row is None:
-        raise NotFound(
-            f"no {kind.value} with id {id_}",
-            hint=f"list them with `beltroad registry list {kind.value}`",
-        )
+        # the very words of a record outside the scope, so a denial reveals nothing
+        raise not_found(kind.value, id_)
     entity = _entity(connection, kind, row)
     resolved, _ = resolve(entity, load_resolver(connection), dataset=row["dataset"])
     if resolved is not None:
@@ -410,97 +447,29 @@ def get(workspace: Workspace, actor: Actor, kind: EntityKind, id_: int) -> Entit
         return _scoped(connection, actor, kind, id_, Action.read)[1]
 
 
-def _org_label(names: Mapping[int, tuple[str | None, str]], id_: int | None) -> str | None:
-    if id_ is None:
-        return None
-    ref, name = names[id_]
-    return ref or name
-
-
-def _entity(connection: Connection, kind: EntityKind, row: Mapping[str, Any]) -> Entity:
-    if kind is EntityKind.ORGANISATION:
-        names = store.org_names(connection, [row["parent_id"]])
-        return OrganisationEntity(
-            name=row["name"],
-            ref=row["ref"],
-            name_zh=row["name_zh"],
-            org_type=row["org_type"],
-            country=row["country_iso3"],
-            international=bool(row["is_international"]),
-            parent=_org_label(names, row["parent_id"]),
-        )
-    if kind is EntityKind.DOCUMENT:
-        parties = store.parties(connection, row["id"])
-        names = store.org_names(connection, [o for _, o in parties if o is not None])
-        return DocumentEntity(
-            source_id=row["source_record_id"] or f"#{row['id']}",
-            title=row["title"],
-            doc_type=row["doc_type"],
-            countries=tuple(c for c, _ in parties if c is not None),
-            organisations=tuple(str(_org_label(names, o)) for _, o in parties if o is not None),
-            signed_on=row["signed_on"],
-            expires_on=row["expires_on"],
-            status=row["status"],
-            scope=row["scope"],
-            source=row["source"],
-        )
-    if kind is EntityKind.ENTERPRISE:
-        names = store.org_names(connection, [row["parent_org_id"]])
-        zones = store.zone_names(connection, [row["zone_id"]])
-        return EnterpriseEntity(
-            source_id=row["source_record_id"] or f"#{row['id']}",
-            name=row["name"],
-            host_country=row["host_iso3"],
-            home_province=row["home_province"],
-            sector=row["sector_code"],
-            parent=_org_label(names, row["parent_org_id"]),
-            zone=zones.get(row["zone_id"]) if row["zone_id"] else None,
-            established_on=row["established_on"],
-            closed_on=row["closed_on"],
-            stock=row["stock_original"],
-            stock_currency=row["stock_currency"],
-            stock_base_year=row["stock_base_year"],
-            employees=row["employees_total"],
-            employees_local=row["employees_local"],
-            lat=row["lat"],
-            lon=row["lon"],
-        )
-    names = store.org_names(connection, [row["developer_org_id"]])
-    return ZoneEntity(
-        source_id=row["source_record_id"] or f"#{row['id']}",
-        name=row["name"],
-        host_country=row["host_iso3"],
-        name_zh=row["name_zh"],
-        developer=_org_label(names, row["developer_org_id"]),
-        established_year=row["established_year"],
-        area_km2=row["area_km2"],
-        investment=row["investment_original"]
-        if row["investment_original"] is not None
-        else row["investment_usd"],
-        investment_currency=row["investment_currency"]
-        or ("USD" if row["investment_usd"] is not None else None),
-        investment_base_year=row["investment_base_year"],
-        enterprises=row["enterprises_hosted"],
-        jobs=row["jobs_total"],
-        jobs_local=row["jobs_local"],
-        lat=row["lat"],
-        lon=row["lon"],
-    )
-
-
 def update(
     workspace: Workspace,
     actor: Actor,
     kind: EntityKind,
     id_: int,
     changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
 ) -> Entity:
     """Change some fields of a stored record (``changes``: entity field -> typed value) as
     ``actor``; the whole record is checked again, and the actor must be allowed to edit it both
     as it was and as it becomes (nobody moves a record out of, or into, another's scope).
+
+    ``expected_version`` is the version the editor read: when somebody changed the record
+    since, the edit is refused (Conflict naming both versions and, when the audit log knows,
+    who changed it and when) instead of silently overwriting theirs. Without it the edit
+    applies to the version read here (the CLI reads and writes in one step).
     Returns the record as stored."""
     with workspace.writing() as connection:
         row, current = _scoped(connection, actor, kind, id_, Action.edit_record)
+        read_version = int(row["version"])
+        if expected_version is not None and expected_version != read_version:
+            raise audit_log.stale(connection, kind.value, id_, expected_version, read_version)
         names = {f.name for f in dataclasses.fields(current)}
         unknown = sorted(set(changes) - names)
         if unknown:
@@ -519,7 +488,7 @@ def update(
                 f"{actor.login} may not move {kind.value} {id_} outside their scope",
                 hint="its countries and organisations must stay within a scope you edit",
             )
-        _write_one(connection, resolved, resolver, id_)
+        _write_one(connection, resolved, resolver, id_, expected_version=read_version)
         before, after = audit_log.changed(_plain(current), _plain(entity))
         audit_log.record(connection, actor, "update", kind.value, id_, before, after)
         return entity
@@ -557,5 +526,6 @@ def list_entities(
             flat = {"id": row["id"], "dataset": row["dataset"]}
             for name, value in dataclasses.asdict(entity).items():
                 flat[name] = "; ".join(value) if isinstance(value, tuple) else value
+            flat["version"] = row["version"]  # what an editor sends back (optimistic locking)
             out.append(flat)
         return out

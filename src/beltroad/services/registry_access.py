@@ -15,12 +15,13 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from beltroad.errors import InvalidInput
+from beltroad.errors import BeltroadError, Conflict, InvalidInput
 from beltroad.services.permissions import (
     Action,
     Actor,
     ReadScope,
     Target,
+    allows,
     covers_all,
     not_found,
     read_scope,
@@ -68,6 +69,24 @@ def project_target(connection: Connection, project: dict[str, Any]) -> Target:
         countries=frozenset(c["iso3"] for c in project.get("countries", [])),
         units=registry_reads.ancestors(parents, project.get("unit_id")),
         orgs=frozenset(project.get("orgs", [])),
+    )
+
+
+def identifier_clash(connection: Connection, actor: Actor, identifier: str) -> BeltroadError:
+    """The refusal of a new project whose identifier is taken. Only a reader of the project
+    that holds it learns that it exists (Conflict); anyone else gets the generic answer of bad
+    input, the same for every record they may not read."""
+    found = registry_reads.project(connection, identifier)
+    if (
+        found is not None
+        and found["identifier"] == identifier
+        and allows(actor, Action.read, project_target(connection, found))
+    ):
+        return Conflict(f"a project {identifier!r} already exists")
+    return InvalidInput.at(
+        "this identifier cannot be used (expected one not reserved); choose another",
+        field="identifier",
+        value=identifier,
     )
 
 

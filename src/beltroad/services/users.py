@@ -335,26 +335,43 @@ def authenticate(workspace: Workspace, token: str, *, now: dt.datetime | None = 
 
 
 def login(
-    workspace: Workspace, login_name: str, password: str, *, now: dt.datetime | None = None
+    workspace: Workspace,
+    login_name: str,
+    password: str,
+    *,
+    address: str | None = None,
+    now: dt.datetime | None = None,
 ) -> IssuedToken:
-    """Check a password and issue a token; after too many failures, refuse for a while."""
+    """Check a password and issue a token. After too many failures for one login, or from one
+    client ``address`` (whatever logins it tries), refuse for a while."""
     settings = workspace.settings
     now = now or audit_log.utc_now()
     wrong = Unauthenticated("wrong login or password")
     with workspace.writing() as connection:
+        if address is not None:
+            _refuse_locked_address(connection, address, now)
         found = accounts.user(connection, login_name)
         if found is None or not found["is_active"] or not found["password_hash"]:
-            _verify(_dummy_hash(), password)
-            raise wrong
-        locked = _aware(found["locked_until"])
-        if locked is not None and locked > now:
-            wait = int((locked - now).total_seconds()) + 1
-            raise TooManyAttempts(
-                f"too many failed logins for {login_name}; try again in {wait} s",
-                hint="an administrator can reset the password meanwhile",
-                retry_after=wait,
-            )
-        if not _verify(str(found["password_hash"]), password):
+            _verify(_dummy_hash(), password)  # the same time as a wrong password
+            failed = wrong
+        else:
+            locked = _aware(found["locked_until"])
+            if locked is not None and locked > now:
+                wait = int((locked - now).total_seconds()) + 1
+                raise TooManyAttempts(
+                    f"too many failed logins for {login_name}; try again in {wait} s",
+                    hint="an administrator can reset the password meanwhile",
+                    retry_after=wait,
+                )
+            if _verify(str(found["password_hash"]), password):
+                accounts.set_login_state(
+                    connection,
+                    int(found["id"]),
+                    failed_logins=0,
+                    last_failed_at=None,
+                    locked_until=None,
+                )
+                return _issue(connection, int(found["id"]), login_name, settings.token_days, now)
             failures = int(found["failed_logins"] or 0) + 1
             lock = None
             if failures >= settings.login_max_failures:
@@ -367,16 +384,44 @@ def login(
                 locked_until=lock,
             )
             failed = wrong
-        else:
-            accounts.set_login_state(
+        if address is not None:
+            _count_address_failure(
                 connection,
-                int(found["id"]),
-                failed_logins=0,
-                last_failed_at=None,
-                locked_until=None,
+                address,
+                now,
+                limit=settings.login_max_failures_per_address,
+                window=dt.timedelta(minutes=settings.login_lockout_minutes),
             )
-            return _issue(connection, int(found["id"]), login_name, settings.token_days, now)
-    raise failed  # after the commit: the failure count must be kept
+    raise failed  # after the commit: the failure counts must be kept
+
+
+def _refuse_locked_address(connection: Any, address: str, now: dt.datetime) -> None:
+    state = accounts.address_throttle(connection, address)
+    locked = _aware(state["locked_until"]) if state else None
+    if locked is not None and locked > now:
+        wait = int((locked - now).total_seconds()) + 1
+        raise TooManyAttempts(
+            f"too many failed logins from this address; try again in {wait} s",
+            hint="wait, or ask an administrator",
+            retry_after=wait,
+        )
+
+
+def _count_address_failure(
+    connection: Any, address: str, now: dt.datetime, *, limit: int, window: dt.timedelta
+) -> None:
+    """One more failure from ``address``; failures older than the lockout window are
+    forgotten, and reaching the limit locks the address for that window."""
+    state = accounts.address_throttle(connection, address) or {}
+    last = _aware(state.get("last_failed_at"))
+    failures = int(state.get("failures") or 0) if last and now - last < window else 0
+    failures += 1
+    lock = None
+    if failures >= limit:
+        lock, failures = now + window, 0
+    accounts.set_address_throttle(
+        connection, address, failures=failures, last_failed_at=now, locked_until=lock
+    )
 
 
 def _verify(hashed: str, password: str) -> bool:

@@ -26,7 +26,7 @@ from beltroad.errors import Conflict, FieldProblem, InvalidInput, NotFound, Perm
 from beltroad.services import audit_log, notifications
 from beltroad.services.freeze import check_not_frozen
 from beltroad.services.permissions import Action, Actor, Target, require
-from beltroad.services.registry_access import scoped_project, unit_target
+from beltroad.services.registry_access import identifier_clash, scoped_project, unit_target
 from beltroad.services.workspace import Workspace
 from beltroad.storage import audit, registry_reads
 from beltroad.storage import workflow as store
@@ -174,7 +174,7 @@ def create_project(
         target = _new_target(connection, payload)
         require(actor, Action.edit_record, target, what="project", key=identifier)
         if registry_reads.identifier_taken(connection, identifier, None):
-            raise Conflict(f"a project {identifier!r} already exists")
+            raise identifier_clash(connection, actor, identifier)
         for iso3 in {c["iso3"] for c in payload.get("countries") or []}:
             if not registry_reads.exists(connection, "country", iso3):
                 raise InvalidInput.at(

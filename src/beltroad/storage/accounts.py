@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from beltroad.storage import coordination_models as cm
+from beltroad.storage import management_models as mm
 from beltroad.storage import models
+from beltroad.storage.upsert import upsert
 
 
 def _user_row(connection: Connection, where: Any) -> dict[str, Any] | None:
@@ -205,3 +207,36 @@ def tokens_of(connection: Connection, user_id: int) -> list[dict[str, Any]]:
         .order_by(t.id)
     )
     return [dict(r._mapping) for r in rows]
+
+
+def address_throttle(connection: Connection, address: str) -> dict[str, Any] | None:
+    """Failed logins from one client address (migration 0011_gaps)."""
+    t = mm.LoginThrottle
+    row = connection.execute(
+        select(t.failures, t.last_failed_at, t.locked_until).where(t.address == address)
+    ).first()
+    return None if row is None else dict(row._mapping)
+
+
+def set_address_throttle(
+    connection: Connection,
+    address: str,
+    *,
+    failures: int,
+    last_failed_at: dt.datetime | None,
+    locked_until: dt.datetime | None,
+) -> None:
+    # an upsert: two failures from one address at once must not clash on the key
+    upsert(
+        connection,
+        models.table(mm.LoginThrottle),
+        [
+            {
+                "address": address,
+                "failures": failures,
+                "last_failed_at": last_failed_at,
+                "locked_until": locked_until,
+            }
+        ],
+        ["address"],
+    )

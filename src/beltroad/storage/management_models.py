@@ -156,6 +156,18 @@ class User(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
+class LoginThrottle(Base):
+    """Failed logins per client address (migration 0011_gaps): one address guessing many
+    logins is refused too, not only one login guessed from many addresses."""
+
+    __tablename__ = "login_throttle"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class Role(Base):
     __tablename__ = "roles"
 

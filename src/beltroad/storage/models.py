@@ -35,6 +35,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from beltroad.storage.versioned import Versioned
+
 # Stable constraint names, so that migrations behave the same on SQLite and PostgreSQL.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -162,7 +164,7 @@ class Dataset(Base):
 # --- parties and agreements ------------------------------------------------------------------
 
 
-class Organisation(Provenance, Base):
+class Organisation(Versioned, Provenance, Base):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -197,7 +199,7 @@ class Partnership(Provenance, Base):
     )
 
 
-class CooperationDocument(Provenance, Base):
+class CooperationDocument(Versioned, Provenance, Base):
     __tablename__ = "cooperation_documents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -390,7 +392,7 @@ class Location(Base):
 # --- enterprises and zones -------------------------------------------------------------------
 
 
-class OverseasEnterprise(Provenance, Base):
+class OverseasEnterprise(Versioned, Provenance, Base):
     __tablename__ = "overseas_enterprises"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -416,7 +418,7 @@ class OverseasEnterprise(Provenance, Base):
     employees_total: Mapped[int | None] = mapped_column(Integer)
 
 
-class CooperationZone(Provenance, Base):
+class CooperationZone(Versioned, Provenance, Base):
     __tablename__ = "cooperation_zones"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -16,7 +16,7 @@ from typing import Any, Final
 from sqlalchemy import Connection, Table, delete, func, insert, or_, select, update
 
 from beltroad.storage import models
-from beltroad.storage.writes import WriteCounts, upsert_counted
+from beltroad.storage.writes import WriteCounts
 
 TABLES: Final[dict[str, type[models.Base]]] = {
     "organisation": models.Organisation,
@@ -83,7 +83,7 @@ def write_organisations(connection: Connection, rows: Sequence[dict[str, Any]]) 
             and stored[name] != value
         }
         if changes:
-            connection.execute(update(o).where(o.c.id == stored["id"]).values(**changes))
+            update_one(connection, "organisation", int(stored["id"]), changes)
             counts.updated += 1
         else:
             counts.unchanged += 1
@@ -91,8 +91,38 @@ def write_organisations(connection: Connection, rows: Sequence[dict[str, Any]]) 
 
 
 def write_keyed(connection: Connection, kind: str, rows: list[dict[str, Any]]) -> WriteCounts:
-    """Upsert document, enterprise or zone rows on ``(dataset, source_record_id)``."""
-    return upsert_counted(connection, _table(kind), rows)
+    """Upsert enterprise or zone rows on ``(dataset, source_record_id)``. A changed record's
+    version is bumped, so an edit begun before the import is refused rather than undoing it;
+    rows equal to what is stored are left alone and counted."""
+    counts = WriteCounts()
+    if not rows:
+        return counts
+    t = _table(kind)
+    columns = list(rows[0])
+    stored: dict[tuple[Any, Any], Mapping[str, Any]] = {}
+    for dataset in sorted({row["dataset"] for row in rows}):
+        keys = sorted({r["source_record_id"] for r in rows if r["dataset"] == dataset} - {None})
+        for start in range(0, len(keys), 500):
+            found = connection.execute(
+                select(t.c.id, *(t.c[c] for c in columns if c != "id")).where(
+                    t.c.dataset == dataset, t.c.source_record_id.in_(keys[start : start + 500])
+                )
+            ).mappings()
+            stored.update({(dataset, f["source_record_id"]): f for f in found})
+    new = []
+    for row in rows:
+        before = stored.get((row["dataset"], row["source_record_id"]))
+        if before is None:
+            new.append(row)
+            counts.inserted += 1
+        elif any(before[c] != row[c] for c in columns):
+            update_one(connection, kind, int(before["id"]), row)
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    if new:
+        connection.execute(insert(t), new)
+    return counts
 
 
 def write_documents(
@@ -120,9 +150,8 @@ def write_documents(
             continue
         id_ = int(stored["id"])
         changed = any(stored[name] != value for name, value in row.items())
-        if changed:
-            update_one(connection, "document", id_, row)
         if set_parties(connection, id_, members) or changed:
+            update_one(connection, "document", id_, row)  # bumps the version once
             counts.updated += 1
         else:
             counts.unchanged += 1
@@ -198,9 +227,22 @@ def insert_one(connection: Connection, kind: str, row: Mapping[str, Any]) -> int
     return int(result.scalar_one())
 
 
-def update_one(connection: Connection, kind: str, id_: int, row: Mapping[str, Any]) -> None:
+def update_one(
+    connection: Connection,
+    kind: str,
+    id_: int,
+    row: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> bool:
+    """Change a record and bump its version; with ``expected_version``, only if nobody bumped
+    it since (False when somebody did: the caller reports the conflict)."""
     t = _table(kind)
-    connection.execute(update(t).where(t.c.id == id_).values(**row))
+    stmt = update(t).where(t.c.id == id_)
+    if expected_version is not None:
+        stmt = stmt.where(t.c.version == expected_version)
+    result = connection.execute(stmt.values(**row, version=t.c.version + 1))
+    return bool(result.rowcount)
 
 
 def references(connection: Connection, kind: str, id_: int) -> dict[str, int]:

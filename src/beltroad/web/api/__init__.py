@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from beltroad.services import users
-from beltroad.web.api import coordination, registry, workflow
+from beltroad.web.api import assessments, coordination, registry, workflow
 from beltroad.web.api.deps import CurrentUser, WorkspaceDep
 from beltroad.web.api.schemas import Login
 
@@ -19,9 +19,12 @@ auth = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @auth.post("/login")
-def login(ws: WorkspaceDep, body: Login) -> dict[str, Any]:
-    """Exchange a login and password for an API token (rate limited)."""
-    return users.login(ws, body.login, body.password).as_dict()
+def login(ws: WorkspaceDep, body: Login, request: Request) -> dict[str, Any]:
+    """Exchange a login and password for an API token (rate limited per login and per client
+    address)."""
+    # the peer's address, not X-Forwarded-For: a client could write any address there
+    address = request.client.host if request.client else None
+    return users.login(ws, body.login, body.password, address=address).as_dict()
 
 
 @auth.get("/me")
@@ -35,5 +38,6 @@ def api_router() -> APIRouter:
     router.include_router(workflow.router)
     router.include_router(workflow.approvals)
     router.include_router(coordination.router)
+    router.include_router(assessments.router)
     router.include_router(registry.router)  # last: its /{entity} routes match broadly
     return router

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Response
 
 from beltroad.entities import EntityKind
+from beltroad.errors import InvalidInput
 from beltroad.services import registry, registry_access, workflow
 from beltroad.web.api.deps import CurrentUser, WorkspaceDep
 from beltroad.web.api.schemas import (
@@ -87,8 +88,15 @@ def list_entities(
 
 
 @router.get("/{entity}/{key}")
-def read_entity(ws: WorkspaceDep, user: CurrentUser, entity: Entity, key: str) -> dict[str, Any]:
-    return registry_access.read_entity(ws, user, entity, key)
+def read_entity(
+    ws: WorkspaceDep, user: CurrentUser, entity: Entity, key: str, response: Response
+) -> dict[str, Any]:
+    """One record; a versioned one carries its version as the ETag (send it back as
+    If-Match)."""
+    found = registry_access.read_entity(ws, user, entity, key)
+    if "version" in found:
+        response.headers["ETag"] = f'"{found["version"]}"'
+    return found
 
 
 Writable = Literal["organisations", "documents", "enterprises", "zones"]
@@ -129,12 +137,52 @@ def create_entity(
     return _stored(ws, kind, id_)
 
 
+def _expected_version(body: EntityUpdate, if_match: str | None) -> int:
+    """The version the client read: the body's ``version`` or the ``If-Match`` header (an
+    ETag of this API, ``"3"`` or ``W/"3"``). One of them is required: without it an edit could
+    overwrite a change the client never saw."""
+    tag = (if_match or "").strip().removeprefix("W/").strip('"')
+    if tag and not tag.isdigit():
+        raise InvalidInput.at(
+            'expected the record\'s version as an ETag, e.g. "3"', field="If-Match", value=tag
+        )
+    header = int(tag) if tag else None
+    if body.version is not None and header is not None and body.version != header:
+        raise InvalidInput.at(
+            f"the body says version {body.version} and If-Match says {header}",
+            field="version",
+            value=body.version,
+        )
+    found = body.version if body.version is not None else header
+    if found is None:
+        raise InvalidInput.at(
+            "the version you read is required (in the body, or as If-Match)", field="version"
+        )
+    return found
+
+
 @router.patch("/{entity}/{key}")
 def update_entity(
-    ws: WorkspaceDep, user: CurrentUser, entity: Writable, key: int, body: EntityUpdate
+    ws: WorkspaceDep,
+    user: CurrentUser,
+    entity: Writable,
+    key: int,
+    body: EntityUpdate,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     """Change fields of a record (``key``: its id) within your scope (audited, before and
-    after)."""
+    after). Send the ``version`` you read (or ``If-Match``); 409 if it changed since."""
     kind = KINDS[entity]
-    registry.update(ws, user, kind, key, registry.parse_fields(kind, _texts(body.fields)))
-    return _stored(ws, kind, key)
+    expected = _expected_version(body, if_match)
+    registry.update(
+        ws,
+        user,
+        kind,
+        key,
+        registry.parse_fields(kind, _texts(body.fields)),
+        expected_version=expected,
+    )
+    stored = _stored(ws, kind, key)
+    response.headers["ETag"] = f'"{stored["version"]}"'
+    return stored

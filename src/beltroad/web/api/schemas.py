@@ -117,6 +117,10 @@ class EntityCreate(Body):
 
 class EntityUpdate(Body):
     fields: dict[str, EntityValue] = Field(
-        description="The columns to change; the whole record is checked again. These records "
-        "have no version column, so the last write wins and the audit log keeps each one."
+        description="The columns to change; the whole record is checked again."
+    )
+    version: int | None = Field(
+        None,
+        description="The version you read (or send it as `If-Match`). A record changed since "
+        "answers 409 naming both versions, never a silent overwrite.",
     )
