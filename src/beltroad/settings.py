@@ -120,6 +120,7 @@ class Settings(BaseSettings):
         default=None,
         description="Key that signs web session cookies; unset, one is generated once into "
         "DATA_DIR/web_secret. Set it when several hosts serve one database.",
+    )
     login_max_failures_per_address: int = Field(
         default=20,
         ge=1,
