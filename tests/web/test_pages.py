@@ -122,3 +122,40 @@ def test_docs_and_redoc_load_local_assets(client: TestClient) -> None:
     redoc = client.get("/redoc").text
     assert "/static/vendor/redoc/redoc.standalone.js" in redoc
     assert client.get("/static/js/swagger-init.js").status_code == 200
+
+
+def test_login_attempts_are_limited_per_address(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from beltroad.web.pages import auth
+    from beltroad.web.security import LoginThrottle
+
+    monkeypatch.setattr(auth, "throttle", LoginThrottle(limit=3, window_s=600))
+    client.get("/login")
+    token = csrf(client)
+    for n in range(3):  # a different user each time: the per-user lock-out does not apply
+        answer = client.post(
+            "/login", data={"login": f"nobody{n}", "password": "x", "csrf_token": token}
+        )
+        assert answer.status_code == 401
+    refused = client.post(
+        "/login", data={"login": "viewer", "password": PASSWORD, "csrf_token": token}
+    )
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0
+    assert "too many failed logins from this address" in refused.text
+
+
+def test_session_cookie_is_secure_behind_tls(
+    settings: Settings, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secure = settings.model_copy(update={"tls_proxy": True})
+    with TestClient(create_app(secure), base_url="https://testserver") as tls_client:
+        tls_client.get("/login")
+        answer = tls_client.post(
+            "/login",
+            data={"login": "viewer", "password": PASSWORD, "csrf_token": csrf(tls_client)},
+            follow_redirects=False,
+        )
+    assert answer.status_code == 303
+    assert "secure" in answer.headers["set-cookie"].lower()

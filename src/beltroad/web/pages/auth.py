@@ -45,11 +45,11 @@ def login_submit(
         check_csrf(request, csrf_token)
         throttle.check(address)
         issued = users.login(ws, login, password)
-    except Unauthenticated as exc:
+    except (Unauthenticated, TooManyAttempts) as exc:
         if not isinstance(exc, TooManyAttempts):
             throttle.failed(address)
         status = 429 if isinstance(exc, TooManyAttempts) else 401
-        context = {"next": safe_next(next), "error": exc, "login": login}
+        context: dict[str, object] = {"next": safe_next(next), "error": exc, "login": login}
         answer = page(request, "login.html", context, user=None, status_code=status)
         if isinstance(exc, TooManyAttempts):
             answer.headers["Retry-After"] = str(exc.retry_after)
