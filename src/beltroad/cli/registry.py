@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "beltroad.cli.debt",
     "beltroad.cli.select",
     "beltroad.cli.integrity",
+    "beltroad.cli.report",
 )
 
 
