@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,13 @@ def test_money_in_both_languages() -> None:
     assert money(1.02e12, "en") == "USD 1.02 tn"
     assert money(5.547e11, "zh") == "5,547.0 亿美元"
     assert money(None, "en") == "–"
+
+
+def test_a_missing_cjk_font_names_the_debian_package(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from beltroad.report import render
+
+    monkeypatch.setattr(render, "CJK_FONT_FILES", (tmp_path / "none.ttc",))
+    with pytest.raises(render.FontMissing, match="fonts-noto-cjk"):
+        render.find_cjk_font(fc_match=None)
