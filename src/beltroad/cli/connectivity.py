@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from beltroad.cli.output import Format, emit
+from beltroad.cli.output import Format, emit, with_flags
+from beltroad.errors import InvalidInput
 
 CloseHelp = (
     "Passages to close, comma-separated (suez, babalmandab, ormuz, malacca, panama, bosporus, "
@@ -37,6 +38,23 @@ def register(app: typer.Typer) -> None:
     """Attach ``routes`` and ``exposure`` to the root app."""
     app.command("routes")(routes_command)
     app.command("exposure")(exposure_command)
+    app.command("vessels")(vessels_command)
+
+
+VesselOption = Annotated[
+    str | None,
+    typer.Option(
+        "--vessel",
+        help="Vessel class (feeder, panamax, neopanamax, ulcv, capesize, vlcc; see `beltroad "
+        "vessels`): passages whose size limits it exceeds are closed.",
+    ),
+]
+VesselFileOption = Annotated[
+    str | None,
+    typer.Option("--vessel-file", help="A TOML file of vessel classes and passage limits, "
+                 "merged over config/vessels.toml."),
+]  # fmt: skip
+VESSEL_FLAGS = {"vessel": "--vessel", "vessel_file": "--vessel-file"}
 
 
 SpeedOption = Annotated[
@@ -77,6 +95,8 @@ def routes_command(
             help="Rail: snap ends only to track pieces of at least this many nodes [N: 1000].",
         ),
     ] = 1000,
+    vessel: VesselOption = None,
+    vessel_file: VesselFileOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """The shortest sea (or rail) route between two places, with passages or crossings closed."""
@@ -101,13 +121,16 @@ def routes_command(
         emit(rail, rows, fmt, title=f"rail route {row['from']} -> {row['to']}", note=note)
         return
     if mode != "sea":
-        from beltroad.errors import InvalidInput
-
         raise InvalidInput.at("expected sea or rail", field="--mode", value=mode)
     voyage = voyage_assumptions(speed_kn=speed, fuel_t_per_day=fuel, bunker_usd_per_t=bunker)
     workspace = open_workspace(state(ctx).settings())
     try:
-        result = route(workspace, origin, destination, close=close, voyage=voyage).as_dict()
+        result = route(
+            workspace, origin, destination, close=close, voyage=voyage, vessel=vessel,
+            vessel_file=vessel_file,
+        ).as_dict()  # fmt: skip
+    except InvalidInput as exc:
+        raise with_flags(exc, VESSEL_FLAGS) from None
     finally:
         workspace.close()
     keys = ("from", "to", "reachable", "distance_km", "distance_nm", "days", "extra_km",
@@ -115,6 +138,8 @@ def routes_command(
     row = {k: result[k] for k in keys}
     row["closed"] = ",".join(result["closed"])
     row["passages"] = ",".join(result["passages"])
+    if result["vessel"] is not None:
+        row["vessel"] = result["vessel"]["key"]
     note = f"{result['network']}; always closed: {', '.join(result['always_closed'])}"
     for extra in result["notes"]:
         note += f"; {extra}"
@@ -158,6 +183,8 @@ def exposure_command(
     speed: SpeedOption = 14.0,
     fuel: FuelOption = 60.0,
     bunker: BunkerOption = 600.0,
+    vessel: VesselOption = None,
+    vessel_file: VesselFileOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Chokepoint dependence of port pairs and projects under closure scenarios."""
@@ -177,7 +204,11 @@ def exposure_command(
             voyage=voyage,
             include_matrix=matrix,
             pairs=parse_pairs(pairs),
+            vessel=vessel,
+            vessel_file=vessel_file,
         )
+    except InvalidInput as exc:
+        raise with_flags(exc, VESSEL_FLAGS) from None
     finally:
         workspace.close()
     payload = result.as_dict()
@@ -187,3 +218,34 @@ def exposure_command(
         f"speed {voyage.speed_kn} kn; the pairs themselves are in --format json (pair_lists)"
     )
     emit(payload, result.scenario_rows(), fmt, title="chokepoint exposure", note=note)
+
+
+def vessels_command(
+    vessel_file: VesselFileOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Vessel classes, their dimensions, and the passages each cannot transit."""
+    from beltroad.services.vessels import vessel_catalogue
+
+    try:
+        catalogue = vessel_catalogue(vessel_file)
+    except InvalidInput as exc:
+        raise with_flags(exc, VESSEL_FLAGS) from None
+    payload = catalogue.as_dict()
+    rows = [
+        {"class": v["key"], "length_m": v["length_m"], "beam_m": v["beam_m"],
+         "draught_m": v["draught_m"], "tag": v["tag"],
+         "cannot_transit": ",".join(v["cannot_transit"])}
+        for v in payload["vessels"]
+    ]  # fmt: skip
+    limits = "; ".join(
+        f"{p['passage']}: "
+        + ", ".join(
+            f"{k[4:-2]} {p[k]:g} m"
+            for k in ("max_length_m", "max_beam_m", "max_draught_m")
+            if p[k] is not None
+        )
+        + f" {p['tag']}"
+        for p in payload["passages"]
+    )
+    emit(payload, rows, fmt, title="vessel classes", note=f"limits ({catalogue.source}): {limits}")

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "beltroad.cli.select",
     "beltroad.cli.integrity",
     "beltroad.cli.assets",
+    "beltroad.cli.report",
 )
 
 

@@ -11,9 +11,10 @@ risk_app = typer.Typer(
 
 
 def register(app: typer.Typer) -> None:
-    from beltroad.cli import risk_register, risk_stress
+    from beltroad.cli import risk_register, risk_runs, risk_stress
 
     risk_register.register(risk_app)
     risk_stress.register(risk_app)
+    risk_runs.register(risk_app)
     if risk_app.registered_commands:  # an empty group would be a command that does nothing
         app.add_typer(risk_app, name="risk")

@@ -181,3 +181,36 @@ def list_command(
 
     found = _run(ctx, list_incidents, country=country, since=since)
     emit(found.incidents, found.rows(), fmt, title="security incidents")
+
+
+@incident_app.command("alert")
+def alert_command(
+    ctx: typer.Context,
+    incident_id: Annotated[int, typer.Argument(metavar="ID", help="The incident's id.")],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Alert the units owning the projects within an incident's reach (notifications outbox)."""
+    from beltroad.services.safety import alert_owning_units
+
+    result = _run(ctx, alert_owning_units, incident_id)
+    rows = [{"item": k, "value": ", ".join(map(str, v)) if isinstance(v, list) else v}
+            for k, v in result.items()]  # fmt: skip
+    emit(result, rows, fmt, title=f"incident {incident_id}: alerts")
+
+
+@incident_app.command("country")
+def country_command(
+    ctx: typer.Context,
+    country: Annotated[str, typer.Argument(metavar="ISO3", help="The country.")],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """A country's safety summary: incident history and open early warnings."""
+    from beltroad.services.safety import country_safety
+
+    result = _run(ctx, country_safety, country)
+    note = (
+        f"{len(result['incidents'])} incidents {result['incidents_by_year']}; casualties "
+        f"{result['casualties']}; highest severity {result['max_severity']}; "
+        f"{len(result['warnings'])} open early warnings"
+    )
+    emit(result, result["incidents"], fmt, title=f"safety: {result['country']}", note=note)

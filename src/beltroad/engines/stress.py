@@ -52,6 +52,7 @@ import numpy as np
 from scipy import sparse
 from scipy.special import ndtr, ndtri
 
+from beltroad.engines.loss_distribution import loss_histogram
 from beltroad.engines.scenario import Scenario, Target
 from beltroad.engines.stress_sampling import ChunkResult, SimulationPlan, simulate_chunk
 
@@ -282,6 +283,8 @@ class StressResult:
     replayed_chunks: int
     elapsed_s: float
     notes: list[str] = field(default_factory=list)
+    #: the simulated portfolio losses binned: {"edges": [...], "counts": [...]} (issue #18)
+    loss_histogram: dict[str, list[float]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -309,6 +312,7 @@ class StressResult:
             "chunks": self.chunks,
             "replayed_chunks": self.replayed_chunks,
             "elapsed_s": self.elapsed_s,
+            "loss_histogram": self.loss_histogram,
             "notes": self.notes,
         }
 
@@ -575,6 +579,7 @@ def run_stress(
         replayed_chunks=replayed,
         elapsed_s=clock() - started,
         notes=notes,
+        loss_histogram=loss_histogram(totals),
     )
 
 

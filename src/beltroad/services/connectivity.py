@@ -36,6 +36,7 @@ from beltroad.errors import InvalidInput, NotFound
 from beltroad.network.sea import SeaNetwork, load_sea_network
 from beltroad.reference.countries import resolve_country
 from beltroad.reference.passages import SEAROUTE_KEYS, passage_by_key
+from beltroad.services.vessels import VesselClosures, vessel_closures
 from beltroad.services.workspace import Workspace
 from beltroad.storage import connectivity as store
 
@@ -241,6 +242,7 @@ class Route:
     open_distance_km: float | None = None
     open_passages: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
+    vessel: VesselClosures = field(default_factory=lambda: VesselClosures(None))
 
     def as_dict(self) -> dict[str, Any]:
         v = self.voyage
@@ -275,6 +277,7 @@ class Route:
             ),
             "assumptions": v.as_dict(),
             "network": self.network_version,
+            "vessel": self.vessel.as_dict(),
             "notes": self.notes,
         }
 
@@ -311,13 +314,18 @@ def route(
     *,
     close: Sequence[str] | str | None = None,
     voyage: Voyage | None = None,
+    vessel: str | None = None,
+    vessel_file: str | None = None,
 ) -> Route:
     """The shortest sea route between two ports or positions, with ``close`` closed.
 
     Also routes the open network (baseline closures only) so that the extra distance, days and
-    fuel cost of the closure can be reported.
+    fuel cost of the closure can be reported. With a ``vessel`` class, the passages whose size
+    limits it exceeds are closed in both (the open network of a ship is the one it can sail).
     """
     closed = parse_closures(close)
+    ship = vessel_closures(vessel, vessel_file)
+    always = tuple(sorted({*BASELINE_CLOSED, *ship.passages}))
     voyage = voyage or Voyage()
     net = sea_network(workspace)
     catalogue = port_catalogue(workspace, net)
@@ -328,7 +336,7 @@ def route(
     results: dict[
         tuple[str, ...], tuple[float | None, tuple[str, ...], Any, tuple[float, float]]
     ] = {}
-    for scenario in {tuple(sorted({*BASELINE_CLOSED})), tuple(sorted({*BASELINE_CLOSED, *closed}))}:
+    for scenario in {always, tuple(sorted({*always, *closed}))}:
         usable = usable_nodes(graph, open_edges(graph, scenario))
         s = snap(graph, lon, lat, usable)
         tree = shortest_paths(graph, s.node[:1], closed=scenario)
@@ -344,11 +352,10 @@ def route(
             geometry,
             access,
         )
-    base_key = tuple(sorted(BASELINE_CLOSED))
-    key = tuple(sorted({*BASELINE_CLOSED, *closed}))
+    key = tuple(sorted({*always, *closed}))
     km, used, geometry, access = results[key]
-    base_km, base_used, _, _ = results[base_key]
-    notes: list[str] = []
+    base_km, base_used, _, _ = results[always]
+    notes: list[str] = ship.notes()
     for label, place, far in (("FROM", a, access[0]), ("TO", b, access[1])):
         if far > FAR_FROM_NETWORK_KM:
             notes.append(
@@ -375,6 +382,7 @@ def route(
         open_distance_km=base_km,
         open_passages=base_used,
         notes=notes,
+        vessel=ship,
     )
 
 

@@ -45,6 +45,7 @@ from beltroad.services.connectivity import (
     port_catalogue,
     sea_network,
 )
+from beltroad.services.vessels import vessel_closures
 from beltroad.services.workspace import Workspace
 from beltroad.storage import connectivity as store
 from beltroad.storage import exposures as money_store
@@ -257,15 +258,18 @@ def check_pairs(value: int | None) -> int | None:
     return None if value is None or value == -1 else value
 
 
-def _scenarios(close: Sequence[str] | None) -> list[tuple[str, ...]]:
+def _scenarios(
+    close: Sequence[str] | None, always: tuple[str, ...] = BASELINE_CLOSED
+) -> list[tuple[str, ...]]:
     if not close:
-        return [tuple(sorted({*BASELINE_CLOSED, *s})) for s in SINGLE_CLOSURES]
+        singles = [tuple(sorted({*always, *s})) for s in SINGLE_CLOSURES if s[0] not in always]
+        return list(dict.fromkeys(singles))
     out: list[tuple[str, ...]] = []
     for item in close:
         names = parse_closures(item)
         if not names:
             raise InvalidInput.at("expected passage names", field="close", value=item)
-        key = tuple(sorted({*BASELINE_CLOSED, *names}))
+        key = tuple(sorted({*always, *names}))
         if key not in out:
             out.append(key)
     return out
@@ -299,6 +303,8 @@ def exposure(
     include_matrix: bool = False,
     network: SeaNetwork | None = None,
     pairs: int | None = DEFAULT_PAIRS,
+    vessel: str | None = None,
+    vessel_file: str | None = None,
 ) -> Exposure:
     """Chokepoint dependence of a set of ports and of the projects linked to them.
 
@@ -306,6 +312,7 @@ def exposure(
     12 single-passage closures. ``ports``: ``"portfolio"`` (the projects' ports plus the China
     hubs), ``"all"`` or UN/LOCODEs. ``pairs``: how many pairs of each kind each scenario lists
     (default :data:`DEFAULT_PAIRS`; 0 none; ``None`` or -1 every one; see :func:`check_pairs`).
+    ``vessel``: a vessel class whose size limits close passages in every scenario and the base.
     """
     limit_pairs = check_pairs(pairs)
     voyage = voyage or Voyage()
@@ -314,7 +321,9 @@ def exposure(
         raise InvalidInput.at(
             "expected a distance of 0 km or more", field="max_port_km", value=max_port_km
         )
-    scenarios = _scenarios(close)
+    ship = vessel_closures(vessel, vessel_file)
+    always = tuple(sorted({*BASELINE_CLOSED, *ship.passages}))
+    scenarios = _scenarios(close, always)
     net = network or sea_network(workspace)
     catalogue = port_catalogue(workspace, net)
     with workspace.reading() as connection:
@@ -322,18 +331,20 @@ def exposure(
         members = money_store.corridor_members(connection)
     corridors_of = {int(site["id"]): _corridors_of(site, members) for site in sites}
     links, notes = link_projects(sites, catalogue, max_port_km=limit, explicit_ports=explicit_ports)
+    notes = [*ship.notes(), *notes]
     port_set, chosen = _port_set(ports, catalogue, links, hubs)
     graph = net.graph
     lon = [p.lon for p in chosen]
     lat = [p.lat for p in chosen]
-    base_closed = tuple(sorted(BASELINE_CLOSED))
-    base = od_matrix(graph, lon, lat, closed=base_closed, passages=True)
+    base = od_matrix(graph, lon, lat, closed=always, passages=True)
     index = {p.unlocode: i for i, p in enumerate(chosen)}
     hub_rows = [index[h] for h in hubs if h in index]
     results: list[tuple[str, OdMatrix | None, Impact]] = []
     lanes: list[tuple[str, np.ndarray[Any, Any]]] = []
     for closed in scenarios:
-        name = "+".join(p for p in closed if p not in BASELINE_CLOSED)
+        name = "+".join(p for p in closed if p not in always) or "+".join(
+            p for p in closed if p not in BASELINE_CLOSED
+        )
         m = od_matrix(graph, lon, lat, closed=closed, base=base)
         # Keep only what the projects need (km to the hubs) unless the matrices are asked for:
         # with all ~4,000 ports a matrix is 128 MB per scenario.

@@ -207,17 +207,28 @@ def read_scenario(path: Path, *, regions: set[str] | None = None) -> Scenario:
     """Read and check a scenario TOML file (see docs/cli.md for the format); ``path`` may name
     a shipped scenario (:func:`resolve_scenario`)."""
     path = resolve_scenario(path)
-    text = _read(path)
+    return scenario_from(scenario_data(path), regions=regions, file=str(path))
+
+
+def scenario_data(path: Path) -> dict[str, Any]:
+    """The scenario file's TOML as a mapping (``path`` may name a shipped scenario)."""
+    path = resolve_scenario(path)
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(_read(path))
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput.at(f"not valid TOML ({exc})", file=str(path)) from None
+
+
+def scenario_from(
+    data: Mapping[str, Any], *, regions: set[str] | None = None, file: str | None = None
+) -> Scenario:
+    """Check a scenario mapping (a file's TOML, or one edited in a form)."""
     return parse_scenario(
         data,
         countries={c.iso3 for c in load_countries()},
         regions=set(WORLD_BANK_REGIONS) | (regions or set()),
         passages={p.key for p in PASSAGES},
-        file=str(path),
+        file=file,
     )
 
 
@@ -406,8 +417,13 @@ def run_stress_test(
     store_run: bool = True,
     base_year: int | None = None,
     deflator: str | None = None,
+    definition: Mapping[str, Any] | None = None,
 ) -> StressRun:
-    """Run the scenario file against the registry's portfolio and store the run."""
+    """Run the scenario file against the registry's portfolio and store the run.
+
+    ``definition``: an edited scenario (the TOML layout as a mapping) run instead of the file's;
+    the file then only names where it came from.
+    """
     if not 1 <= scenarios <= MAX_SCENARIOS:
         raise InvalidInput.at(
             f"expected a number of scenarios in [1, {MAX_SCENARIOS:,}]",
@@ -428,8 +444,11 @@ def run_stress_test(
     scenario_path = resolve_scenario(scenario_path)
     with workspace.reading() as connection:
         regions = store.country_regions(connection)
-        scenario = read_scenario(
-            scenario_path, regions={r for r in regions.values() if r is not None}
+        known = {r for r in regions.values() if r is not None}
+        scenario = (
+            read_scenario(scenario_path, regions=known)
+            if definition is None
+            else scenario_from(definition, regions=known, file=f"{scenario_path} (edited)")
         )
         projects = store.project_money(connection, rule=rule)
         # Exposures on one price basis: commitments and disbursements converted, never mixed.
@@ -512,7 +531,9 @@ def run_stress_test(
                 connection,
                 name=scenario.name,
                 kind=scenario.kind,
-                definition=_finite(tomllib.loads(_read(scenario_path))),
+                definition=_finite(
+                    dict(definition) if definition is not None else scenario_data(scenario_path)
+                ),
                 started_at=started_at,
                 seed=seed,
                 parameters={

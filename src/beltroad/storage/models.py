@@ -578,7 +578,7 @@ def table(model: type[Base]) -> Table:
 # The other domains' tables live in modules of their own; importing them registers them on this
 # metadata, and the names below keep ``models.Task``, ``models.RecordLink``... working.
 from beltroad.storage import coordination_models as _coordination_models  # noqa: E402,F401
-from beltroad.storage import green_models, linkage_models, management_models  # noqa: E402
+from beltroad.storage import green_models, job_models, linkage_models, management_models  # noqa: E402
 
 Approval = management_models.Approval
 AuditEvent = management_models.AuditEvent
@@ -597,3 +597,4 @@ RecordReview = linkage_models.RecordReview
 GreenAssessment = green_models.GreenAssessment
 GreenOverride = green_models.GreenOverride
 IntegrityFlag = green_models.IntegrityFlag
+Job = job_models.Job
