@@ -150,6 +150,7 @@ def _csv_table(
     if problem:
         raise problem
     names = header
+    reader.width = len(header)
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         for values in reader:
