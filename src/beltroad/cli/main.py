@@ -393,12 +393,18 @@ def _import_output(payload: dict[str, Any], fmt: Format) -> None:
     if fmt is Format.csv:
         emit(payload, rejected, fmt)
         return
+    listed = ("columns_missing", "columns_unused", "formula_cells_from_cache")
     rows = [
         {"item": k, "value": v}
         for k, v in payload.items()
-        if k not in ("rejected", "flags", "flagged")
+        if k not in ("rejected", "flags", "flagged", *listed)
     ]
     rows.append({"item": "rejected", "value": len(rejected)})
+    for key in listed[:2]:  # what the file lacks or has beyond what the importer reads
+        if key in payload:
+            rows.append({"item": key.replace("_", " "), "value": ", ".join(payload[key]) or "-"})
+    for column, count in payload.get("formula_cells_from_cache", {}).items():
+        rows.append({"item": f"formula cells read from cache: {column}", "value": count})
     rows += [{"item": f"flagged: {k}", "value": v} for k, v in payload["flagged"].items()]
     note = None
     if payload["flagged"] and not payload["dry_run"]:

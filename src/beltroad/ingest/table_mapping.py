@@ -26,7 +26,10 @@ FIELDS: Final[dict[str, str]] = {
     "description": "longer description",
     "status": "IATI ActivityStatus code 1-6 or its label (Implementation, Closed...)",
     "recipient": "recipient country: ISO code or exact country name",
+    "recipients": "several recipient countries with shares: 'PAK (60%); IND (40%)'",
     "sector": "OECD DAC sector code: 5-digit purpose code or 3-digit category",
+    "sectors": "several sector codes: '21020 (50%); 23030 (50%)' or codes with sector_shares",
+    "sector_shares": "the sectors' shares, in order: parts ending in '(NN%)'",
     "commitment_year": "year of commitment",
     "amount": "amount in the original currency",
     "currency": "ISO 4217 code of amount (CNY, USD...)",
@@ -41,6 +44,9 @@ FIELDS: Final[dict[str, str]] = {
     "implementer": "implementing organisation name",
     "flow_class": "flow class, e.g. ODA-like, OOF-like (32 characters at most)",
     "recommended_for_aggregates": "yes/no: counts in published totals",
+    "umbrella": "yes/no: an umbrella project (its parts are projects of their own)",
+    "quality": "'ok' or the quality flag kinds of the original import ('date_order;currency')",
+    "source_record_id": "the record's id in its source (default: the identifier)",
 }
 """Project fields a mapping's [columns] may name, with what each column must hold."""
 

@@ -115,6 +115,7 @@ def project_rows(
                 "actual_end": row["actual_end"],
                 "umbrella": row["is_umbrella"],
                 "recommended_for_aggregates": row["recommended_for_aggregates"],
+                "quality": row["quality"],
                 "dataset": row["dataset"],
                 "source_record_id": row["source_record_id"],
                 "synthetic": row["is_synthetic"],
