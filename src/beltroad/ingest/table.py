@@ -342,7 +342,7 @@ def _splits(ctx: RowContext) -> tuple[tuple[CountrySplit, ...], tuple[SectorSpli
     values = ctx.values
     countries: tuple[CountrySplit, ...] = ()
     if not blank(values.get("recipients")):
-        countries = ctx.get("recipients", recipients) or ()
+        countries = ctx.get("recipients", recipients, shares=values.get("recipient_shares")) or ()
     elif not blank(values.get("recipient")):
         found = ctx.get("recipient", country)
         countries = (CountrySplit(found.iso3),) if found else ()

@@ -50,15 +50,28 @@ def _shares(items: list[tuple[str, float | None]], what: str) -> list[float]:
     return [s for s in shares if s is not None]
 
 
-def recipients(value: Any) -> tuple[CountrySplit, ...]:
-    """Recipient countries (ISO codes or exact names) with their percentages."""
-    items = parts(value)
+def _with_shares(
+    items: list[tuple[str, float | None]], shares: Any, what: str
+) -> list[tuple[str, float | None]]:
+    """``items`` with the shares of a parallel list (whose parts end in "(NN%)"), if given."""
+    given = parts(shares)
+    if not given:
+        return items
+    if len(given) != len(items):
+        raise ValueProblem(f"{len(items)} {what} but {len(given)} shares (expected one each)")
+    return [(name, share) for (name, _), (_, share) in zip(items, given, strict=True)]
+
+
+def recipients(value: Any, *, shares: Any = None) -> tuple[CountrySplit, ...]:
+    """Recipient countries (ISO codes or exact names) with their percentages, given in the
+    value or in ``shares``, a parallel list such as the export's ``recipient_countries``."""
+    items = _with_shares(parts(value), shares, "recipient countries")
     if not items:
         return ()
-    shares = _shares(items, "recipient countries")
+    percentages = _shares(items, "recipient countries")
     return tuple(
         CountrySplit(country(name).iso3, share)
-        for (name, _), share in zip(items, shares, strict=True)
+        for (name, _), share in zip(items, percentages, strict=True)
     )
 
 
@@ -77,16 +90,9 @@ def sector_code(raw: str) -> SectorSplit:
 def sectors(value: Any, *, shares: Any = None) -> tuple[SectorSplit, ...]:
     """Sector codes with their percentages, from the codes or from ``shares`` (a list of the
     same length whose parts end in "(NN%)", such as the export's labelled ``sectors`` column)."""
-    items = parts(value)
+    items = _with_shares(parts(value), shares, "sector codes")
     if not items:
         return ()
-    given = parts(shares)
-    if given:
-        if len(given) != len(items):
-            raise ValueProblem(
-                f"{len(items)} sector codes but {len(given)} sector shares (expected one each)"
-            )
-        items = [(code, share) for (code, _), (_, share) in zip(items, given, strict=True)]
     percentages = _shares(items, "sectors")
     return tuple(
         SectorSplit(split.code, split.vocabulary, share)
