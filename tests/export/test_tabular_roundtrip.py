@@ -204,4 +204,21 @@ def test_the_command_line_round_trip(tmp_path: Path, capsys: pytest.CaptureFixtu
         finally:
             workspace.close()
     assert found[0] == found[1]
+    assert 'dataset = "splits"' in mapping.read_text(encoding="utf-8")
+    assert (
+        main(
+            [
+                "--data-dir",
+                first,
+                "export",
+                "geojson",
+                str(tmp_path / "x.geojson"),
+                "--mapping-out",
+                str(tmp_path / "m.toml"),
+            ]
+        )
+        == 2
+    )
+    assert "--mapping-out" in capsys.readouterr().err
+    assert not (tmp_path / "m.toml").exists()
     assert found[1][1]["countries"] == [("KEN", 50.0), ("TZA", 25.0), ("UGA", 25.0)]

@@ -443,16 +443,30 @@ def export(
             help="IATI: folder with the 2.03 XSDs (default: the registry's, via cache/mirror).",
         ),
     ] = None,
+    mapping_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping-out",
+            help="CSV/XLSX/Parquet: also write the `import table` mapping that reads it back.",
+        ),
+    ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Export projects: IATI 2.03 XML, or readable CSV/XLSX/Parquet tables and GeoJSON points."""
+    from beltroad.cli.output import with_flags
+    from beltroad.errors import InvalidInput
     from beltroad.services.exports import export_projects
-    from beltroad.services.tabular_export import project_filter
+    from beltroad.services.tabular_export import project_filter, write_import_mapping
     from beltroad.services.workspace import open_workspace
 
     flt = project_filter(
         dataset=dataset, country=country, status=status, include_synthetic=not no_synthetic
     )
+    if mapping_out is not None:  # before the export: a refused option writes nothing
+        try:
+            write_import_mapping(kind, mapping_out, dataset)
+        except InvalidInput as exc:
+            raise with_flags(exc, {"mapping_out": "--mapping-out"}) from None
     workspace = open_workspace(state(ctx).settings())
     try:
         result = export_projects(
