@@ -206,12 +206,36 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, tuple[str, ...]]] = {
         2,
         ("bad.xml",),
     ),
+    "negative iati commitment": (
+        lambda t: ["iati", str(_negative_commitment(t, "-5000"))],
+        2,
+        ("bad.xml", "transaction/value", "-5,000.00", "reverse an earlier one"),
+    ),
     "truncated xml": (
         lambda t: _iati(t, ACTIVITY.replace("&x;", "x")[:-40]),
         2,
         ("bad.xml",),
     ),
 }
+
+
+def _negative_commitment(tmp: Path, *values: str) -> Path:
+    from tests.ingest.test_iati import activity, iati_file
+
+    transactions = "".join(
+        '<transaction><transaction-type code="2"/><transaction-date iso-date="2024-03-20"/>'
+        f'<value currency="USD" value-date="2024-03-20">{value}</value></transaction>'
+        for value in values
+    )
+    return iati_file(tmp / "bad.xml", activity("XE-NEG-1", transactions=transactions))
+
+
+def test_a_decommitment_is_kept(cli: Cli, tmp_path: Path) -> None:
+    """IATI allows a negative value that reverses part of an earlier commitment."""
+    path = _negative_commitment(tmp_path, "8000", "-5000")
+    code, out, err = cli("import", "iati", str(path), "--dry-run", "-f", "json")
+    assert code == 0, err
+    assert json.loads(out)["rejected"] == []
 
 
 def _csv(tmp: Path, text: str) -> Path:

@@ -64,7 +64,7 @@ from beltroad.records import (
     quality_of,
 )
 from beltroad.reference.countries import resolve_country
-from beltroad.reference.iati import ParticipationRole
+from beltroad.reference.iati import ParticipationRole, TransactionType
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ROOTS = ("iati-activities", "iati-activity")
@@ -548,6 +548,30 @@ def _number(raw: str | None, *, what: str) -> float | None:
             if math.isfinite(value):
                 return value
     return number(raw, what=what)
+
+
+_COMMITMENTS = (int(TransactionType.OUTGOING_COMMITMENT), int(TransactionType.INCOMING_COMMITMENT))
+
+
+def _check_commitments(transactions: list[TransactionRecord]) -> None:
+    """A negative commitment is a decrease of an earlier one (IATI allows negative values to
+    reverse or correct): kept, unless the activity's commitments then add up to less than zero
+    in a currency, which no reversal can mean."""
+    totals: dict[tuple[int, str | None], float] = {}
+    for transaction in transactions:
+        money = transaction.money
+        if transaction.type in _COMMITMENTS and money.original is not None:
+            key = (transaction.type, money.currency)
+            totals[key] = totals.get(key, 0.0) + money.original
+    for (kind, currency), total in totals.items():
+        if total < 0:
+            raise _Problem(
+                "transaction/value",
+                total,
+                f"the commitments (transaction type {kind}) add up to {total:,.2f} "
+                f"{currency or ''}: a negative commitment may only reverse an earlier one "
+                "(expected a total of 0 or more)",
+            )
 
 
 def _amount(raw: str | None, field: str) -> float:
@@ -1141,6 +1165,7 @@ class _Activity:
                 )
             )
         self._transaction_types = types
+        _check_commitments(out)
         return tuple(out)
 
     def _currency(self, element: Any, field: str) -> str | None:
