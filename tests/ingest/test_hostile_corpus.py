@@ -211,12 +211,45 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, tuple[str, ...]]] = {
         2,
         ("bad.xml", "transaction/value", "-5,000.00", "reverse an earlier one"),
     ),
+    "too many children": (
+        lambda t: ["iati", str(_iati_activity(t, '<sector code="21020"/>' * 10_001))],
+        2,
+        ("bad.xml", "10,000"),
+    ),
+    "oversize activity": (
+        lambda t: [
+            "iati",
+            str(
+                _iati_activity(
+                    t, "<description><narrative>" + "x" * (5 << 20) + "</narrative></description>"
+                )
+            ),
+        ],
+        2,
+        ("bad.xml", "4 MiB"),
+    ),
+    "declared utf-16, bytes utf-8": (
+        lambda t: _iati(
+            t, '<?xml version="1.0" encoding="UTF-16"?>' + ACTIVITY.replace("&x;", "x")
+        ),
+        2,
+        ("bad.xml", "utf-16", "utf-8"),
+    ),
     "truncated xml": (
         lambda t: _iati(t, ACTIVITY.replace("&x;", "x")[:-40]),
         2,
         ("bad.xml",),
     ),
 }
+
+
+def _iati_activity(tmp: Path, extra: str) -> Path:
+    from tests.ingest.test_iati import activity, iati_file
+
+    return iati_file(
+        tmp / "bad.xml",
+        activity("XE-BIG-1").replace("</iati-activity>", extra + "</iati-activity>"),
+    )
 
 
 def _negative_commitment(tmp: Path, *values: str) -> Path:
