@@ -53,9 +53,21 @@ def guard_cell(value: Any) -> Any:
     return GUARD + value
 
 
+def unguard(value: Any) -> Any:
+    """``value`` without the apostrophe :func:`guard_cell` put in front, so that a guarded
+    export reads back as written; anything else unchanged.
+
+    >>> unguard(guard_cell("=1+2")), unguard("'quoted"), unguard(5)
+    ('=1+2', "'quoted", 5)
+    """
+    if isinstance(value, str) and value.startswith(GUARD) and guard_cell(value[1:]) == value:
+        return value[1:]
+    return value
+
+
 def guard_row(values: list[Any]) -> list[Any]:
     """Every cell of a row through :func:`guard_cell`."""
     return [guard_cell(value) for value in values]
 
 
-__all__ = ["FORMULA_STARTS", "GUARD", "guard_cell", "guard_row"]
+__all__ = ["FORMULA_STARTS", "GUARD", "guard_cell", "guard_row", "unguard"]

@@ -245,7 +245,7 @@ def test_empty_and_unknown_files_are_refused(tmp_path: Path) -> None:
         read(empty, rules)
     other = tmp_path / "projects.ods"
     other.write_text("x")
-    with pytest.raises(InvalidInput, match=r"expected \.csv or \.xlsx"):
+    with pytest.raises(InvalidInput, match=r"expected \.csv, \.xlsx or \.parquet"):
         read(other, rules)
 
 

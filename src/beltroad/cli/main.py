@@ -396,12 +396,18 @@ def _import_output(payload: dict[str, Any], fmt: Format) -> None:
     if fmt is Format.csv:
         emit(payload, rejected, fmt)
         return
+    listed = ("columns_missing", "columns_unused", "formula_cells_from_cache")
     rows = [
         {"item": k, "value": v}
         for k, v in payload.items()
-        if k not in ("rejected", "flags", "flagged")
+        if k not in ("rejected", "flags", "flagged", *listed)
     ]
     rows.append({"item": "rejected", "value": len(rejected)})
+    for key in listed[:2]:  # what the file lacks or has beyond what the importer reads
+        if key in payload:
+            rows.append({"item": key.replace("_", " "), "value": ", ".join(payload[key]) or "-"})
+    for column, count in payload.get("formula_cells_from_cache", {}).items():
+        rows.append({"item": f"formula cells read from cache: {column}", "value": count})
     rows += [{"item": f"flagged: {k}", "value": v} for k, v in payload["flagged"].items()]
     note = None
     if payload["flagged"] and not payload["dry_run"]:
@@ -440,16 +446,30 @@ def export(
             help="IATI: folder with the 2.03 XSDs (default: the registry's, via cache/mirror).",
         ),
     ] = None,
+    mapping_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping-out",
+            help="CSV/XLSX/Parquet: also write the `import table` mapping that reads it back.",
+        ),
+    ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Export projects: IATI 2.03 XML, or readable CSV/XLSX/Parquet tables and GeoJSON points."""
+    from beltroad.cli.output import with_flags
+    from beltroad.errors import InvalidInput
     from beltroad.services.exports import export as export_service
-    from beltroad.services.tabular_export import project_filter
+    from beltroad.services.tabular_export import project_filter, write_import_mapping
     from beltroad.services.workspace import open_workspace
 
     flt = project_filter(
         dataset=dataset, country=country, status=status, include_synthetic=not no_synthetic
     )
+    if mapping_out is not None:  # before the export: a refused option writes nothing
+        try:
+            write_import_mapping(kind, mapping_out, dataset)
+        except InvalidInput as exc:
+            raise with_flags(exc, {"mapping_out": "--mapping-out"}) from None
     workspace = open_workspace(state(ctx).settings())
     try:
         result = export_service(

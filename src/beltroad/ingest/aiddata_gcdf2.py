@@ -47,6 +47,7 @@ from beltroad.ingest.aiddata_codes import (
 )
 from beltroad.ingest.base import (
     Item,
+    ReadNotes,
     RowContext,
     SourceInfo,
     boolean,
@@ -106,6 +107,43 @@ EXTRAS = {
 }
 
 
+def expected_columns(present: set[str]) -> list[str]:
+    """Every column the importer reads from a file with the columns ``present``."""
+    return [
+        *REQUIRED,
+        *AMOUNT_COLUMNS,
+        "Original Currency",
+        "Sector Code" if "Sector Code" in present else "Sector Name",
+        "Sector Name",
+        "Flow Type",
+        next((c for c in RECOMMENDED if c in present), RECOMMENDED[0]),
+        "Umbrella",
+        *DATE_COLUMNS.values(),
+        *EXTRAS.values(),
+        *LOAN_COLUMNS,
+        "Guarantee Provided",
+        "Insurance Provided",
+        *(
+            f"{column}{suffix}"
+            for column, _ in AGENCY_COLUMNS
+            for suffix in ("", " Type", " Origin")
+        ),
+        *(f"Receiving Agencies{suffix}" for suffix in ("", " Type", " Origin")),
+        "Description",
+    ]
+
+
+LOAN_COLUMNS = (
+    "Interest Rate",
+    "Maturity",
+    "Grace Period",
+    "Management Fee",
+    "Commitment Fee",
+    "Grant Element",
+    "Collateralized/Securitized",
+)
+
+
 class Gcdf2Importer:
     kind = "gcdf2"
     summary = "AidData GCDF 2.0 project table, 70-column layout (Windows-1252/latin-1 CSV)"
@@ -118,11 +156,15 @@ class Gcdf2Importer:
             licence="ODC-By 1.0",
         )
 
+    def __init__(self) -> None:
+        self.notes = ReadNotes()
+
     def read(self, path: Path, *, progress: Progress = NULL_PROGRESS) -> Iterator[Item]:
         header, rows = legacy_csv_rows(path)
         require_columns(header, REQUIRED, file=str(path))
         require_amount_column(header, AMOUNT_COLUMNS, file=str(path))
         present = set(header)
+        self.notes.columns(header, expected_columns(present))
         yield from project_items(path, rows, lambda ctx: _project(ctx, present), progress)
 
 

@@ -60,6 +60,7 @@ from beltroad.ingest.aiddata_codes import (
 )
 from beltroad.ingest.base import (
     Item,
+    ReadNotes,
     RowContext,
     SourceInfo,
     boolean,
@@ -159,12 +160,63 @@ class Gcdf3Importer:
             licence="ODC-By 1.0",
         )
 
+    def __init__(self) -> None:
+        self.notes = ReadNotes()
+
     def read(self, path: Path, *, progress: Progress = NULL_PROGRESS) -> Iterator[Item]:
-        header, rows = table_rows(path, required=REQUIRED, what="the GCDF 3.0 release layout")
+        header, rows = table_rows(
+            path, required=REQUIRED, what="the GCDF 3.0 release layout", notes=self.notes
+        )
         require_amount_column(header, AMOUNT_COLUMNS, file=str(path))
         present = set(header)
+        self.notes.columns(header, expected_columns(present))
         names = standard_names(path)
         yield from project_items(path, rows, lambda ctx: _project(ctx, present, names), progress)
+
+
+def expected_columns(present: set[str]) -> list[str]:
+    """Every column the importer reads from a file with the columns ``present``.
+
+    Where the release has alternatives (sector code or name, flow type or its simplified
+    form, adjusted or face amounts), the ones the file has count; else the first is expected.
+    """
+
+    def one_of(*names: str) -> list[str]:
+        found = [name for name in names if name in present]
+        return found or [names[0]]
+
+    return [
+        *REQUIRED,
+        *one_of("Sector Code", "Sector Name"),
+        *one_of("Flow Type", "Flow Type Simplified"),
+        *one_of(*CONSTANT_COLUMNS),
+        *one_of(*NOMINAL_COLUMNS),
+        *one_of(*ORIGINAL_COLUMNS),
+        "Original Currency",
+        "Recipient ISO-3",
+        "Umbrella",
+        "Recommended For Aggregates",
+        COMMITMENT_DATE,
+        *DATE_COLUMNS.values(),
+        *(c for c in EXPORT_CREDIT_MARKERS if c in present),
+        "Interest-Free Loan",
+        "Interest Rate",
+        "Maturity",
+        "Grace Period",
+        "Management Fee",
+        "Commitment Fee",
+        "Grant Element (OECD Cash-Flow)",
+        "Collateralized/Securitized",
+        "Insurance Provided",
+        "Infrastructure",
+        *EXTRAS.values(),
+        "Implementation Start Year",
+        "Completion Year",
+        *(column for names, types, _ in AGENCY_COLUMNS for column in (names, types)),
+        "Direct Receiving Agencies",
+        "Direct Receiving Agencies Type",
+        "Description",
+    ]
 
 
 def _project(ctx: RowContext, present: set[str], names: NameTable) -> ProjectRecord | None:

@@ -55,7 +55,7 @@ from beltroad.ingest.aiddata_codes import (
     sector_group_of,
     status_of,
 )
-from beltroad.ingest.base import Item, RowContext, SourceInfo, boolean, text, year
+from beltroad.ingest.base import Item, ReadNotes, RowContext, SourceInfo, boolean, text, year
 from beltroad.ingest.sheets import table_rows
 from beltroad.ingest.sources import registered_source
 from beltroad.progress import NULL_PROGRESS, Progress
@@ -90,11 +90,38 @@ EXTRAS = {
     "location_narrative": "location_details",
     "loan_type": "loan_type",
 }
+#: Every column the importer reads; the import report lists those a file lacks or adds.
+COLUMNS = (
+    *REQUIRED,
+    "umbrella",
+    "funding_agency",
+    "cofinancing_agency",
+    "implementing_agency",
+    "recipient_agencies",
+    "recipient_iso3",
+    "description",
+    "flow",
+    "amount",
+    "currency",
+    "usd_current",
+    "crs_sector_name",
+    "line_of_credit",
+    "year_uncertain",
+    *DATE_COLUMNS.values(),
+    *EXTRAS.values(),
+    "interest_rate",
+    "maturity",
+    "grace_period",
+    "grant_element",
+)
 
 
 class Gcof1Importer:
     kind = "gcof1"
     summary = "AidData Global Chinese Official Finance Dataset 1.0 (xlsx sheet or CSV)"
+
+    def __init__(self) -> None:
+        self.notes = ReadNotes()
 
     def source(self, path: Path) -> SourceInfo:
         return registered_source(DATASET)
@@ -102,7 +129,9 @@ class Gcof1Importer:
     def read(self, path: Path, *, progress: Progress = NULL_PROGRESS) -> Iterator[Item]:
         # No sheet name: the header scan takes the first sheet holding the table, so a workbook
         # with the sheet renamed (or the header below a title block) still imports.
-        _, rows = table_rows(path, required=REQUIRED, what="the GCOF 1.0 layout")
+        _, rows = table_rows(
+            path, required=REQUIRED, what="the GCOF 1.0 layout", notes=self.notes, expected=COLUMNS
+        )
         yield from project_items(path, rows, _project, progress)
 
 

@@ -47,6 +47,7 @@ from beltroad.ingest.aiddata_codes import (
 from beltroad.ingest.aiddata_gcdf3 import BASE_YEAR, GCDF3_CITATION
 from beltroad.ingest.base import (
     Item,
+    ReadNotes,
     RowContext,
     SourceInfo,
     ValueProblem,
@@ -86,6 +87,18 @@ ACTUAL_END = "Actual.Completion.Date.(MM/DD/YYYY)"
 DATE_COLUMNS = {"actual_start": ACTUAL_START, "actual_end": ACTUAL_END}
 REQUIRED = (RECORD_ID, "Title", "Status", "Sector.Name", "Recipient", "Commitment.Year", AMOUNT)
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")  # the file writes ISO dates under MM/DD/YYYY headers
+#: Every column of the project list the importer reads (the report lists the rest).
+COLUMNS = (
+    *REQUIRED,
+    "Recipient.ISO-3",
+    COMMITTED,
+    ACTUAL_START,
+    ACTUAL_END,
+    "Infrastructure",
+    "OSM.link",
+    "Level.of.precision",
+    "Type.of.the.OSM.feature",
+)
 
 
 class GeoGcdf3Importer:
@@ -94,6 +107,7 @@ class GeoGcdf3Importer:
 
     def __init__(self, adm1: str | Path | None = None, adm2: str | Path | None = None) -> None:
         self.given = {1: adm1, 2: adm2}
+        self.notes = ReadNotes()
 
     def adm_paths(self, path: Path) -> dict[int, Path | None]:
         """The ADM location files to join: as given, else beside ``path`` by their standard names.
@@ -135,7 +149,8 @@ class GeoGcdf3Importer:
         )
 
     def read(self, path: Path, *, progress: Progress = NULL_PROGRESS) -> Iterator[Item]:
-        _, rows = _csv(path, REQUIRED)
+        header, rows = _csv(path, REQUIRED)
+        self.notes.columns(header, COLUMNS)
         locations: dict[str, list[LocationRecord]] = defaultdict(list)
         for level, adm_path in self.adm_paths(path).items():
             if adm_path is None:

@@ -7,7 +7,7 @@ import difflib
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -49,6 +49,55 @@ class Row:
 
 
 Item = Row | RowError
+
+
+@dataclass
+class ReadNotes:
+    """What a read found besides rows, for the import report (also of a dry run).
+
+    ``missing``: columns the importer reads but the file lacks (their fields stay unknown);
+    ``unused``: columns the file has that the importer does not read (nothing of them is kept);
+    ``formula_cached``: per column, the spreadsheet formula cells whose cached value was read.
+    An importer that fills these keeps one ``notes`` per read; the import service reports it.
+    """
+
+    missing: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
+    formula_cached: dict[str, int] = field(default_factory=dict)
+    checked: bool = False
+
+    def columns(self, header: Sequence[str], expected: Iterable[str]) -> None:
+        """Compare the file's header with the columns the importer reads."""
+        wanted = list(dict.fromkeys(expected))
+        present = list(dict.fromkeys(h for h in header if h))
+        self.missing = [name for name in wanted if name not in set(present)]
+        self.unused = [name for name in present if name not in set(wanted)]
+        self.checked = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "columns_missing": self.missing,
+            "columns_unused": self.unused,
+            "formula_cells_from_cache": dict(sorted(self.formula_cached.items())),
+        }
+
+
+@dataclass(frozen=True)
+class UncachedFormula:
+    """A spreadsheet cell holding a formula and no cached value: its value is unknown.
+
+    Readers put one in the row in place of the value; :class:`RowContext` rejects the row.
+    """
+
+    sheet: str
+    cell: str
+    formula: str | None = None
+
+    def reason(self) -> str:
+        return (
+            f"formula without a cached value (sheet {self.sheet!r}, cell {self.cell}, column "
+            f"{self.cell.rstrip('0123456789')}); open and re-save in a spreadsheet program"
+        )
 
 
 @dataclass(frozen=True)
@@ -114,6 +163,7 @@ def csv_rows(
     header = [h.strip() for h in header]
     if not any(header):
         raise InvalidInput.at("the header row is blank", file=str(path), row=1)
+    reader.width = len(header)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         for values in reader:
@@ -166,8 +216,19 @@ class ValueProblem(ValueError):
     """A value that cannot be used; the importer turns it into a RowError."""
 
 
+_NOT_FINITE = {"nan", "-nan", "+nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"}
+
+
 def number(value: Any, *, what: str = "a number") -> float | None:
-    """A float, None for blank ("unknown" is not zero), or ValueProblem."""
+    """A float, None for blank ("unknown" is not zero), or ValueProblem.
+
+    NaN and infinities are refused, typed or as text: a file that says "NaN" computed
+    something that failed, which is not the same as leaving the value out.
+    """
+    if isinstance(value, float) and math.isnan(value):
+        raise ValueProblem(f"not a finite number: NaN (expected {what} or empty)")
+    if isinstance(value, str) and value.strip().lower() in _NOT_FINITE:
+        raise ValueProblem(f"not a finite number: {value.strip()!r} (expected {what} or empty)")
     if blank(value):
         return None
     if isinstance(value, bool):
@@ -298,6 +359,10 @@ class RowContext:
         self.values = values
         self.errors: list[RowError] = []
         self.flags: list[QualityFlag] = []
+        for name, value in values.items():  # a formula nobody computed is no value at all
+            if type(value) is UncachedFormula:
+                shown = f"={value.formula}" if value.formula else value.cell
+                self.errors.append(RowError(row, name, shown, value.reason()))
 
     def get(self, field: str, parse: Any = text, **kwargs: Any) -> Any:
         raw = self.values.get(field)

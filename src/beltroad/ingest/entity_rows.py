@@ -37,6 +37,7 @@ from beltroad.entities import (
 )
 from beltroad.errors import InvalidInput
 from beltroad.ingest.base import (
+    ReadNotes,
     RowContext,
     RowError,
     ValueProblem,
@@ -49,7 +50,9 @@ from beltroad.ingest.base import (
     text,
     year,
 )
-from beltroad.ingest.table import _csv_table, _currency, _sector, _xlsx_table
+from beltroad.ingest.table import _currency, _sector
+from beltroad.ingest.table_files import csv_table as _csv_table
+from beltroad.ingest.table_files import xlsx_table as _xlsx_table
 from beltroad.ingest.table_mapping import TableMapping, load_mapping, unknown_names
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.reference.iati import OrganisationType
@@ -211,6 +214,7 @@ class EntityTable:
         self.kind = kind
         self.path = require_file(path)
         self.mapping_path = mapping
+        self.notes = ReadNotes()
         defaults = {c.field: c.field for c in COLUMNS[kind]}
         if mapping is not None:
             require_file(mapping)
@@ -266,7 +270,7 @@ class EntityTable:
         m = self.mapping
         suffix = self.path.suffix.lower()
         if suffix in (".xlsx", ".xlsm"):
-            header, rows = _xlsx_table(self._header_mapping(), self.path)
+            header, rows = _xlsx_table(self._header_mapping(), self.path, self.notes)
         elif suffix in (".csv", ".txt", ".tsv"):
             header, rows = _csv_table(self._header_mapping(), self.path)
         else:
@@ -288,6 +292,7 @@ class EntityTable:
                 )
         else:
             columns |= m.columns
+        self.notes.columns(header, columns.values())
         progress.start(f"reading {self.path.name}")
         for number_, raw in rows:
             progress.advance()

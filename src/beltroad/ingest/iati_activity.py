@@ -54,6 +54,7 @@ from beltroad.records import (
     TransactionRecord,
     quality_of,
 )
+from beltroad.reference.iati import TransactionType
 
 # The children of iati-activity that are read; the rest are skipped without a look.
 READ = frozenset(
@@ -425,6 +426,7 @@ class Activity:
                     None if finance is None else clean(finance.get("code")),
                 )
             )
+        check_commitments(records)
         return tuple(records), codes
 
     def _transaction(self, element: Any, first: Get) -> TransactionRecord:
@@ -522,3 +524,27 @@ class Activity:
 
 
 __all__ = ["MAX_NAME", "Activity", "Memo"]
+
+
+_COMMITMENTS = (int(TransactionType.OUTGOING_COMMITMENT), int(TransactionType.INCOMING_COMMITMENT))
+
+
+def check_commitments(transactions: list[TransactionRecord]) -> None:
+    """A negative commitment is a decrease of an earlier one (IATI allows negative values to
+    reverse or correct): kept, unless the activity's commitments then add up to less than zero
+    in a currency, which no reversal can mean."""
+    totals: dict[tuple[int, str | None], float] = {}
+    for transaction in transactions:
+        money = transaction.money
+        if transaction.type in _COMMITMENTS and money.original is not None:
+            key = (transaction.type, money.currency)
+            totals[key] = totals.get(key, 0.0) + money.original
+    for (kind, currency), total in totals.items():
+        if total < 0:
+            raise Problem(
+                "transaction/value",
+                total,
+                f"the commitments (transaction type {kind}) add up to {total:,.2f} "
+                f"{currency or ''}: a negative commitment may only reverse an earlier one "
+                "(expected a total of 0 or more)",
+            )

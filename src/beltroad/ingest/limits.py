@@ -107,8 +107,13 @@ class CsvReader:
     def __init__(self, text: str, *, delimiter: str = ",", file: str) -> None:
         # The limit is process-wide state of the csv module; setting it is idempotent.
         csv.field_size_limit(MAX_TEXT_CHARS)
-        self._reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        # strict: a quote left open at the end of the file is an error, not one long field
+        self._reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        self._text = text
         self._file = file
+        self._done = 0  # the last line of the last row read
+        #: the header's number of fields once the caller knows it: longer rows are refused
+        self.width: int | None = None
         # One C-speed search of the whole text; rows are searched only when it finds a NUL.
         self._has_nul = "\x00" in text
         self._header: list[str] | None = None
@@ -124,6 +129,15 @@ class CsvReader:
         try:
             values = next(self._reader)
         except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                opened = open_quote_line(self._text, self._done + 1)
+                raise InvalidInput.at(
+                    f"a quoted field opened on line {opened} is never closed: the quote runs "
+                    "on to the end of the file",
+                    file=self._file,
+                    row=opened,
+                    hint='close the quote (a quote inside a quoted field is written twice: "")',
+                ) from None
             if "field larger than field limit" not in str(exc):
                 raise InvalidInput.at(
                     f"not readable as CSV: {exc}", file=self._file, row=self._reader.line_num
@@ -138,6 +152,9 @@ class CsvReader:
             ) from None
         if self._header is None:
             self._header = values
+        if self.width is not None and len(values) > self.width:
+            self._refuse_extra(values)
+        self._done = self._reader.line_num
         if self._has_nul:
             for number, value in enumerate(values):
                 if "\x00" in value:
@@ -152,6 +169,41 @@ class CsvReader:
                         hint="remove the NUL bytes; if the file is UTF-16, re-save it as UTF-8",
                     )
         return values
+
+    def _refuse_extra(self, values: list[str]) -> None:
+        """A row with more fields than the header (empty trailing fields are harmless)."""
+        assert self.width is not None
+        extra = [v for v in values[self.width :] if v.strip()]
+        if not extra:
+            return
+        raise InvalidInput.at(
+            f"the row has {len(values)} fields, the header {self.width}: the value(s) past the "
+            "last column would be lost (a delimiter inside an unquoted value?)",
+            file=self._file,
+            row=self._done + 1,
+            field=f"column {self.width + 1}",
+            value=preview(extra[0]),
+            hint="quote values that hold the delimiter, or add the missing header names",
+        )
+
+
+def open_quote_line(text: str, start: int) -> int:
+    """The line (from ``start``, 1-based) where the quote that is still open at the end opened.
+
+    Walks the lines of the unfinished record and keeps the line on which the count of quote
+    characters last turned odd (a doubled quote inside a field changes nothing).
+    """
+    inside = False
+    opened = start
+    for number, line in enumerate(text.splitlines()[start - 1 :], start=start):
+        previous = ""
+        for char in line:
+            if char == '"':
+                inside = not inside
+                if inside and previous != '"':
+                    opened = number
+            previous = char
+    return opened
 
 
 # --- streamed XML --------------------------------------------------------------------------------

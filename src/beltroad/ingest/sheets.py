@@ -21,20 +21,41 @@ from pathlib import Path
 from typing import Any
 
 from beltroad.errors import InvalidInput
-from beltroad.ingest.base import blank, csv_rows, require_columns, require_file
+from beltroad.ingest.base import (
+    ReadNotes,
+    UncachedFormula,
+    blank,
+    csv_rows,
+    require_columns,
+    require_file,
+)
 
 Rows = Iterator[tuple[int, dict[str, Any]]]
 Values = Generator[tuple[int, list[Any]], None, None]
 _DIGITS = "0123456789"
 
 
-def table_rows(path: Path, *, required: Sequence[str], what: str) -> tuple[list[str], Rows]:
-    """Header and (row number, row) pairs of a .csv (UTF-8) or .xlsx file with ``required``."""
+def table_rows(
+    path: Path,
+    *,
+    required: Sequence[str],
+    what: str,
+    notes: ReadNotes | None = None,
+    expected: Sequence[str] = (),
+) -> tuple[list[str], Rows]:
+    """Header and (row number, row) pairs of a .csv (UTF-8) or .xlsx file with ``required``.
+
+    With ``notes``, the header is compared with ``expected`` (every column the importer reads)
+    and formula cells read from their cached values are counted per column.
+    """
     require_file(path)
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
     if path.suffix.casefold() in (".xlsx", ".xlsm"):
-        return xlsx_rows(path, required=required)
+        header, rows = xlsx_rows(path, required=required, notes=notes)
+        if notes is not None:
+            notes.columns(header, expected or required)
+        return header, rows
     if head.startswith(b"PK\x03\x04"):
         raise InvalidInput.at(
             "this is a zip or Excel workbook, not a CSV file",
@@ -49,6 +70,8 @@ def table_rows(path: Path, *, required: Sequence[str], what: str) -> tuple[list[
     refuse_utf16_or_binary(path, head, expected="a UTF-8 CSV file")
     header, rows = csv_rows(path)
     require_columns(header, required, file=str(path))
+    if notes is not None:
+        notes.columns(header, expected or required)
     return header, rows
 
 
@@ -82,7 +105,9 @@ def refuse_utf16_or_binary(path: Path, head: bytes, *, expected: str) -> None:
         )
 
 
-def xlsx_rows(path: Path, *, required: Sequence[str], scan: int = 30) -> tuple[list[str], Rows]:
+def xlsx_rows(
+    path: Path, *, required: Sequence[str], scan: int = 30, notes: ReadNotes | None = None
+) -> tuple[list[str], Rows]:
     """Header and (Excel row number, row) pairs of the first sheet holding ``required``.
 
     The header is the first of the top ``scan`` rows that holds every required column; the rows
@@ -103,14 +128,16 @@ def xlsx_rows(path: Path, *, required: Sequence[str], scan: int = 30) -> tuple[l
     best: tuple[int, int, list[str]] = (-1, 0, [])
     try:
         for worksheet in book.worksheets:
-            values = sheet_values(worksheet, file=str(path))
+            formulas: dict[int, int] = {}
+            values = sheet_values(worksheet, file=str(path), formulas=formulas)
             for number, cells in values:
                 if number > scan:
                     break
                 header = ["" if v is None else str(v).strip() for v in cells]
                 hits = sum(1 for name in required if name in header)
                 if hits == len(required):
-                    return header, _records(book, values, header)
+                    formulas.clear()  # count the table's cells, not the header block's
+                    return header, _records(book, values, header, notes, formulas)
                 if hits > best[0]:
                     best = (hits, number, header)
             values.close()
@@ -122,7 +149,13 @@ def xlsx_rows(path: Path, *, required: Sequence[str], scan: int = 30) -> tuple[l
     raise AssertionError("unreachable: require_columns raised")
 
 
-def _records(book: Any, values: Values, header: list[str]) -> Rows:
+def _records(
+    book: Any,
+    values: Values,
+    header: list[str],
+    notes: ReadNotes | None = None,
+    formulas: dict[int, int] | None = None,
+) -> Rows:
     try:
         for number, cells in values:
             if all(blank(v) for v in cells):
@@ -131,10 +164,25 @@ def _records(book: Any, values: Values, header: list[str]) -> Rows:
     finally:
         values.close()
         book.close()
+        if notes is not None and formulas:
+            note_formulas(notes, header, formulas)
 
 
-def sheet_values(worksheet: Any, *, file: str) -> Values:
-    """(Excel row number, cell values) of a read-only openpyxl worksheet, blank rows skipped."""
+def note_formulas(notes: ReadNotes, header: Sequence[str], formulas: dict[int, int]) -> None:
+    """Add the per-column counts of formula cells read from cache (0-based column -> count)."""
+    for index, count in formulas.items():
+        name = header[index] if index < len(header) and header[index] else f"column {index + 1}"
+        notes.formula_cached[name] = notes.formula_cached.get(name, 0) + count
+
+
+def sheet_values(worksheet: Any, *, file: str, formulas: dict[int, int] | None = None) -> Values:
+    """(Excel row number, cell values) of a read-only openpyxl worksheet, blank rows skipped.
+
+    A formula cell gives its cached value, counted in ``formulas`` (0-based column -> count),
+    or an :class:`UncachedFormula` when the file holds no cached value (a workbook written by a
+    program that does not compute formulas). This is the one place that tells formulas apart;
+    a calamine reader would take it over.
+    """
     try:
         source = worksheet._get_source
         strings = worksheet._shared_strings
@@ -143,7 +191,9 @@ def sheet_values(worksheet: Any, *, file: str) -> Values:
         epoch = worksheet.parent.epoch
     except AttributeError:  # openpyxl's read-only internals changed: take the slow road
         return _openpyxl_values(worksheet)
-    return _guarded(_lxml_values(source, strings, dates, durations, epoch), file, worksheet.title)
+    counts = {} if formulas is None else formulas
+    cells = _lxml_values(source, strings, dates, durations, epoch, worksheet.title, counts)
+    return _guarded(cells, file, worksheet.title)
 
 
 def _guarded(values: Values, file: str, sheet: str) -> Values:
@@ -170,11 +220,16 @@ def _openpyxl_values(worksheet: Any) -> Values:
 
 
 def _lxml_values(
-    source: Any, strings: Any, dates: set[str], durations: set[str], epoch: Any
+    source: Any,
+    strings: Any,
+    dates: set[str],
+    durations: set[str],
+    epoch: Any,
+    sheet: str = "",
+    formulas: dict[int, int] | None = None,
 ) -> Values:
     from lxml import etree
     from openpyxl.utils.cell import column_index_from_string
-    from openpyxl.utils.datetime import from_excel, from_ISO8601
 
     columns: dict[str, int] = {}
     with source() as stream:
@@ -187,11 +242,13 @@ def _lxml_values(
             load_dtd=False,
             huge_tree=False,
         )
-        value_tag = inline_tag = ""
+        value_tag = inline_tag = formula_tag = ""
+        counts = {} if formulas is None else formulas
         for counter, (_, row) in enumerate(events, start=1):
             if not value_tag:
                 namespace = row.tag[: row.tag.index("}") + 1] if row.tag[0] == "{" else ""
                 value_tag, inline_tag = namespace + "v", namespace + "is"
+                formula_tag = namespace + "f"
             values: list[Any] = []
             append = values.append
             for cell in row:  # the per-cell loop: keep it lean
@@ -206,31 +263,27 @@ def _lxml_values(
                         values.extend([None] * (column - 1 - len(values)))
                 kind = get("t")
                 text = None
+                formula = None
                 if len(cell):  # <v> is the last child, after any <f>; <is> is inline text
                     last = cell[-1]
                     text = last.text if last.tag == value_tag else cell.findtext(value_tag)
+                    if cell[0].tag == formula_tag:
+                        formula = cell[0]
                 value: Any = None
-                if not text:
-                    if kind == "inlineStr":
-                        inline = cell.find(inline_tag)
-                        value = None if inline is None else "".join(inline.itertext())
-                elif kind is None or kind == "n":
-                    number_text = "." in text or "E" in text or "e" in text
-                    value = float(text) if number_text else int(text)
-                    style = get("s")
-                    if style is not None and style in dates:
-                        try:
-                            value = from_excel(value, epoch, timedelta=style in durations)
-                        except (OverflowError, ValueError):
-                            value = "#VALUE!"  # as openpyxl reports an impossible date
-                elif kind == "s":
+                if formula is None and kind == "s" and text:  # the common cases inline
                     value = strings[int(text)]
-                elif kind == "b":
-                    value = text == "1"
-                elif kind == "d":
-                    value = from_ISO8601(text)
-                else:  # "str" (a formula's text), "e" (an error such as #N/A)
-                    value = text
+                elif formula is None and (kind is None or kind == "n") and get("s") not in dates:
+                    if text:
+                        number_text = "." in text or "E" in text or "e" in text
+                        value = float(text) if number_text else int(text)
+                elif formula is None:
+                    value = _typed(cell, kind, text, strings, dates, durations, epoch, inline_tag)
+                elif text is None and kind != "inlineStr":
+                    where = ref or f"{_letters(len(values))}{row.get('r') or counter}"
+                    value = UncachedFormula(sheet, where, formula.text)
+                else:  # a formula's cached value
+                    value = _typed(cell, kind, text, strings, dates, durations, epoch, inline_tag)
+                    counts[len(values)] = counts.get(len(values), 0) + 1
                 append(value)
             number = row.get("r")
             yield (int(number) if number else counter), values
@@ -238,3 +291,46 @@ def _lxml_values(
             row.clear(keep_tail=True)
             while row.getprevious() is not None:
                 del row.getparent()[0]
+
+
+def _typed(
+    cell: Any,
+    kind: str | None,
+    text: str | None,
+    strings: Any,
+    dates: set[str],
+    durations: set[str],
+    epoch: Any,
+    inline_tag: str,
+) -> Any:
+    """A cell's value as openpyxl converts it (the less common types and dated numbers)."""
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+    if not text:
+        if kind == "inlineStr":
+            inline = cell.find(inline_tag)
+            return None if inline is None else "".join(inline.itertext())
+        return None
+    if kind is None or kind == "n":
+        value: Any = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+        style = cell.get("s")
+        if style is not None and style in dates:
+            try:
+                value = from_excel(value, epoch, timedelta=style in durations)
+            except (OverflowError, ValueError):
+                value = "#VALUE!"  # as openpyxl reports an impossible date
+        return value
+    if kind == "s":
+        return strings[int(text)]
+    if kind == "b":
+        return text == "1"
+    if kind == "d":
+        return from_ISO8601(text)
+    return text  # "str" (a formula's text), "e" (an error such as #N/A)
+
+
+def _letters(index: int) -> str:
+    """Excel's column letters of a 0-based column index."""
+    from openpyxl.utils.cell import get_column_letter
+
+    return str(get_column_letter(index + 1))

@@ -39,8 +39,7 @@ across all datasets: a bare "17" would otherwise replace another source's projec
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -49,6 +48,7 @@ import pycountry
 from beltroad.errors import InvalidInput
 from beltroad.ingest.base import (
     Item,
+    ReadNotes,
     Row,
     RowContext,
     SourceInfo,
@@ -60,19 +60,20 @@ from beltroad.ingest.base import (
     integer,
     number,
     order_flag,
-    read_text,
     require_file,
     text,
     year,
 )
-from beltroad.ingest.limits import CsvReader
+from beltroad.ingest.table_files import csv_table as _csv_table
+from beltroad.ingest.table_files import parquet_table, xlsx_table
 from beltroad.ingest.table_mapping import (
     EXAMPLE,
     FIELDS,
     TableMapping,
     load_mapping,
-    unknown_names,
 )
+from beltroad.ingest.table_splits import quality_kinds, recipients
+from beltroad.ingest.table_splits import sectors as sector_list
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import (
     CountrySplit,
@@ -86,143 +87,12 @@ from beltroad.records import (
     quality_of,
 )
 from beltroad.reference.iati import DAC3_SECTORS, ActivityStatus, ParticipationRole
+from beltroad.spreadsheet import unguard
 
 SCAN_ROWS: Final = 30
 _STATUS_LABELS = {member.label.casefold(): int(member) for member in ActivityStatus}
 
 __all__ = ["FIELDS", "TableImporter", "TableMapping", "load_mapping"]
-
-
-# --- reading the table ---------------------------------------------------------------------------
-
-
-def _cell(value: Any) -> Any:
-    """Excel gives 17.0 for a typed 17; a cell read as text should say "17"."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-def _missing_columns(
-    mapping: TableMapping, header: Sequence[str], file: Path, row: int
-) -> InvalidInput | None:
-    present = set(header)
-    # a column the mapping already uses for another field is not a useful suggestion
-    unused = [h for h in header if h and h not in mapping.columns.values()]
-    described = []
-    for name, column in mapping.columns.items():
-        if column in present:
-            continue
-        close = difflib.get_close_matches(column, unused, n=1, cutoff=0.6)
-        described.append(
-            f"{column!r} (mapped to {name}"
-            + (f"; closest in the file: {close[0]!r})" if close else "; nothing close)")
-        )
-    if not described:
-        return None
-    return InvalidInput.at(
-        f"the file lacks column{'s' if len(described) > 1 else ''} named in [columns]: "
-        + ", ".join(described),
-        file=str(file),
-        row=row,
-        field="header",
-        hint=f"fix [columns] in {mapping.path.name}, or set [table] header_row if the header "
-        "is not on the first row",
-    )
-
-
-def _csv_table(
-    mapping: TableMapping, path: Path
-) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
-    content = read_text(path, mapping.encoding)
-    reader = CsvReader(content, delimiter=mapping.delimiter, file=str(path))
-    wanted = mapping.header_row or 1
-    header: list[str] | None = None
-    for values in reader:
-        if reader.line_num >= wanted:
-            header = [h.strip() for h in values]
-            break
-    if header is None or not any(header):
-        raise InvalidInput.at(f"no header on row {wanted}", file=str(path), row=wanted)
-    problem = _missing_columns(mapping, header, path, reader.line_num)
-    if problem:
-        raise problem
-    names = header
-
-    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        for values in reader:
-            if any(v.strip() for v in values):
-                yield reader.line_num, dict(zip(names, values, strict=False))
-
-    return header, rows()
-
-
-def _xlsx_table(
-    mapping: TableMapping, path: Path
-) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
-    import zipfile
-
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InvalidInput.at(
-            f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", file=str(path)
-        ) from None
-    try:
-        found = _find_header(mapping, book)
-    except BaseException:
-        book.close()
-        raise
-    if found is None:
-        book.close()  # a read-only workbook holds its file open until closed
-        raise InvalidInput.at("the workbook has no rows", file=str(path))
-    sheet, header, header_row, complete = found
-    problem = None if complete else _missing_columns(mapping, header, path, header_row)
-    if problem is not None:
-        book.close()
-        raise problem
-    return header, _sheet_rows(book, sheet, header, header_row)
-
-
-def _find_header(mapping: TableMapping, book: Any) -> tuple[Any, list[str], int, bool] | None:
-    """The sheet, header, header row and whether it holds every mapped column (else the closest)."""
-    if mapping.sheet is not None and mapping.sheet not in book.sheetnames:
-        raise unknown_names("sheet", [mapping.sheet], book.sheetnames, mapping.path)
-    sheets = [book[mapping.sheet]] if mapping.sheet else list(book.worksheets)
-    wanted = set(mapping.columns.values())
-    best: tuple[int, Any, list[str], int] | None = None
-    for sheet in sheets:
-        rows = sheet.iter_rows(values_only=True)
-        for number_, values in enumerate(rows, start=1):
-            if mapping.header_row is not None and number_ < mapping.header_row:
-                continue
-            if number_ > (mapping.header_row or SCAN_ROWS):
-                break
-            header = ["" if v is None else str(v).strip() for v in values]
-            hits = len(wanted & set(header))
-            if hits == len(wanted):
-                rows.close()
-                return sheet, header, number_, True
-            if best is None or hits > best[0]:
-                best = (hits, sheet, header, number_)
-        rows.close()
-    return None if best is None else (best[1], best[2], best[3], False)
-
-
-def _sheet_rows(
-    book: Any, sheet: Any, header: list[str], header_row: int
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    try:
-        for number_, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number_ <= header_row or all(blank(v) for v in values):
-                continue
-            yield number_, dict(zip(header, (_cell(v) for v in values), strict=False))
-    finally:
-        book.close()
 
 
 # --- values --------------------------------------------------------------------------------------
@@ -287,6 +157,7 @@ class TableImporter:
     def __init__(self, mapping: Path | str | None = None) -> None:
         self.mapping_path = None if mapping is None else Path(mapping)
         self._mapping: TableMapping | None = None
+        self.notes = ReadNotes()
 
     def mapping(self) -> TableMapping:
         if self.mapping_path is None:
@@ -309,14 +180,17 @@ class TableImporter:
         require_file(path)
         suffix = path.suffix.lower()
         if suffix in (".xlsx", ".xlsm"):
-            _, rows = _xlsx_table(m, path)
+            header, rows = xlsx_table(m, path, self.notes)
         elif suffix in (".csv", ".txt", ".tsv"):
-            _, rows = _csv_table(m, path)
+            header, rows = _csv_table(m, path)
+        elif suffix == ".parquet":
+            header, rows = parquet_table(m, path)
         else:
             raise InvalidInput.at(
-                f"unsupported file type {suffix or '(none)'!r} (expected .csv or .xlsx)",
+                f"unsupported file type {suffix or '(none)'!r} (expected .csv, .xlsx or .parquet)",
                 file=str(path),
             )
+        self.notes.columns(header, m.columns.values())
         progress.start(f"reading {path.name}")
         for number_, raw in rows:
             progress.advance()
@@ -332,7 +206,7 @@ class TableImporter:
     ) -> tuple[list[Any], ProjectRecord | None, tuple[QualityFlag, ...]]:
         values: dict[str, Any] = dict(m.defaults)
         for name, column in m.columns.items():
-            value = raw.get(column)
+            value = unguard(raw.get(column))
             table = m.values.get(name)
             if table is not None and not blank(value):
                 value = table.get(str(value).strip(), value)
@@ -344,12 +218,7 @@ class TableImporter:
         for name, got in (("identifier", ident), ("title", title)):
             if got is None and not any(e.field == name for e in ctx.errors):
                 ctx.fail(name, values.get(name), f"{name} missing (a required field)")
-        numeric = self._number(m)
-        amount = ctx.get("amount", numeric, what="an amount")
-        nominal = ctx.get("amount_usd_nominal", numeric, what="an amount in current USD")
-        constant = ctx.get("amount_usd_constant", numeric, what="an amount in constant USD")
-        currency = ctx.get("currency", _currency)
-        base_year = ctx.get("base_year", year)
+        money = _money(ctx, self._number(m))
         formats = m.date_formats
         dates = {
             name: ctx.get(name, date, formats=formats)
@@ -367,29 +236,16 @@ class TableImporter:
                     value=values.get(end),
                 )
             )
-        recipient = ctx.get("recipient", country) if not blank(values.get("recipient")) else None
-        sector = ctx.get("sector", _sector)
+        countries, sectors = _splits(ctx)
         status = ctx.get("status", _status)
         commitment_year = ctx.get("commitment_year", year)
         flow_class = ctx.get("flow_class", _limited, length=32)
         recommended = ctx.get("recommended_for_aggregates", boolean)
-        if (
-            amount is not None
-            and currency is None
-            and not any(e.field == "currency" for e in ctx.errors)
-        ):
-            ctx.fail("currency", values.get("currency"), "currency missing for the amount")
+        umbrella = ctx.get("umbrella", boolean)
+        kinds = ctx.get("quality", quality_kinds) or set()
+        source_id = ctx.get("source_record_id", _limited, length=160)
         if ctx.errors:
             return ctx.errors, None, ()
-        money = None
-        if any(v is not None for v in (amount, nominal, constant)):
-            money = Money(
-                currency=currency,
-                original=amount,
-                usd_nominal=nominal,
-                usd_constant=constant,
-                base_year=base_year,
-            )
         participations = tuple(
             Participation(OrgRef(name=org), role.value)
             for name, role in (
@@ -399,14 +255,16 @@ class TableImporter:
             if (org := text(values.get(name))) is not None
         )
         flags = tuple(ctx.flags)
+        # a quality column (beltroad's export) keeps the flag kinds of the original import
+        quality = ";".join(sorted(kinds | {f.kind for f in flags})) or quality_of(flags)
         record = ProjectRecord(
             identifier=m.identifier_prefix + ident,
             title=title,
             provenance=Provenance(
                 dataset=m.dataset,
-                source_record_id=ident,
+                source_record_id=source_id or ident,
                 recommended_for_aggregates=recommended,
-                quality=quality_of(flags),
+                quality=quality,
             ),
             description=text(values.get("description")),
             status=status,
@@ -417,14 +275,16 @@ class TableImporter:
             commitment_year=commitment_year,
             flow_class=flow_class,
             amount=money,
-            countries=(CountrySplit(recipient.iso3),) if recipient else (),
-            sectors=(sector,) if sector else (),
+            countries=countries,
+            sectors=sectors,
             participations=participations,
+            is_umbrella=bool(umbrella),
         )
         return [], record, flags
 
     @staticmethod
     def _number(m: TableMapping) -> Any:
+        """The number parser of the mapping's decimal mark."""
         if m.decimal == ".":
             return number
 
@@ -435,3 +295,61 @@ class TableImporter:
             return number(value, what=what)
 
         return decimal_comma
+
+
+def _money(ctx: RowContext, numeric: Any) -> Money | None:
+    """The row's amounts: a commitment, so never negative; a currency for the original."""
+    fields = (
+        ("amount", "an amount"),
+        ("amount_usd_nominal", "an amount in current USD"),
+        ("amount_usd_constant", "an amount in constant USD"),
+    )
+    found: dict[str, float | None] = {}
+    for name, what in fields:
+        value = ctx.get(name, numeric, what=what)
+        if value is not None and value < 0:
+            ctx.fail(
+                name,
+                ctx.values.get(name),
+                f"negative commitment (expected {what} of 0 or more, or empty; a table row is "
+                "a project's commitment, and only a reversal transaction may be negative)",
+            )
+            value = None
+        found[name] = value
+    currency = ctx.get("currency", _currency)
+    base_year = ctx.get("base_year", year)
+    amount = found["amount"]
+    if (
+        amount is not None
+        and currency is None
+        and not any(e.field == "currency" for e in ctx.errors)
+    ):
+        ctx.fail("currency", ctx.values.get("currency"), "currency missing for the amount")
+    if all(v is None for v in found.values()):
+        return None
+    return Money(
+        currency=currency,
+        original=amount,
+        usd_nominal=found["amount_usd_nominal"],
+        usd_constant=found["amount_usd_constant"],
+        base_year=base_year,
+    )
+
+
+def _splits(ctx: RowContext) -> tuple[tuple[CountrySplit, ...], tuple[SectorSplit, ...]]:
+    """Recipient countries and sectors: one (``recipient``, ``sector``) or a list with shares
+    (``recipients``, ``sectors`` with ``sector_shares``)."""
+    values = ctx.values
+    countries: tuple[CountrySplit, ...] = ()
+    if not blank(values.get("recipients")):
+        countries = ctx.get("recipients", recipients, shares=values.get("recipient_shares")) or ()
+    elif not blank(values.get("recipient")):
+        found = ctx.get("recipient", country)
+        countries = (CountrySplit(found.iso3),) if found else ()
+    sectors_found: tuple[SectorSplit, ...] = ()
+    if not blank(values.get("sectors")):
+        sectors_found = ctx.get("sectors", sector_list, shares=values.get("sector_shares")) or ()
+    else:
+        sector = ctx.get("sector", _sector)
+        sectors_found = (sector,) if sector else ()
+    return countries, sectors_found

@@ -26,7 +26,11 @@ FIELDS: Final[dict[str, str]] = {
     "description": "longer description",
     "status": "IATI ActivityStatus code 1-6 or its label (Implementation, Closed...)",
     "recipient": "recipient country: ISO code or exact country name",
+    "recipients": "several recipient countries with shares: 'PAK (60%); IND (40%)'",
+    "recipient_shares": "the recipients' shares, in order: parts ending in '(NN%)'",
     "sector": "OECD DAC sector code: 5-digit purpose code or 3-digit category",
+    "sectors": "several sector codes: '21020 (50%); 23030 (50%)' or codes with sector_shares",
+    "sector_shares": "the sectors' shares, in order: parts ending in '(NN%)'",
     "commitment_year": "year of commitment",
     "amount": "amount in the original currency",
     "currency": "ISO 4217 code of amount (CNY, USD...)",
@@ -41,6 +45,9 @@ FIELDS: Final[dict[str, str]] = {
     "implementer": "implementing organisation name",
     "flow_class": "flow class, e.g. ODA-like, OOF-like (32 characters at most)",
     "recommended_for_aggregates": "yes/no: counts in published totals",
+    "umbrella": "yes/no: an umbrella project (its parts are projects of their own)",
+    "quality": "'ok' or the quality flag kinds of the original import ('date_order;currency')",
+    "source_record_id": "the record's id in its source (default: the identifier)",
 }
 """Project fields a mapping's [columns] may name, with what each column must hold."""
 
@@ -59,6 +66,58 @@ licence = "internal use"
 identifier = "Project ID"
 title = "Project name"
 recipient = "Country\""""
+
+#: [columns] that read a file written by ``beltroad export csv|xlsx|parquet`` back as the same
+#: projects (see :func:`export_mapping`).
+EXPORT_COLUMNS: Final[dict[str, str]] = {
+    "identifier": "identifier",
+    "title": "title",
+    "status": "status_code",
+    "recipients": "recipient_iso3",
+    "recipient_shares": "recipient_countries",
+    "sectors": "sector_codes",
+    "sector_shares": "sectors",
+    "commitment_year": "commitment_year",
+    "flow_class": "flow_class",
+    "amount": "amount_original",
+    "currency": "currency",
+    "amount_usd_nominal": "amount_usd_nominal",
+    "amount_usd_constant": "amount_usd_constant",
+    "base_year": "constant_usd_base_year",
+    "planned_start": "planned_start",
+    "actual_start": "actual_start",
+    "planned_end": "planned_end",
+    "actual_end": "actual_end",
+    "umbrella": "umbrella",
+    "recommended_for_aggregates": "recommended_for_aggregates",
+    "quality": "quality",
+    "source_record_id": "source_record_id",
+}
+
+
+def export_mapping(dataset: str, *, title: str = "", citation: str = "", licence: str = "") -> str:
+    """The mapping file (TOML) that imports one dataset's ``beltroad export`` file as it was.
+
+    Identifiers are kept as exported (``identifier_prefix = ""``).
+    """
+    import json
+
+    def quoted(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+    lines = [
+        "[table]",
+        f"dataset = {quoted(dataset)}",
+        f"title = {quoted(title or dataset + ' (beltroad export)')}",
+        f"citation = {quoted(citation or 'beltroad export of ' + dataset)}",
+        f"licence = {quoted(licence or 'as the source dataset')}",
+        'identifier_prefix = ""',
+        "",
+        "[columns]",
+        *(f"{field} = {quoted(column)}" for field, column in EXPORT_COLUMNS.items()),
+    ]
+    return "\n".join(lines) + "\n"
+
 
 _DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 

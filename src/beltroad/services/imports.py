@@ -25,7 +25,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection
 
 from beltroad.errors import Conflict, InvalidInput
-from beltroad.ingest.base import Importer, Item, RowError, require_file
+from beltroad.ingest.base import Importer, Item, ReadNotes, RowError, require_file
 from beltroad.ingest.limits import record_problems
 from beltroad.progress import NULL_PROGRESS, Progress
 from beltroad.records import (
@@ -92,26 +92,32 @@ class ImportReport:
     flags: list[dict[str, Any]] = field(default_factory=list)
     #: region/income records: they update ``countries``, which keeps no dataset column
     country_profiles: int = 0
+    #: columns missing and unused, formula cells read from cache (importers that tell)
+    notes: ReadNotes | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "file": self.file,
-            "dataset": self.dataset,
-            "rows_read": self.rows_read,
-            "records_valid": self.records_valid,
-            "records_written": self.records_written,
-            "inserted": self.inserted,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "flagged_records": self.flagged_records,
-            "flagged": dict(sorted(self.flagged.items())),
-            "rejected": [e.as_dict() for e in self.rejected],
-            "flags": self.flags,
-            "dry_run": self.dry_run,
-            "on_error": self.on_error,
-            "strict": self.strict,
-        } | ({"overlaps": self.overlaps.__dict__} if self.overlaps is not None else {})
+        return (
+            {
+                "kind": self.kind,
+                "file": self.file,
+                "dataset": self.dataset,
+                "rows_read": self.rows_read,
+                "records_valid": self.records_valid,
+                "records_written": self.records_written,
+                "inserted": self.inserted,
+                "updated": self.updated,
+                "unchanged": self.unchanged,
+                "flagged_records": self.flagged_records,
+                "flagged": dict(sorted(self.flagged.items())),
+                "rejected": [e.as_dict() for e in self.rejected],
+                "flags": self.flags,
+                "dry_run": self.dry_run,
+                "on_error": self.on_error,
+                "strict": self.strict,
+            }
+            | (self.notes.as_dict() if self.notes is not None and self.notes.checked else {})
+            | ({"overlaps": self.overlaps.__dict__} if self.overlaps is not None else {})
+        )
 
 
 class ImportRejected(InvalidInput):
@@ -181,6 +187,9 @@ def import_file(
         strict=strict,
     )
     items = importer.read(path, progress=progress)
+    notes = getattr(importer, "notes", None)  # filled in as the file is read
+    if isinstance(notes, ReadNotes):
+        report.notes = notes
     try:
         return _run(workspace, items, report, path, kind, source)
     finally:

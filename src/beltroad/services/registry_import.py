@@ -64,6 +64,7 @@ def import_entities(
         dataset=source.dataset,
         dry_run=dry_run,
         on_error=on_error,
+        notes=table.notes,  # filled in as the table is read
     )
     opened = workspace.reading() if dry_run else workspace.writing()
     with opened as connection:

@@ -89,6 +89,30 @@ def export_table(
     return ExportReport(format=fmt, path=str(path), records=count, sources=sources)
 
 
+TABLE_FORMATS: tuple[str, ...] = ("csv", "xlsx", "parquet")
+
+
+def write_import_mapping(fmt: str, path: Path, dataset: str | None = None) -> Path:
+    """Write the ``import table`` mapping that reads an export in ``fmt`` back as it was.
+
+    The records are filed under ``dataset`` (the export's dataset filter; a whole-registry
+    export goes back as one dataset, ``beltroad-export``). Identifiers are kept as exported.
+    """
+    from beltroad.ingest.table_mapping import export_mapping
+
+    if fmt not in TABLE_FORMATS:
+        raise InvalidInput.at(
+            f"only a {', '.join(TABLE_FORMATS)} export is read back through a mapping",
+            field="mapping_out",
+            value=str(path),
+        )
+    parent = path.expanduser().resolve().parent
+    if not parent.is_dir():
+        raise InvalidInput.at("the output folder does not exist", file=str(path))
+    path.write_text(export_mapping(dataset or "beltroad-export"), encoding="utf-8")
+    return path
+
+
 def _citation(dataset: inventory.DatasetInfo) -> str:
     if dataset.is_synthetic:
         return f"{dataset.title}. {SYNTHETIC_NOTE}"

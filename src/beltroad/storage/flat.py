@@ -94,10 +94,10 @@ def project_rows(
                 "status": status_label.get(str(row["status"]), row["status"]),
                 "status_code": row["status"],
                 "recipient_countries": "; ".join(
-                    f"{country_name.get(c[0], c[0])} ({c[1]:g}%)" for c in cs
+                    f"{country_name.get(c[0], c[0])} ({c[1]:.12g}%)" for c in cs
                 ),
                 "recipient_iso3": "; ".join(c[0] for c in cs),
-                "sectors": "; ".join(f"{sector_label.get(s[0], s[0])} ({s[2]:g}%)" for s in ss),
+                "sectors": "; ".join(f"{sector_label.get(s[0], s[0])} ({s[2]:.12g}%)" for s in ss),
                 "sector_codes": "; ".join(s[0] for s in ss),
                 "financiers": "; ".join(financiers.get(pid, [])),
                 "commitment_year": row["commitment_year"],
@@ -115,6 +115,7 @@ def project_rows(
                 "actual_end": row["actual_end"],
                 "umbrella": row["is_umbrella"],
                 "recommended_for_aggregates": row["recommended_for_aggregates"],
+                "quality": row["quality"],
                 "dataset": row["dataset"],
                 "source_record_id": row["source_record_id"],
                 "synthetic": row["is_synthetic"],
