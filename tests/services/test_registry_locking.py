@@ -1,4 +1,4 @@
-"""Optimistic locking on the registry's own entities (issue #15 part 9, migration 0011_gaps):
+"""Optimistic locking on the registry's own entities (issue #15 part 9, migration 0012_gaps):
 the second of two editors gets a conflict naming the record, both versions and who changed it;
 bulk imports bump the version; per role, on SQLite and PostgreSQL."""
 

@@ -539,12 +539,12 @@ def check_commitments(transactions: list[TransactionRecord]) -> None:
         if transaction.type in _COMMITMENTS and money.original is not None:
             key = (transaction.type, money.currency)
             totals[key] = totals.get(key, 0.0) + money.original
-    for (kind, currency), total in totals.items():
-        if total < 0:
+    for (kind, currency), net in totals.items():
+        if net < 0:
             raise Problem(
                 "transaction/value",
-                total,
-                f"the commitments (transaction type {kind}) add up to {total:,.2f} "
+                net,
+                f"the commitments (transaction type {kind}) add up to {net:,.2f} "
                 f"{currency or ''}: a negative commitment may only reverse an earlier one "
                 "(expected a total of 0 or more)",
             )

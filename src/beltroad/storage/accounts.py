@@ -210,7 +210,7 @@ def tokens_of(connection: Connection, user_id: int) -> list[dict[str, Any]]:
 
 
 def address_throttle(connection: Connection, address: str) -> dict[str, Any] | None:
-    """Failed logins from one client address (migration 0011_gaps)."""
+    """Failed logins from one client address (migration 0012_gaps)."""
     t = mm.LoginThrottle
     row = connection.execute(
         select(t.failures, t.last_failed_at, t.locked_until).where(t.address == address)

@@ -1,5 +1,5 @@
 """Background jobs: stress runs submitted from the web or the CLI (issue #18, migration
-0011_brief18).
+0013_brief18).
 
 Only ``beltroad.storage`` imports this module; ``beltroad.storage.models`` imports it (and
 re-exports :class:`Job`) so that the table shares one metadata.

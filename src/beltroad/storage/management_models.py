@@ -157,7 +157,7 @@ class User(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins per client address (migration 0011_gaps): one address guessing many
+    """Failed logins per client address (migration 0012_gaps): one address guessing many
     logins is refused too, not only one login guessed from many addresses."""
 
     __tablename__ = "login_throttle"

@@ -1,4 +1,4 @@
-"""The optimistic-locking column of the registry entities (migration 0011_gaps).
+"""The optimistic-locking column of the registry entities (migration 0012_gaps).
 
 A mixin of its own so that ``models`` stays within its size; only ``beltroad.storage`` imports
 it.

@@ -1,7 +1,7 @@
 """gaps: optimistic locking on the registry entities, login throttling per client address
 
-Revision ID: 0011_gaps
-Revises: 0010_green
+Revision ID: 0012_gaps
+Revises: 0011_split13
 Create Date: 2026-12-08 03:00:00
 
 Additive only (issue #15's last gaps):
@@ -20,8 +20,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_gaps"
-down_revision: str | None = "0010_green"
+revision: str = "0012_gaps"
+down_revision: str | None = "0011_split13"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

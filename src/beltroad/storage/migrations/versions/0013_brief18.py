@@ -1,7 +1,7 @@
 """brief18: background jobs (stress runs submitted from the web or the CLI, issue #18)
 
-Revision ID: 0011_brief18
-Revises: 0010_green
+Revision ID: 0013_brief18
+Revises: 0012_gaps
 Create Date: 2026-12-08 03:30:00
 
 One new table, nothing else changed:
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_brief18"
-down_revision: str | None = "0010_green"
+revision: str = "0013_brief18"
+down_revision: str | None = "0012_gaps"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
