@@ -32,11 +32,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from beltroad.analytics.corridors import corridor_rows
+from beltroad.storage.changes import changed_since
 from beltroad.storage.facts import (
     DATE_COLUMNS,
     MONEY_COLUMNS,
     NO_DAY,
     FactRows,
+    consistent,
     read_facts,
     read_generation,
 )
@@ -401,41 +403,99 @@ def load(root: Path, generation: Generation) -> Snapshot | None:
         return None  # missing or half-written by an older beltroad: rebuild
 
 
-# --- the cache: memory, then disk, then the database ----------------------------------------
+def load_latest(root: Path, generation: Generation) -> Snapshot | None:
+    """The newest snapshot saved for ``generation``'s database at or before it, or None."""
+    found: list[tuple[int, Generation]] = []
+    suffix = f"-v{FORMAT_VERSION}"
+    with contextlib.suppress(OSError):
+        for entry in (root / generation.instance_id).iterdir():
+            name = entry.name
+            if name.startswith("g") and name.endswith(suffix) and name[1 : -len(suffix)].isdigit():
+                saved = int(name[1 : -len(suffix)])
+                if saved <= generation.generation:
+                    found.append((saved, Generation(generation.instance_id, saved)))
+    for _, older in sorted(found, key=lambda item: item[0], reverse=True):
+        snapshot = load(root, older)
+        if snapshot is not None:
+            return snapshot
+    return None
+
+
+# --- the cache: memory, then disk (patched), then the database -------------------------------
 
 _memory: dict[str, Snapshot] = {}
 _lock = threading.Lock()
+#: A snapshot patched for at least this many projects is saved, so that new processes start
+#: from it; smaller patches (an edit) are cheaper to repeat than to write a snapshot.
+SAVE_AFTER = 1_000
+
+
+def _cache() -> dict[str, Snapshot]:
+    """This process's snapshots by database (the one place that says where they are kept)."""
+    return _memory
+
+
+def patch_limit(snapshot: Snapshot) -> int:
+    """Past this many changed projects a rebuild costs less than re-reading them one by one."""
+    return max(1_000, len(snapshot) // 5)
+
+
+def _patched(connection: Any, base: Snapshot) -> tuple[Snapshot, int] | None:
+    """``base`` brought up to the database's state, and how many projects it re-read.
+
+    None when the change log cannot say what changed since ``base`` (see
+    :func:`beltroad.storage.changes.changed_since`).
+    """
+    from beltroad.analytics.patch import patch
+
+    changed = changed_since(connection, base.generation, patch_limit(base))
+    if changed is None:
+        return None
+    rows = read_facts(connection, only=changed)
+    return patch(base, build(rows), changed, rows.generation), len(changed)
 
 
 def current(connection: Any, *, cache_key: str, root: Path | None) -> Snapshot:
     """The snapshot of the database's current state: from memory, from ``root``, or rebuilt.
 
     ``cache_key`` names the database (its URL without password); ``root`` is where snapshots are
-    kept between processes (None: memory only, e.g. a read-only data directory).
+    kept between processes (None: memory only, e.g. a read-only data directory). A snapshot of
+    an older generation, in memory or on disk, is patched with the projects the database's
+    change log names; only a change the log cannot locate costs a rebuild.
     """
-    generation = read_generation(connection)
-    if not generation.trusted:  # the counter may have missed writes: never cache under it
-        return build(read_facts(connection))
-    with _lock:
-        cached = _memory.get(cache_key)
+    with consistent(connection):  # one state for the stamp, the change log and the facts
+        generation = read_generation(connection)
+        if not generation.trusted:  # the counter may have missed writes: never cache under it
+            return build(read_facts(connection))
+        with _lock:
+            cached = _cache().get(cache_key)
         if cached is not None and cached.generation == generation:
             return cached
-    snapshot = load(root, generation) if root is not None else None
-    if snapshot is None:
-        snapshot = build(read_facts(connection))
-        if root is not None:
+        patched = None
+        if cached is not None and cached.generation.instance_id == generation.instance_id:
+            patched = _patched(connection, cached)
+        if patched is None and root is not None:
+            saved = load_latest(root, generation)
+            if saved is not None:
+                patched = (saved, 0) if saved.generation == generation else None
+                patched = patched or _patched(connection, saved)
+        if patched is None:
+            snapshot, reread = build(read_facts(connection)), SAVE_AFTER
+        else:
+            snapshot, reread = patched
+        if root is not None and reread >= SAVE_AFTER:
             # A cache, not a record: an unwritable data dir only costs a rebuild next time.
             with contextlib.suppress(OSError):
                 save(snapshot, root)
     with _lock:
-        _memory[cache_key] = snapshot
+        _cache()[cache_key] = snapshot
     return snapshot
 
 
 def clear_memory() -> None:
     """Forget in-memory snapshots (benchmarks measure the load from disk with this)."""
     with _lock:
-        _memory.clear()
+        _cache().clear()
 
 
 __all__ = [
@@ -447,5 +507,6 @@ __all__ = [
     "clear_memory",
     "current",
     "load",
+    "load_latest",
     "save",
 ]
