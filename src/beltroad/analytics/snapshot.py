@@ -9,10 +9,13 @@ The funnel's per-project facts (stage, status, dates, commitment, last progress)
 them, so ``beltroad funnel`` runs on the same snapshot.
 
 **Freshness.** A snapshot is stamped with the database's ``(instance_id, generation)``; triggers
-bump the generation on every write to the tables it reads (migration 0002). Each use checks the
-stamp (one indexed single-row read) and rebuilds on any change, so a stale figure is impossible,
-whoever wrote. Rebuilding a million-project registry takes a few seconds; the snapshot is then
-kept in memory and under ``DATA_DIR/analytics/`` so a new process loads it in milliseconds.
+bump the generation on every write to the tables it reads (migration 0002) and log which projects
+each write touched (0011_snap14). Each use checks the stamp (one indexed single-row read); on a
+change it re-reads only the logged projects and splices them in (:mod:`beltroad.analytics.patch`),
+and rebuilds only when the log cannot locate the change. So a stale figure is impossible, whoever
+wrote, and an edit costs the next viewer a patch, not a rebuild. Snapshots are kept in memory and
+under ``DATA_DIR/analytics/`` (after a rebuild or a large patch), so a new process, or another
+worker, memory-maps the saved one in milliseconds and patches it up to date.
 """
 
 from __future__ import annotations

@@ -20,7 +20,10 @@ KEEP_ROWS = 2_000_000
 
 
 def changed_since(connection: Connection, since: Generation, limit: int) -> tuple[int, ...] | None:
-    """The projects written at or after ``since`` (sorted), as ``connection`` sees them.
+    """The projects written after ``since`` (sorted), as ``connection`` sees them.
+
+    Each log row carries the generation its write left (migration 0011_snap14), so the rows
+    above the snapshot's generation are exactly the writes it has not seen.
 
     None when the change cannot be located: the log does not reach back that far, it holds an
     unlocated change (NULL project), or more than ``limit`` projects changed (re-reading them
@@ -33,7 +36,7 @@ def changed_since(connection: Connection, since: Generation, limit: int) -> tupl
         return None
     found = connection.exec_driver_sql(
         "SELECT DISTINCT project_id FROM analytics_changes "  # noqa: S608 - an int, not input
-        f"WHERE generation >= {int(since.generation)} LIMIT {int(limit) + 2}"
+        f"WHERE generation > {int(since.generation)} LIMIT {int(limit) + 2}"
     ).all()
     ids = [r[0] for r in found]
     if len(ids) > limit or None in ids:

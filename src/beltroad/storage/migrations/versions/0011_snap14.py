@@ -18,10 +18,11 @@ so that raw SQL and other processes are located as well:
   logs one NULL instead of a row per written row (``paused_triggers(..., locate=False)``); never
   committed other than 1.
 
-PostgreSQL logs once per statement from its transition tables; its triggers sort after 0002's
-``trg_<table>_generation`` (same-event triggers fire in name order), so a logged row carries the
-generation its own transaction set. SQLite's row triggers log the generation they see; readers
-ask for ``generation >= `` the snapshot's, which also covers a row logged before its bump.
+Every logged row carries the generation its write left (never less), so a snapshot of generation
+G re-reads exactly the rows logged above G. PostgreSQL logs once per statement from its
+transition tables, and its triggers sort after 0002's ``trg_<table>_generation`` (same-event
+triggers fire in name order), so they read the generation their own statement set. SQLite's row
+triggers fire before 0004's bump of the same row and add it themselves (see ``_log``).
 """
 
 from __future__ import annotations
@@ -55,9 +56,12 @@ LOGGING = "WHEN (SELECT logging FROM analytics_state WHERE id = 1) = 1 "
 
 
 def _log(key: str) -> str:
+    # The generation this row's write leaves: SQLite fires the newest trigger first, so this runs
+    # before 0004's bump of the same row, which adds 1 unless a paused load already bumped (2).
+    # Were the order ever reversed, the value would be one too high: a re-read, never a miss.
     return (
         "INSERT INTO analytics_changes (generation, project_id) "  # noqa: S608 - our identifiers
-        f"SELECT generation, {key} FROM analytics_state WHERE id = 1"
+        f"SELECT generation + (paused < 2), {key} FROM analytics_state WHERE id = 1"
     )
 
 
