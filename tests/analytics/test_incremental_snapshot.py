@@ -25,6 +25,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from sqlalchemy import Engine, text
 
 from beltroad.analytics import snapshot as snapshots
+from beltroad.analytics.money import project_amounts
 from beltroad.analytics.snapshot import Snapshot, build
 from beltroad.records import (
     CountrySplit,
@@ -36,6 +37,7 @@ from beltroad.records import (
     SectorSplit,
     TransactionRecord,
 )
+from beltroad.services import money
 from beltroad.services.portfolio import portfolio_snapshot
 from beltroad.services.workspace import Workspace
 from beltroad.storage import facts
@@ -95,12 +97,26 @@ def canonical(snapshot: Snapshot) -> dict[int, Any]:
     return out
 
 
+def amounts_view(amounts: Any, snapshot: Snapshot) -> Any:
+    """Per project id: value, status and basis label; and the counts beside them."""
+    per_project = {
+        int(pid): (
+            _plain(amounts.values[row]),
+            int(amounts.status[row]),
+            amounts.basis.value(int(amounts.basis.codes[row])),
+        )
+        for row, pid in enumerate(snapshot.project_ids)
+    }
+    counts = (amounts.missing_years, amounts.without_rate, amounts.exchanged, amounts.deflated)
+    return per_project, counts, amounts.target
+
+
 def full_rebuild(workspace: Workspace) -> Snapshot:
     with workspace.reading() as connection:
         return build(facts.read_facts(connection))
 
 
-money = st.builds(
+moneys = st.builds(
     Money,
     currency=st.sampled_from(["USD", "CNY", None]),
     original=st.one_of(st.none(), st.floats(1, 1e9)),
@@ -112,7 +128,7 @@ transactions = st.lists(
         TransactionRecord,
         type=st.sampled_from([1, 2, 3, 4]),
         date=st.one_of(st.none(), st.dates(dt.date(2010, 1, 1), dt.date(2024, 12, 31))),
-        money=money,
+        money=moneys,
     ),
     max_size=3,
 )
@@ -132,7 +148,7 @@ def records(draw: st.DrawFn, identifiers: list[str]) -> ProjectRecord:
         ),
         commitment_year=draw(st.one_of(st.none(), st.integers(2013, 2023))),
         status=draw(st.one_of(st.none(), st.integers(1, 5))),
-        amount=draw(money),
+        amount=draw(moneys),
         countries=tuple(CountrySplit(c, 100.0 / len(countries)) for c in countries),
         sectors=tuple(SectorSplit(s) for s in sectors),
         participations=tuple(Participation(OrgRef(name), "1") for name in funders),
@@ -255,6 +271,18 @@ class IncrementalEqualsRebuild(RuleBasedStateMachine):
         rebuilt = full_rebuild(self.workspace)
         assert patched.generation == rebuilt.generation
         assert canonical(patched) == canonical(rebuilt)
+        # The converted amounts too: patched from the previous snapshot's where it had them.
+        with self.workspace.reading() as connection:
+            data = money.load_conversion_data(connection)
+        target = money.default_base_year(rebuilt)
+        if target is None:
+            return
+        conversion = money.conversion_for(data, target, None)
+        for measure in ("commitment", "disbursement"):
+            ours = money.amounts_for(patched, measure, conversion)
+            assert amounts_view(ours, patched) == amounts_view(
+                project_amounts(rebuilt, measure, conversion), rebuilt
+            )
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from beltroad.analytics.money import Amounts
 from beltroad.analytics.snapshot import Coded, Snapshot, Split
 from beltroad.storage.generation import Generation
 
@@ -208,9 +209,16 @@ def patch(
     pieces = _pieces(np.asarray(old.money_prow), fresh.money_prow, change)
     for name in MONEY_ARRAYS:
         arrays[name] = _assemble(pieces, np.asarray(getattr(old, name)), getattr(fresh, name))
+    lineage = Lineage(
+        parent=(id(old), old.generation),
+        removed=subset(old, change.removed),
+        fresh=fresh,
+        rows=tuple(rows),
+    )
     return replace(
         old,
         generation=generation,
+        lineage=lineage,
         **arrays,
         project_columns=columns,
         splits=splits,
@@ -221,4 +229,90 @@ def patch(
             pieces,
             _dropped(pieces, len(old.money_prow)),
         ),
+    )
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """What a patch changed: enough to patch values derived per project from the old snapshot."""
+
+    parent: tuple[int, Generation]  # id() and generation of the snapshot patched
+    removed: Snapshot  # the old rows of the changed projects, as a snapshot of their own
+    fresh: Snapshot  # their rows now
+    rows: tuple[_Piece, ...]  # the patch's project-row pieces
+
+
+def _ranges(prow: Any, rows: Ints) -> tuple[Any, Ints]:
+    """The row indices of ``rows``' projects in a table sorted by project row, and their prows."""
+    lo = np.searchsorted(prow, rows, side="left")
+    hi = np.searchsorted(prow, rows, side="right")
+    index = (
+        np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+        if len(rows)
+        else np.empty(0, dtype=np.int64)
+    )
+    return index.astype(np.int64), np.repeat(np.arange(len(rows), dtype=np.int32), hi - lo)
+
+
+def subset(snapshot: Snapshot, rows: Ints) -> Snapshot:
+    """The projects at ``rows`` (sorted project rows) as a snapshot of their own."""
+    arrays = {name: np.asarray(getattr(snapshot, name))[rows] for name in PROJECT_ARRAYS}
+    columns = {
+        name: Coded(np.asarray(c.codes)[rows], c.values)
+        for name, c in snapshot.project_columns.items()
+    }
+    splits = {}
+    for source, split in snapshot.splits.items():
+        index, prow = _ranges(np.asarray(split.prow), rows)
+        splits[source] = Split(
+            prow=prow,
+            share=np.asarray(split.share)[index],
+            columns={
+                n: Coded(np.asarray(c.codes)[index], c.values) for n, c in split.columns.items()
+            },
+        )
+    index, money_prow = _ranges(np.asarray(snapshot.money_prow), rows)
+    for name in MONEY_ARRAYS:
+        arrays[name] = np.asarray(getattr(snapshot, name))[index]
+    currency = snapshot.money_currency
+    return replace(
+        snapshot,
+        lineage=None,
+        **arrays,
+        project_columns=columns,
+        splits=splits,
+        money_prow=money_prow,
+        money_currency=Coded(np.asarray(currency.codes)[index], currency.values),
+    )
+
+
+def _counts(old: dict[Any, int], gone: dict[Any, int], new: dict[Any, int]) -> dict[Any, int]:
+    out = dict(old)
+    for key, count in gone.items():
+        out[key] = out.get(key, 0) - count
+    for key, count in new.items():
+        out[key] = out.get(key, 0) + count
+    return {key: count for key, count in out.items() if count}
+
+
+def patch_amounts(old: Amounts, removed: Amounts, fresh: Amounts, lineage: Lineage) -> Amounts:
+    """The amounts of the patched snapshot from the old snapshot's (same measure, same data).
+
+    Amounts are per project, and the counts beside them (years without a deflator, amounts
+    without a rate, how many were exchanged or deflated) are sums over projects: the old
+    projects' part is taken out and the fresh projects' part added.
+    """
+    rows = list(lineage.rows)
+    dropped = len(lineage.removed) > 0
+    return Amounts(
+        values=_assemble(rows, np.asarray(old.values), fresh.values),
+        status=_assemble(rows, np.asarray(old.status), fresh.status),
+        basis=_merge_coded(old.basis, fresh.basis, rows, dropped),
+        target=old.target,
+        missing_years=dict(
+            sorted(_counts(old.missing_years, removed.missing_years, fresh.missing_years).items())
+        ),
+        without_rate=_counts(old.without_rate, removed.without_rate, fresh.without_rate),
+        exchanged=_counts(old.exchanged, removed.exchanged, fresh.exchanged),
+        deflated=old.deflated - removed.deflated + fresh.deflated,
     )

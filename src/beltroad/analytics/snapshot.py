@@ -127,6 +127,9 @@ class Snapshot:
     money_constant: Floats = field(default_factory=lambda: np.empty(0))
     money_base_year: Floats = field(default_factory=lambda: np.empty(0))
     money_currency: Coded = field(default_factory=lambda: Coded(np.empty(0, dtype=np.int32), ()))
+    #: For a patched snapshot, what the patch changed (:class:`beltroad.analytics.patch.Lineage`),
+    #: so that values derived from the snapshot it patched can be patched too; never saved.
+    lineage: Any = field(default=None, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.project_ids)
