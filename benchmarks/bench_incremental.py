@@ -192,22 +192,29 @@ def _timed(run: Any) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
+def _cpu_timed(run: Any) -> tuple[float, float]:
+    """(wall, CPU seconds of this process) of one call: on a loaded machine CPU is steadier."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    run()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
 FRESH = """
 import sys, time
 started = time.perf_counter()
 from beltroad.services.breakdown import breakdown
 from beltroad.services.workspace import open_workspace
 from beltroad.settings import Settings
-imported = time.perf_counter()
+imported, cpu = time.perf_counter(), time.process_time()
 workspace = open_workspace(Settings(data_dir=sys.argv[1]))
 breakdown(workspace, by=["country"], measure="commitment", rule="aiddata")
 done = time.perf_counter()
-print(f"{done - imported:.4f} {imported - started:.4f}")
+print(f"{done - imported:.4f} {imported - started:.4f} {time.process_time() - cpu:.4f}")
 """
 
 
-def fresh_process(workdir: Path) -> tuple[float, float]:
-    """(first breakdown incl. opening the workspace, import time) in a new interpreter."""
+def fresh_process(workdir: Path) -> tuple[float, float, float]:
+    """(first breakdown incl. opening the workspace, import time, CPU) in a new interpreter."""
     out = subprocess.run(
         [sys.executable, "-c", FRESH, str(workdir)],
         check=True,
@@ -215,7 +222,7 @@ def fresh_process(workdir: Path) -> tuple[float, float]:
         text=True,
         timeout=600,
     ).stdout.split()
-    return float(out[0]), float(out[1])
+    return float(out[0]), float(out[1]), float(out[2])
 
 
 def new_records(count: int, seed: int) -> list[Any]:
@@ -293,8 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(args.workdir / "analytics", ignore_errors=True)
     rebuild_s, _ = _timed(lambda: portfolio_snapshot(workspace))
     print(f"full snapshot rebuild: {rebuild_s:.2f} s", flush=True)
-    fresh_s, import_s = fresh_process(args.workdir)
-    print(f"fresh process, unchanged db: first breakdown {fresh_s:.3f} s "
+    fresh_s, import_s, fresh_cpu = fresh_process(args.workdir)
+    print(f"fresh process, unchanged db: first breakdown {fresh_s:.3f} s, CPU {fresh_cpu:.3f} s "
           f"(+ {import_s:.2f} s of Python imports)", flush=True)  # fmt: skip
 
     load_s, tables = _timed(lambda: load_tables(engine))
@@ -315,24 +322,30 @@ def main(argv: list[str] | None = None) -> int:
     tables.clear()
 
     ids = [int(counts["projects"] * f) for f in (0.25, 0.5, 0.75)]
-    edits = []
+    edits: list[float] = []
+    edit_cpu: list[float] = []
     try:
         for pid in ids:
             with workspace.writing() as connection:
                 connection.exec_driver_sql(f"{BUMP} + 1 WHERE id = {pid}")
-            seconds, _ = _timed(lambda: base.beltroad_breakdown(workspace, ("country",)))
+            seconds, cpu = _cpu_timed(lambda: base.beltroad_breakdown(workspace, ("country",)))
             edits.append(seconds)
-            print(f"  after editing project {pid}: next breakdown {seconds:.3f} s", flush=True)
+            edit_cpu.append(cpu)
+            print(f"  after editing project {pid}: next breakdown {seconds:.3f} s, CPU {cpu:.3f} s",
+                  flush=True)  # fmt: skip
         records = new_records(args.import_projects, args.seed)
         started = time.perf_counter()
         with workspace.writing() as connection, paused_triggers(connection):
             write_projects(connection, records)
         write_s = time.perf_counter() - started
-        after_import, _ = _timed(lambda: base.beltroad_breakdown(workspace, ("country",)))
+        after_import, import_cpu = _cpu_timed(
+            lambda: base.beltroad_breakdown(workspace, ("country",))
+        )
         print(f"  imported {len(records):,} projects in {write_s:.2f} s; next breakdown "
-              f"{after_import:.3f} s", flush=True)  # fmt: skip
-        fresh_after, _ = fresh_process(args.workdir)
-        print(f"  fresh process after the import: first breakdown {fresh_after:.3f} s", flush=True)
+              f"{after_import:.3f} s, CPU {import_cpu:.3f} s", flush=True)  # fmt: skip
+        fresh_after, _, after_cpu = fresh_process(args.workdir)
+        print(f"  fresh process after the import: first breakdown {fresh_after:.3f} s, "
+              f"CPU {after_cpu:.3f} s", flush=True)  # fmt: skip
         patched = {name: base.beltroad_breakdown(workspace, by) for name, by in base.QUERIES}
         snapshot.clear_memory()
         shutil.rmtree(args.workdir / "analytics", ignore_errors=True)

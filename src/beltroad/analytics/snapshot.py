@@ -436,6 +436,12 @@ _lock = threading.Lock()
 SAVE_AFTER = 1_000
 
 
+def _save(snapshot: Snapshot, root: Path) -> None:
+    # A cache, not a record: an unwritable data dir only costs a rebuild next time.
+    with contextlib.suppress(OSError):
+        save(snapshot, root)
+
+
 def _cache() -> dict[str, Snapshot]:
     """This process's snapshots by database (the one place that says where they are kept)."""
     return _memory
@@ -486,13 +492,17 @@ def current(connection: Any, *, cache_key: str, root: Path | None) -> Snapshot:
                 patched = (saved, 0) if saved.generation == generation else None
                 patched = patched or _patched(connection, saved)
         if patched is None:
-            snapshot, reread = build(read_facts(connection)), SAVE_AFTER
+            snapshot = build(read_facts(connection))
+            if root is not None:
+                _save(snapshot, root)
         else:
             snapshot, reread = patched
-        if root is not None and reread >= SAVE_AFTER:
-            # A cache, not a record: an unwritable data dir only costs a rebuild next time.
-            with contextlib.suppress(OSError):
-                save(snapshot, root)
+            if root is not None and reread >= SAVE_AFTER:
+                # Writing a million-project snapshot takes seconds: not on this request's time.
+                # Not a daemon, so a CLI process finishes writing before it exits.
+                threading.Thread(
+                    target=_save, args=(snapshot, root), name="beltroad-snapshot-save"
+                ).start()
     with _lock:
         _cache()[cache_key] = snapshot
     return snapshot
