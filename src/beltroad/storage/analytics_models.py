@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
-from beltroad.storage.models import Base
+from beltroad.storage.models import Base, Project
 
 
 class AnalyticsChange(Base):
@@ -27,3 +27,5 @@ class AnalyticsChange(Base):
 
 
 Index("ix_analytics_changes_generation", AnalyticsChange.generation)
+# Migration 0011_snap14: deleting a project checks its children by parent_id (see there).
+Index("ix_projects_parent_id", Project.parent_id)

@@ -14,6 +14,8 @@ so that raw SQL and other processes are located as well:
   TRUNCATE) logs a NULL project: whoever reads it rebuilds.
 * ``analytics_state.changes_from``: the log is complete from this generation on; a snapshot older
   than it cannot be patched. Backfilled with today's generation (the log starts empty).
+* ``ix_projects_parent_id``: a deleted project (patched out of the snapshot) no longer costs a
+  scan of every project (the ``parent_id`` foreign key's check).
 * ``analytics_state.logging``: 1, or 0 inside a SQLite bulk load that writes only new data and
   logs one NULL instead of a row per written row (``paused_triggers(..., locate=False)``); never
   committed other than 1.
@@ -177,6 +179,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_analytics_changes")),
     )
     op.create_index("ix_analytics_changes_generation", "analytics_changes", ["generation"])
+    # Deleting a project checks that no project names it as parent: without this index, a full
+    # scan of projects per deleted project (10,000 deletions at 1M projects: tens of minutes).
+    op.create_index("ix_projects_parent_id", "projects", ["parent_id"])
     # Plain ALTER TABLE (batch mode would copy the table, which the triggers' bodies name).
     op.add_column(
         "analytics_state",
@@ -215,5 +220,6 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION beltroad_log_changes()")
     op.drop_column("analytics_state", "logging")
     op.drop_column("analytics_state", "changes_from")
+    op.drop_index("ix_projects_parent_id", table_name="projects")
     op.drop_index("ix_analytics_changes_generation", table_name="analytics_changes")
     op.drop_table("analytics_changes")
