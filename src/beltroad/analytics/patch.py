@@ -256,7 +256,9 @@ def _ranges(prow: Any, rows: Ints) -> tuple[Any, Ints]:
 
 def subset(snapshot: Snapshot, rows: Ints) -> Snapshot:
     """The projects at ``rows`` (sorted project rows) as a snapshot of their own."""
-    arrays = {name: np.asarray(getattr(snapshot, name))[rows] for name in PROJECT_ARRAYS}
+    arrays: dict[str, Any] = {
+        name: np.asarray(getattr(snapshot, name))[rows] for name in PROJECT_ARRAYS
+    }
     columns = {
         name: Coded(np.asarray(c.codes)[rows], c.values)
         for name, c in snapshot.project_columns.items()
