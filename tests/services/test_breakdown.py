@@ -219,7 +219,7 @@ def test_gcof1_by_flow_class_and_recipient_match_pandas(sqlite_workspace: Worksp
     path = shared_file("aiddata-gcof1/AidData_GlobalChineseOfficialFinanceDataset_v1.0.xlsx")
     report = import_file(sqlite_workspace, "gcof1", path)
     assert report.rejected == []  # imported as published; two date orders flagged, kept
-    frame = pd.read_excel(path)
+    frame = pd.read_excel(path, engine="openpyxl")
     kept = frame[(frame["recommended_for_research"] == True) & (frame["umbrella"] == 0)]  # noqa: E712
     assert len(kept) > 4000
     kept = kept.assign(usd_defl_2014=pd.to_numeric(kept["usd_defl_2014"], errors="coerce"))

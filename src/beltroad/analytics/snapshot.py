@@ -9,10 +9,13 @@ The funnel's per-project facts (stage, status, dates, commitment, last progress)
 them, so ``beltroad funnel`` runs on the same snapshot.
 
 **Freshness.** A snapshot is stamped with the database's ``(instance_id, generation)``; triggers
-bump the generation on every write to the tables it reads (migration 0002). Each use checks the
-stamp (one indexed single-row read) and rebuilds on any change, so a stale figure is impossible,
-whoever wrote. Rebuilding a million-project registry takes a few seconds; the snapshot is then
-kept in memory and under ``DATA_DIR/analytics/`` so a new process loads it in milliseconds.
+bump the generation on every write to the tables it reads (migration 0002) and log which projects
+each write touched (0011_snap14). Each use checks the stamp (one indexed single-row read); on a
+change it re-reads only the logged projects and splices them in (:mod:`beltroad.analytics.patch`),
+and rebuilds only when the log cannot locate the change. So a stale figure is impossible, whoever
+wrote, and an edit costs the next viewer a patch, not a rebuild. Snapshots are kept in memory and
+under ``DATA_DIR/analytics/`` (after a rebuild or a large patch), so a new process, or another
+worker, memory-maps the saved one in milliseconds and patches it up to date.
 """
 
 from __future__ import annotations
@@ -32,11 +35,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from beltroad.analytics.corridors import corridor_rows
+from beltroad.storage.changes import changed_since
 from beltroad.storage.facts import (
     DATE_COLUMNS,
     MONEY_COLUMNS,
     NO_DAY,
     FactRows,
+    consistent,
     read_facts,
     read_generation,
 )
@@ -125,6 +130,9 @@ class Snapshot:
     #: Results computed from this snapshot (converted amounts), kept as long as it is: a
     #: snapshot never changes, and it lives on its workspace, never in a module of the process.
     derived: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
+    #: For a patched snapshot, what the patch changed (:class:`beltroad.analytics.patch.Lineage`),
+    #: so that values derived from the snapshot it patched can be patched too; never saved.
+    lineage: Any = field(default=None, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.project_ids)
@@ -404,7 +412,25 @@ def load(root: Path, generation: Generation) -> Snapshot | None:
         return None  # missing or half-written by an older beltroad: rebuild
 
 
-# --- the cache: memory, then disk, then the database ----------------------------------------
+def load_latest(root: Path, generation: Generation) -> Snapshot | None:
+    """The newest snapshot saved for ``generation``'s database at or before it, or None."""
+    found: list[tuple[int, Generation]] = []
+    suffix = f"-v{FORMAT_VERSION}"
+    with contextlib.suppress(OSError):
+        for entry in (root / generation.instance_id).iterdir():
+            name = entry.name
+            if name.startswith("g") and name.endswith(suffix) and name[1 : -len(suffix)].isdigit():
+                saved = int(name[1 : -len(suffix)])
+                if saved <= generation.generation:
+                    found.append((saved, Generation(generation.instance_id, saved)))
+    for _, older in sorted(found, key=lambda item: item[0], reverse=True):
+        snapshot = load(root, older)
+        if snapshot is not None:
+            return snapshot
+    return None
+
+
+# --- the cache: memory, then disk (patched), then the database -------------------------------
 
 
 class SnapshotMemory:
@@ -429,27 +455,74 @@ class SnapshotMemory:
             self._snapshots.clear()
 
 
+#: A snapshot patched for at least this many projects is saved, so that new processes start
+#: from it; smaller patches (an edit) are cheaper to repeat than to write a snapshot.
+SAVE_AFTER = 1_000
+
+
+def _save(snapshot: Snapshot, root: Path) -> None:
+    # A cache, not a record: an unwritable data dir only costs a rebuild next time.
+    with contextlib.suppress(OSError):
+        save(snapshot, root)
+
+
+def patch_limit(snapshot: Snapshot) -> int:
+    """Past this many changed projects a rebuild costs less than re-reading them one by one."""
+    return max(1_000, len(snapshot) // 5)
+
+
+def _patched(connection: Any, base: Snapshot) -> tuple[Snapshot, int] | None:
+    """``base`` brought up to the database's state, and how many projects it re-read.
+
+    None when the change log cannot say what changed since ``base`` (see
+    :func:`beltroad.storage.changes.changed_since`).
+    """
+    from beltroad.analytics.patch import patch
+
+    changed = changed_since(connection, base.generation, patch_limit(base))
+    if changed is None:
+        return None
+    rows = read_facts(connection, only=changed)
+    return patch(base, build(rows), changed, rows.generation), len(changed)
+
+
 def current(
     connection: Any, *, cache_key: str, root: Path | None, memory: SnapshotMemory
 ) -> Snapshot:
     """The snapshot of the database's current state: from ``memory``, from ``root``, or rebuilt.
 
     ``cache_key`` names the database (its URL without password); ``root`` is where snapshots are
-    kept between processes (None: memory only, e.g. a read-only data directory).
+    kept between processes (None: memory only, e.g. a read-only data directory). A snapshot of
+    an older generation, in memory or on disk, is patched with the projects the database's
+    change log names; only a change the log cannot locate costs a rebuild.
     """
-    generation = read_generation(connection)
-    if not generation.trusted:  # the counter may have missed writes: never cache under it
-        return build(read_facts(connection))
-    cached = memory.get(cache_key)
-    if cached is not None and cached.generation == generation:
-        return cached
-    snapshot = load(root, generation) if root is not None else None
-    if snapshot is None:
-        snapshot = build(read_facts(connection))
-        if root is not None:
-            # A cache, not a record: an unwritable data dir only costs a rebuild next time.
-            with contextlib.suppress(OSError):
-                save(snapshot, root)
+    with consistent(connection):  # one state for the stamp, the change log and the facts
+        generation = read_generation(connection)
+        if not generation.trusted:  # the counter may have missed writes: never cache under it
+            return build(read_facts(connection))
+        cached = memory.get(cache_key)
+        if cached is not None and cached.generation == generation:
+            return cached
+        patched = None
+        if cached is not None and cached.generation.instance_id == generation.instance_id:
+            patched = _patched(connection, cached)
+        if patched is None and root is not None:
+            saved = load_latest(root, generation)
+            if saved is not None:
+                patched = (saved, 0) if saved.generation == generation else None
+                patched = patched or _patched(connection, saved)
+        if patched is None:
+            snapshot = build(read_facts(connection))
+            if root is not None:
+                _save(snapshot, root)
+        else:
+            snapshot, reread = patched
+            if root is not None and reread >= SAVE_AFTER:
+                # Writing a million-project snapshot takes seconds: not on this request's time.
+                # Not a daemon, so a CLI process finishes writing before it exits.
+                threading.Thread(
+                    target=_save, args=(snapshot, root), name="beltroad-snapshot-save"
+                ).start()
     memory.put(cache_key, snapshot)
     return snapshot
 
@@ -463,5 +536,6 @@ __all__ = [
     "build",
     "current",
     "load",
+    "load_latest",
     "save",
 ]

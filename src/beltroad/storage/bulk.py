@@ -144,7 +144,7 @@ def write_synthetic(
     counts = dict.fromkeys(
         ("projects", "project_countries", "project_sectors", "participations", "transactions"), 0
     )
-    with paused_triggers(connection):
+    with paused_triggers(connection, locate=False):
         for start in range(0, len(batch), WRITE_CHUNK):
             part = slice_batch(batch, start, min(start + WRITE_CHUNK, len(batch)))
             for table, written in _write_part(connection, part, dataset, financier_ids).items():
@@ -322,7 +322,7 @@ def write_synthetic_registry(
         raise InvalidInput.at("must be 1 to 64 characters", field="dataset", value=dataset)
     as_text = connection.dialect.name == "sqlite"
     counts: dict[str, int] = {}
-    with paused_triggers(connection):
+    with paused_triggers(connection, locate=False):
         org_ids, counts["organisations"] = _ensure_organisations(connection, registry, dataset)
         orgs = np.asarray(org_ids, dtype=np.int64)
         # endless repeat() columns, so one dict serves every insert below

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from beltroad.storage import changes
+
 #: The tables the analytics snapshot reads, the funnel's milestones included (the same list as
 #: migration 0002).
 WATCHED: tuple[str, ...] = (
@@ -53,7 +55,7 @@ def current(connection: Connection) -> Generation:
 
 
 @contextmanager
-def paused_triggers(connection: Connection) -> Iterator[None]:
+def paused_triggers(connection: Connection, *, locate: bool = True) -> Iterator[None]:
     """Run a bulk load with SQLite's generation triggers bumping once, not once per row.
 
     SQLite has no statement-level triggers: a row trigger bumping the counter costs about as much
@@ -62,17 +64,38 @@ def paused_triggers(connection: Connection) -> Iterator[None]:
     snapshot. The flag is set and cleared inside the caller's transaction, and SQLite serialises
     writers, so no other connection ever sees it set; on failure the caller must roll back, which
     clears it. PostgreSQL's triggers fire once per statement already and are left alone.
+
+    ``locate=False`` (a load of new data only, e.g. a synthetic portfolio) also stops SQLite's
+    change-log triggers (migration 0011_snap14) writing a row per written row: the load logs
+    one unlocated change instead, so the next snapshot is rebuilt rather than patched.
     """
     if not connection.in_transaction():
         raise RuntimeError("paused_triggers needs a transaction, so that a failure restores them")
-    if connection.dialect.name != "sqlite":
-        yield
-        return
+    sqlite = connection.dialect.name == "sqlite"
     # Nested pauses: only the outermost sets and clears the flag.
-    outermost = connection.exec_driver_sql(
-        "UPDATE analytics_state SET paused = 1 WHERE id = 1 AND paused = 0"
-    ).rowcount
+    outermost = (
+        sqlite
+        and connection.exec_driver_sql(
+            "UPDATE analytics_state SET paused = 1 WHERE id = 1 AND paused = 0"
+        ).rowcount
+    )
+    unlogged = (
+        not locate
+        and connection.exec_driver_sql(
+            "UPDATE analytics_state SET logging = 0 WHERE id = 1 AND logging = 1"
+        ).rowcount
+    )
     yield
-    # Reached only on success: after a failure the caller's rollback clears the flag.
+    # Reached only on success: after a failure the caller's rollback clears the flags.
+    if unlogged:
+        # PostgreSQL has no pause flag: log the unlocated change whether or not rows were written.
+        connection.exec_driver_sql(
+            "INSERT INTO analytics_changes (generation, project_id) "  # noqa: S608 - constants
+            "SELECT generation, NULL FROM analytics_state WHERE id = 1"
+            + (" AND paused = 2" if sqlite else "")
+        )
+        connection.exec_driver_sql("UPDATE analytics_state SET logging = 1 WHERE id = 1")
+    if outermost or not sqlite:
+        changes.trim(connection)
     if outermost:
         connection.exec_driver_sql("UPDATE analytics_state SET paused = 0 WHERE id = 1")

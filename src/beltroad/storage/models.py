@@ -531,7 +531,7 @@ class AnalyticsState(Base):
 
     Triggers (migrations 0002 and 0004) bump it, so no writer (beltroad's own or raw SQL) can
     change the portfolio without the analytics snapshot noticing (see
-    ``beltroad.analytics.snapshot``).
+    ``beltroad.analytics.snapshot``). ``changes_from``, ``logging``: see ``analytics_models``.
     """
 
     __tablename__ = "analytics_state"
@@ -542,6 +542,8 @@ class AnalyticsState(Base):
     # 0, or inside a bulk writer's transaction 1 (paused) then 2 (paused, bumped): SQLite's row
     # triggers bump only while it is below 2 (migration 0004). Never committed other than 0.
     paused: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
+    changes_from: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
+    logging: Mapped[int] = mapped_column(SmallInteger, default=1, server_default=text("1"))
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
 
@@ -577,6 +579,7 @@ def table(model: type[Base]) -> Table:
 
 # The other domains' tables live in modules of their own; importing them registers them on this
 # metadata, and the names below keep ``models.Task``, ``models.RecordLink``... working.
+from beltroad.storage import analytics_models as _analytics_models  # noqa: E402,F401
 from beltroad.storage import coordination_models as _coordination_models  # noqa: E402,F401
 from beltroad.storage import green_models, job_models, linkage_models, management_models  # noqa: E402
 
