@@ -1,6 +1,6 @@
 """Bring a snapshot up to date by re-reading only the projects that changed (issue #14).
 
-The database's change log (migration 0011_snap14) names the projects written since the
+The database's change log (migration 0014_snap14) names the projects written since the
 snapshot's generation. Those projects are read again (through each table's project index) into a
 small snapshot of their own, and spliced into the old one: their old rows are dropped, their new
 rows (none for a deleted project) merged in by project id. Every array stays sorted by project

@@ -10,7 +10,7 @@ them, so ``beltroad funnel`` runs on the same snapshot.
 
 **Freshness.** A snapshot is stamped with the database's ``(instance_id, generation)``; triggers
 bump the generation on every write to the tables it reads (migration 0002) and log which projects
-each write touched (0011_snap14). Each use checks the stamp (one indexed single-row read); on a
+each write touched (0014_snap14). Each use checks the stamp (one indexed single-row read); on a
 change it re-reads only the logged projects and splices them in (:mod:`beltroad.analytics.patch`),
 and rebuilds only when the log cannot locate the change. So a stale figure is impossible, whoever
 wrote, and an edit costs the next viewer a patch, not a rebuild. Snapshots are kept in memory and

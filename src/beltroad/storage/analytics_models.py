@@ -1,4 +1,4 @@
-"""The analytics change log (migration 0011_snap14): which projects each write touched.
+"""The analytics change log (migration 0014_snap14): which projects each write touched.
 
 Written only by triggers (see the migration); read by :mod:`beltroad.storage.changes`.
 ``analytics_state.changes_from`` is the generation the log is complete from; ``logging`` is 1,
@@ -27,5 +27,5 @@ class AnalyticsChange(Base):
 
 
 Index("ix_analytics_changes_generation", AnalyticsChange.generation)
-# Migration 0011_snap14: deleting a project checks its children by parent_id (see there).
+# Migration 0014_snap14: deleting a project checks its children by parent_id (see there).
 Index("ix_projects_parent_id", Project.parent_id)

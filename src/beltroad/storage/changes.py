@@ -1,4 +1,4 @@
-"""The analytics change log (migration 0011_snap14): which projects changed since a generation.
+"""The analytics change log (migration 0014_snap14): which projects changed since a generation.
 
 Triggers write ``analytics_changes`` on every write to a project-keyed table, whoever writes
 (beltroad, raw SQL, another process); a NULL project marks a change that cannot be pinned on
@@ -22,7 +22,7 @@ KEEP_ROWS = 2_000_000
 def changed_since(connection: Connection, since: Generation, limit: int) -> tuple[int, ...] | None:
     """The projects written after ``since`` (sorted), as ``connection`` sees them.
 
-    Each log row carries the generation its write left (migration 0011_snap14), so the rows
+    Each log row carries the generation its write left (migration 0014_snap14), so the rows
     above the snapshot's generation are exactly the writes it has not seen.
 
     None when the change cannot be located: the log does not reach back that far, it holds an

@@ -66,7 +66,7 @@ def paused_triggers(connection: Connection, *, locate: bool = True) -> Iterator[
     clears it. PostgreSQL's triggers fire once per statement already and are left alone.
 
     ``locate=False`` (a load of new data only, e.g. a synthetic portfolio) also stops SQLite's
-    change-log triggers (migration 0011_snap14) writing a row per written row: the load logs
+    change-log triggers (migration 0014_snap14) writing a row per written row: the load logs
     one unlocated change instead, so the next snapshot is rebuilt rather than patched.
     """
     if not connection.in_transaction():

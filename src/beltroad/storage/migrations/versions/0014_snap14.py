@@ -1,7 +1,7 @@
 """analytics change log: which projects each write touched, so the snapshot is patched, not rebuilt
 
-Revision ID: 0011_snap14
-Revises: 0010_green
+Revision ID: 0014_snap14
+Revises: 0013_brief18
 Create Date: 2026-12-08 03:10:00
 
 0002's generation says *that* the analysed tables changed; this log says *which projects* did, so
@@ -34,8 +34,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_snap14"
-down_revision: str | None = "0010_green"
+revision: str = "0014_snap14"
+down_revision: str | None = "0013_brief18"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
