@@ -556,6 +556,7 @@ def content_hash(record: ProjectRecord) -> str:
     and child rows (organisations by key). Equal stored content gives an equal hash, so a
     re-import of an unchanged project touches nothing.
 
+    >>> from beltroad.records import Provenance
     >>> content_hash(ProjectRecord("XM-1", "A road", Provenance("demo")))[:3]
     'v3:'
     """
