@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from beltroad.cli.output import Format, emit
+from beltroad.cli.output import Format, FormatOption, emit
 
 CloseHelp = (
     "Passages to close, comma-separated (suez, babalmandab, ormuz, malacca, panama, bosporus, "
@@ -48,9 +48,6 @@ FuelOption = Annotated[
 ]
 BunkerOption = Annotated[
     float, typer.Option("--bunker-usd", help="Bunker fuel price, USD per tonne [N: 600].")
-]
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
 ]
 
 

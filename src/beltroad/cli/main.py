@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from beltroad.cli.output import Format, emit, stderr_console
+from beltroad.cli.output import Format, FormatOption, emit, stderr_console
 from beltroad.errors import BeltroadError
 from beltroad.settings import Settings, load_settings
 
@@ -25,10 +25,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
-]
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from beltroad.cli.output import Format, emit
+from beltroad.cli.output import Format, FormatOption, emit
 from beltroad.cli.risk_country import RiskConfigOption
 
 register_app = typer.Typer(
@@ -19,9 +19,6 @@ register_app = typer.Typer(
     no_args_is_help=True,
 )
 
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
-]
 ActorOption = Annotated[
     str, typer.Option("--actor", help="Who makes the change, for the audit trail.")
 ]
