@@ -540,6 +540,8 @@ def _with_options(exc: BeltroadError, args: Sequence[str]) -> BeltroadError:
 
     if not isinstance(exc, InvalidInput) or not exc.problems:
         return exc
+    if exc.message != "; ".join(p.describe() for p in exc.problems):
+        return exc  # a command already said it in its own words (and options)
     command: Any = typer.main.get_command(app)
     chain = [command]
     for token in args:  # the command groups and command the words name
