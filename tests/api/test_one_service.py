@@ -137,3 +137,12 @@ def test_one_export_service(
     assert "XE-1" in texts["cli"]
     assert "XE-3" in texts["cli"]
     assert "XE-2" not in texts["cli"]
+
+
+def test_strings_are_not_filters(filled: Workspace) -> None:
+    from beltroad.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match=r"field filters.*mapping of dimension to value"):
+        breakdown_service.breakdown(filled, ["country"], filters=["year=2015"])  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match=r"field filters.*whole number for year"):
+        breakdown_service.breakdown(filled, ["country"], filters={"year": "2015"})

@@ -27,3 +27,9 @@ def test_a_column_of_a_file_is_not_an_option() -> None:
     assert _with_options(exc, ["export", "csv", "out.csv"]).message == exc.message
     missing = NotFound("no such thing")
     assert _with_options(missing, ["summary"]) is missing
+
+
+def test_a_message_a_command_already_translated_is_kept() -> None:
+    exc = InvalidInput.at("needs a justification", field="justification", value=None)
+    exc.message = exc.message.replace("field justification", "--reason")
+    assert _with_options(exc, ["green", "override", "P", "green"]).message == exc.message

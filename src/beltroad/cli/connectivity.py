@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from beltroad.cli.output import Format, emit, with_flags
+from beltroad.cli.output import Format, FormatOption, emit, with_flags
 from beltroad.errors import InvalidInput
 
 CloseHelp = (
@@ -66,9 +66,6 @@ FuelOption = Annotated[
 ]
 BunkerOption = Annotated[
     float, typer.Option("--bunker-usd", help="Bunker fuel price, USD per tonne [N: 600].")
-]
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
 ]
 
 

@@ -13,12 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-from beltroad.cli.output import Format, emit
+from beltroad.cli.output import Format, FormatOption, emit
 from beltroad.errors import InvalidInput
-
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
-]
 
 #: Service field names -> the flags that feed them, for error messages.
 FLAGS = {

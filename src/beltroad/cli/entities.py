@@ -10,13 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
-from beltroad.cli.output import Format, emit, stderr_console
+from beltroad.cli.output import Format, FormatOption, emit, stderr_console
 from beltroad.entities import EntityKind
 from beltroad.errors import InvalidInput
 
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
-]
 KindArgument = Annotated[
     EntityKind, typer.Argument(help="organisation, document, enterprise or zone.")
 ]

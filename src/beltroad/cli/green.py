@@ -9,14 +9,11 @@ from typing import Annotated
 import typer
 
 from beltroad.cli.acting import acting_login
-from beltroad.cli.output import Format, emit
+from beltroad.cli.output import Format, FormatOption, emit
 from beltroad.errors import InvalidInput
 
 green_app = typer.Typer(help="Green traffic light (BRIGC red / yellow / green) with evidence.")
 
-FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
-]
 FLAGS = {"green_config": "--green-config", "eco_areas": "--eco-areas", "justification": "--reason"}
 
 
@@ -57,7 +54,7 @@ def classify_command(
     limit: Annotated[
         int, typer.Option("--limit", min=1, help="Table: projects shown (JSON has all).")
     ] = 50,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Classify every project red / yellow / green with evidence per criterion; store it."""
     from beltroad.cli.main import state
@@ -102,7 +99,7 @@ def override_command(
         str | None,
         typer.Option("--actor", help="The user login who overrides (default: the --as user)."),
     ] = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Override a project's class with a justification; the change is audited."""
     from beltroad.cli.main import state

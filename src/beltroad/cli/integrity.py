@@ -8,13 +8,10 @@ from typing import Annotated
 import typer
 
 from beltroad.cli.acting import acting_login
-from beltroad.cli.output import Format, emit
+from beltroad.cli.output import Format, FormatOption, emit
 from beltroad.errors import InvalidInput
 
 FLAGS = {"sanctions": "--sanctions", "integrity_config": "--integrity-config", "reason": "--reason"}
-FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
-]
 integrity_app = typer.Typer(
     help="Integrity red flags with explanations; dismissal only with a reason."
 )
@@ -45,7 +42,7 @@ def scan_command(
     dataset: Annotated[str | None, typer.Option("--dataset", help="Only this dataset.")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="Show only this kind of flag.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Table: flags shown.")] = 40,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Detect and list red flags: single bidder, cost overrun, missing procurement information,
     contract splitting, and counterparties matching a debarment or sanctions list."""
@@ -98,7 +95,7 @@ def dismiss_command(
         str | None,
         typer.Option("--actor", help="The user login who dismisses (default: the --as user)."),
     ] = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Dismiss a flag; a reason is required and the dismissal is audited."""
     from beltroad.cli.main import state

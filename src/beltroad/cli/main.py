@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.text import Text
 
-from beltroad.cli.output import Format, emit, stderr_console
+from beltroad.cli.output import Format, FormatOption, emit, stderr_console
 from beltroad.errors import BeltroadError
 
 if TYPE_CHECKING:  # pydantic-settings costs ~0.4 s: imported when a command needs settings
@@ -27,10 +27,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
-]
 
 
 @dataclass
@@ -586,6 +582,8 @@ def _with_options(exc: BeltroadError, args: Sequence[str]) -> BeltroadError:
 
     if not isinstance(exc, InvalidInput) or not exc.problems:
         return exc
+    if exc.message != "; ".join(p.describe() for p in exc.problems):
+        return exc  # a command already said it in its own words (and options)
     command: Any = typer.main.get_command(app)
     chain = [command]
     for token in args:  # the command groups and command the words name

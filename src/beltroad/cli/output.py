@@ -21,8 +21,9 @@ import sys
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 from rich.table import Table
 
@@ -34,6 +35,12 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+#: The ``--format`` option every command that prints a result takes (declared once).
+FormatOption = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
+]
 
 
 def stderr_console() -> Console:

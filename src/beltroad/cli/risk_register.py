@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from beltroad.cli.acting import acting_login
-from beltroad.cli.output import Format, emit
+from beltroad.cli.output import Format, FormatOption, emit
 from beltroad.cli.risk_country import RiskConfigOption
 
 register_app = typer.Typer(
@@ -20,9 +20,6 @@ register_app = typer.Typer(
     no_args_is_help=True,
 )
 
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
-]
 ActorOption = Annotated[
     str | None,
     typer.Option(

@@ -8,16 +8,13 @@ from typing import Annotated, Any
 import typer
 
 from beltroad.cli.acting import acting_login
-from beltroad.cli.output import Format, emit
+from beltroad.cli.output import Format, FormatOption, emit
 from beltroad.cli.risk_country import RiskConfigOption
 
 incident_app = typer.Typer(
     help="Security incidents and the enterprises, zones and projects within reach.",
     no_args_is_help=True,
 )
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
-]
 
 
 def register(risk_app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from beltroad.cli.output import Format, emit
+from beltroad.cli.output import Format, FormatOption, emit
 from beltroad.errors import InvalidInput
 
 FLAGS = {
@@ -24,9 +24,6 @@ FLAGS = {
     "selection_config": "--selection-config",
     "benefits_config": "--benefits-config",
 }
-FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -101,7 +98,7 @@ def select_command(
         typer.Option("--selection-config", help="TOML merged over the packaged selection.toml."),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Table: rows shown.")] = 30,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Flagship selection: MCDA ranking plus the best set within the budget and limits."""
     from beltroad.cli.main import state
@@ -185,7 +182,7 @@ def benefits_command(
         typer.Option("--benefits-config", help="TOML merged over the packaged benefits.toml."),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Table: rows shown.")] = 30,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Benefit-sharing balance per country (or project): host vs investor side, with coverage."""
     from beltroad.cli.main import state

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from beltroad.cli.coordination import FormatOption, run
-from beltroad.cli.output import Format, emit
+from beltroad.cli.coordination import run
+from beltroad.cli.output import Format, FormatOption, emit
 from beltroad.errors import InvalidInput
 
 workflow_app = typer.Typer(

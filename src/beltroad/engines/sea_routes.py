@@ -201,7 +201,7 @@ def route_geometry(lon: Sequence[float], lat: Sequence[float]) -> dict[str, Any]
         k0, k1 = np.floor((x0 + 180.0) / 360.0), np.floor((x1 + 180.0) / 360.0)
         if k0 != k1 and x0 != x1:
             edge = (max(k0, k1)) * 360.0 - 180.0  # the crossed meridian, unwrapped
-            y = y0 + (y1 - y0) * (edge - x0) / (x1 - x0)
+            y = float(y0 + (y1 - y0) * (edge - x0) / (x1 - x0))  # a JSON number, not numpy
             east = x1 > x0
             parts[-1].append([180.0 if east else -180.0, round(y, 6)])
             parts.append([[-180.0 if east else 180.0, round(y, 6)]])

@@ -141,9 +141,10 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        looks_like = encodings.detect(data, complete=True)  # the whole file, not a sample
         raise InvalidInput.at(
             f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid {encoding} "
-            f"(expected a {encoding} text file; the bytes look like {encodings.detect(data)})",
+            f"(expected a {encoding} text file; the bytes look like {looks_like})",
             file=str(path),
             row=line,
             hint="convert the file to the expected encoding or choose the matching import kind",

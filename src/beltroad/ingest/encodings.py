@@ -43,10 +43,13 @@ def wide_encoding(head: bytes) -> str | None:
     return None
 
 
-def detect(data: bytes) -> str:
+def detect(data: bytes, *, complete: bool = False) -> str:
     """The encoding ``data`` is most likely in, as a name to show a user.
 
-    >>> detect("Café".encode("utf-8")), detect("Café".encode("latin-1"))
+    ``data`` is taken for the start of a file, which may end inside a character, unless
+    ``complete`` says it is the whole file.
+
+    >>> detect("Café".encode("utf-8")), detect("Café".encode("latin-1"), complete=True)
     ('UTF-8', 'Windows-1252 or ISO-8859-1 (an 8-bit encoding, not UTF-8)')
     """
     wide = wide_encoding(data[:4])
@@ -55,7 +58,8 @@ def detect(data: bytes) -> str:
     body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
     try:
         # A sample may end inside a character: an incremental decode forgives that, nothing else.
-        codecs.getincrementaldecoder("utf-8")().decode(body, final=False)
+        # Whole data may not: b"Caf\xe9" (Latin-1) only looks like the start of a character.
+        codecs.getincrementaldecoder("utf-8")().decode(body, final=complete)
     except UnicodeDecodeError:
         high = {byte for byte in body if byte >= 0x80}
         if any(0x80 <= byte <= 0x9F for byte in high):
@@ -67,7 +71,8 @@ def detect(data: bytes) -> str:
 def detect_file(path: Path) -> str:
     """:func:`detect` over the start of ``path`` (at most :data:`SCAN_LIMIT` bytes)."""
     with path.open("rb") as handle:
-        return detect(handle.read(SCAN_LIMIT))
+        data = handle.read(SCAN_LIMIT)
+    return detect(data, complete=len(data) < SCAN_LIMIT)
 
 
 def is_utf8(name: str) -> bool:

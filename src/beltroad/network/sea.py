@@ -126,7 +126,7 @@ def load_sea_network(cache_dir: Path) -> SeaNetwork:
     """The sea network, from ``cache_dir`` or built there once. Memoised per process.
 
     >>> net = load_sea_network(Path("/tmp/beltroad-doctest"))  # doctest: +SKIP
-    >>> net.graph.nodes, net.graph.edges
+    >>> net.graph.nodes, net.graph.edges  # doctest: +SKIP
     (9708, 15970)
     """
     try:

@@ -99,6 +99,12 @@ def check_filters(filters: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
     >>> check_filters({"country": "pak", "year": 2015, "sector": None})
     (('country', 'PAK'), ('year', 2015), ('sector', None))
     """
+    if not isinstance(filters, Mapping):  # e.g. ["year=2015"]: parsing strings is a skin's job
+        raise InvalidInput.at(
+            "expected a mapping of dimension to value, e.g. {'year': 2015}",
+            field="filters",
+            value=filters,
+        )
     parsed: list[tuple[str, Any]] = []
     for dim, value in filters.items():
         _check_dimension(dim, "filters")
