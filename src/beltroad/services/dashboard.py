@@ -10,6 +10,7 @@ which it is. Warnings are filtered to the reader's countries.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,7 +57,7 @@ def figure_scope(actor: Actor) -> str:
     return "all"
 
 
-def _chart(workspace: Workspace, dimension: str, filters: tuple[str, ...]) -> dict[str, Any]:
+def _chart(workspace: Workspace, dimension: str, filters: Mapping[str, str]) -> dict[str, Any]:
     result = breakdown(workspace, [dimension], filters=filters).as_dict()
     money = result.get("money") or {}
     return {
@@ -78,7 +79,7 @@ def _chart(workspace: Workspace, dimension: str, filters: tuple[str, ...]) -> di
 
 def dashboard_figures(workspace: Workspace, actor: Actor) -> Figures:
     scope = figure_scope(actor)
-    filters = () if scope == "all" else (f"country={scope}",)
+    filters: Mapping[str, str] = {} if scope == "all" else {"country": scope}
     figures = Figures(scope=scope)
     for dimension in (*CHARTS, MAP_DIMENSION):
         figures.charts[dimension] = _chart(workspace, dimension, filters)
