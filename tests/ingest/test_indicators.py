@@ -88,7 +88,7 @@ def test_wgi_real_file_imports_every_reported_value(ws: Workspace) -> None:
     import pandas as pd
 
     path = shared_file("wgi/wgidataset.xlsx")
-    frame = pd.read_excel(path)
+    frame = pd.read_excel(path, engine="openpyxl")
     # Netherlands Antilles (ANT) is kept as a historic territory (ISO 3166-3), so every
     # reported value imports and the default fail mode succeeds.
     expected = sum(
