@@ -128,7 +128,8 @@ LAYERS: dict[str, frozenset[str]] = {
     "settings": frozenset({"errors"}),
     "executors": frozenset({"errors"}),
     "reference": frozenset({"errors"}),
-    "entities": frozenset({"reference"}),
+    "entity_kinds": frozenset(),
+    "entities": frozenset({"entity_kinds", "reference"}),
     "datasets": frozenset({"errors", "progress"}),
     "config": frozenset(),  # data files only
     "scenarios": frozenset(),  # data files only
@@ -165,7 +166,16 @@ LAYERS: dict[str, frozenset[str]] = {
     "api": frozenset({"errors", "services", "settings"}),
     "web": frozenset({"entities", "errors", "services", "settings"}),
     "cli": frozenset(
-        {"entities", "errors", "reference", "services", "settings", "spreadsheet", "web"}
+        {
+            "entities",
+            "entity_kinds",
+            "errors",
+            "reference",
+            "services",
+            "settings",
+            "spreadsheet",
+            "web",
+        }
     ),
     "__init__": frozenset({"api", "errors", "settings"}),
 }

@@ -18,20 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
-from enum import StrEnum
 from typing import Any, Final
 
+from beltroad.entity_kinds import EntityKind as EntityKind
 from beltroad.reference.iati import OrganisationType
-
-
-class EntityKind(StrEnum):
-    """What ``beltroad template KIND`` and ``import table --entity KIND`` accept."""
-
-    ORGANISATION = "organisation"
-    DOCUMENT = "document"
-    ENTERPRISE = "enterprise"
-    ZONE = "zone"
-
 
 DOCUMENT_TYPES: Final = ("mou", "agreement", "plan", "joint_statement", "other")
 DOCUMENT_STATUSES: Final = ("in_force", "expired", "terminated", "draft", "proposed")

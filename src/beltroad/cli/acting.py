@@ -2,8 +2,6 @@
 ``--as`` user, else the local administrator. Always an existing, active user: an unknown login
 is an error naming it, never free text written into the audit log."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import typer

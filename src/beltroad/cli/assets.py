@@ -1,13 +1,12 @@
 """``beltroad assets fetch|check``: the web application's front-end assets (web/assets.toml)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 assets_app = typer.Typer(
+    rich_markup_mode=None,
     help="Front-end assets of the web application (pinned npm packages, fetched at install).",
     no_args_is_help=True,
 )

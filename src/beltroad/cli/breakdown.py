@@ -1,7 +1,5 @@
 """``beltroad breakdown``: a few lines over :func:`beltroad.services.breakdown.breakdown`."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import Annotated, Any
 

@@ -1,7 +1,5 @@
 """``beltroad routes`` and ``beltroad exposure``: a few lines each over the services."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

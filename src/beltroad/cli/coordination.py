@@ -3,8 +3,6 @@
 Every command acts as the local administrator, or as the user named by the global ``--as``.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterator
@@ -61,9 +59,15 @@ def run(ctx: typer.Context, call: Callable[..., Any], *args: Any, **kwargs: Any)
         return call(workspace, actor, *args, **kwargs)
 
 
-users_app = typer.Typer(help="Users, roles, scopes and API tokens.", no_args_is_help=True)
-audit_app = typer.Typer(help="The hash-chained audit log: list and verify.", no_args_is_help=True)
-notify_app = typer.Typer(help="The notification outbox.", no_args_is_help=True)
+users_app = typer.Typer(
+    rich_markup_mode=None, help="Users, roles, scopes and API tokens.", no_args_is_help=True
+)
+audit_app = typer.Typer(
+    rich_markup_mode=None, help="The hash-chained audit log: list and verify.", no_args_is_help=True
+)
+notify_app = typer.Typer(
+    rich_markup_mode=None, help="The notification outbox.", no_args_is_help=True
+)
 
 
 @users_app.command("add")

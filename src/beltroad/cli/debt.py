@@ -1,7 +1,5 @@
 """``beltroad debt``: a few lines over :func:`beltroad.services.debt.debt_report`."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

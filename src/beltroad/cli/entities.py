@@ -2,8 +2,6 @@
 each over :mod:`beltroad.services.registry`, :mod:`beltroad.services.registry_import` and
 :mod:`beltroad.services.reported`."""
 
-from __future__ import annotations
-
 import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from beltroad.cli.output import Format, FormatOption, emit, stderr_console
-from beltroad.entities import EntityKind
+from beltroad.entity_kinds import EntityKind
 from beltroad.errors import InvalidInput
 
 KindArgument = Annotated[
@@ -24,9 +22,12 @@ SetOption = Annotated[
 FLAGS = {"on_error": "--on-error", "mapping": "--mapping", "entity": "--entity"}
 
 registry_app = typer.Typer(
-    help="The registry's own entities: organisations, documents, enterprises, zones."
+    rich_markup_mode=None,
+    help="The registry's own entities: organisations, documents, enterprises, zones.",
 )
-reported_app = typer.Typer(help="Reported statistics: official figures with their sources.")
+reported_app = typer.Typer(
+    rich_markup_mode=None, help="Reported statistics: official figures with their sources."
+)
 
 
 def register(app: typer.Typer) -> None:

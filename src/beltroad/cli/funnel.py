@@ -1,7 +1,5 @@
 """``beltroad funnel``: a few lines over :func:`beltroad.services.funnel.funnel`."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

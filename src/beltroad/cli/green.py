@@ -1,8 +1,6 @@
 """``beltroad green classify`` and ``beltroad green override``: a few lines over
 :mod:`beltroad.services.green`."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +10,9 @@ from beltroad.cli.acting import acting_login
 from beltroad.cli.output import Format, FormatOption, emit
 from beltroad.errors import InvalidInput
 
-green_app = typer.Typer(help="Green traffic light (BRIGC red / yellow / green) with evidence.")
+green_app = typer.Typer(
+    rich_markup_mode=None, help="Green traffic light (BRIGC red / yellow / green) with evidence."
+)
 
 FLAGS = {"green_config": "--green-config", "eco_areas": "--eco-areas", "justification": "--reason"}
 

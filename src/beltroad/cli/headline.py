@@ -1,7 +1,5 @@
 """``beltroad headline``: a few lines over :func:`beltroad.services.headline.headline`."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

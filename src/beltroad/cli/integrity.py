@@ -1,7 +1,5 @@
 """``beltroad integrity scan`` (scan and list red flags) and ``beltroad integrity dismiss``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +11,8 @@ from beltroad.errors import InvalidInput
 
 FLAGS = {"sanctions": "--sanctions", "integrity_config": "--integrity-config", "reason": "--reason"}
 integrity_app = typer.Typer(
-    help="Integrity red flags with explanations; dismissal only with a reason."
+    rich_markup_mode=None,
+    help="Integrity red flags with explanations; dismissal only with a reason.",
 )
 
 

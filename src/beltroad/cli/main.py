@@ -1,7 +1,5 @@
 """Entry point and global options. Each command is a few lines over a services function."""
 
-from __future__ import annotations
-
 import errno
 import os
 import sys
@@ -21,6 +19,7 @@ if TYPE_CHECKING:  # pydantic-settings costs ~0.4 s: imported when a command nee
     from beltroad.settings import Settings
 
 app = typer.Typer(
+    rich_markup_mode=None,
     name="beltroad",
     help="Plan, coordinate and manage a Belt and Road style cooperation portfolio.",
     no_args_is_help=True,
@@ -37,7 +36,7 @@ class State:
     flags: dict[str, Any] = field(default_factory=dict)
     as_login: str | None = None  # --as: act as this user instead of the local administrator
 
-    def settings(self, **more: Any) -> Settings:
+    def settings(self, **more: Any) -> "Settings":
         from beltroad.settings import load_settings
 
         return load_settings(self.config_file, **(self.flags | more))
@@ -208,7 +207,10 @@ def demo(
         _serve(settings)
 
 
-data_app = typer.Typer(help="The dataset registry: list, pull and verify pinned public data sets.")
+data_app = typer.Typer(
+    rich_markup_mode=None,
+    help="The dataset registry: list, pull and verify pinned public data sets.",
+)
 app.add_typer(data_app, name="data")
 
 
@@ -487,7 +489,7 @@ def serve(
     _serve(state(ctx).settings(host=host, port=port))
 
 
-def _serve(settings: Settings) -> None:
+def _serve(settings: "Settings") -> None:
     import uvicorn
 
     from beltroad.services.workspace import open_workspace

@@ -10,8 +10,6 @@ country codes get their name beside them (``PAK Pakistan``), corridor ids their 
 never wrap across lines.
 """
 
-from __future__ import annotations
-
 import csv
 import dataclasses
 import io

@@ -1,7 +1,5 @@
 """``beltroad data overlaps`` and ``data overlap-review``: a few lines over the services."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """A rich progress bar on stderr that satisfies :class:`beltroad.progress.Progress`."""
 
-from __future__ import annotations
-
 from types import TracebackType
 
 from rich.progress import (
@@ -30,7 +28,7 @@ class RichProgress:
         )
         self._task: TaskID | None = None
 
-    def __enter__(self) -> RichProgress:
+    def __enter__(self) -> "RichProgress":
         self._bar.start()
         return self
 

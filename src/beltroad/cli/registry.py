@@ -1,7 +1,5 @@
 """Command modules that register themselves on the root app (one module per command group)."""
 
-from __future__ import annotations
-
 import importlib
 
 import typer

@@ -1,7 +1,5 @@
 """``beltroad report``: the symposium brief as HTML or PDF (issue #18 part 4)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,10 +1,9 @@
 """``beltroad risk``: one command group whose subcommands live in their own modules."""
 
-from __future__ import annotations
-
 import typer
 
 risk_app = typer.Typer(
+    rich_markup_mode=None,
     help="Country risk, the risk register, early warnings and stress tests.",
     no_args_is_help=True,
 )

@@ -1,7 +1,5 @@
 """``beltroad risk country``: a few lines over :func:`beltroad.services.risk.assess`."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

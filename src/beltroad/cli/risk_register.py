@@ -4,8 +4,6 @@
 :mod:`beltroad.cli.risk_warnings`; this module holds ``register`` and attaches them all.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Any
 
@@ -16,6 +14,7 @@ from beltroad.cli.output import Format, FormatOption, emit
 from beltroad.cli.risk_country import RiskConfigOption
 
 register_app = typer.Typer(
+    rich_markup_mode=None,
     help="The risk register: list, add, review, escalate, refresh (auto entries), history.",
     no_args_is_help=True,
 )

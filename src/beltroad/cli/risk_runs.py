@@ -1,8 +1,6 @@
 """``beltroad risk runs list|show|compare`` and ``beltroad risk submit``: stress runs as stored
 jobs (issue #18), over :mod:`beltroad.services.jobs`."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +10,9 @@ import typer
 from beltroad.cli.output import Format, emit, with_flags
 from beltroad.errors import InvalidInput
 
-runs_app = typer.Typer(help="Stored stress-run jobs: list, show, compare.", no_args_is_help=True)
+runs_app = typer.Typer(
+    rich_markup_mode=None, help="Stored stress-run jobs: list, show, compare.", no_args_is_help=True
+)
 
 FLAGS = {"scenario": "SCENARIO", "edits": "--edits", "scenarios": "--scenarios", "seed": "--seed",
          "run_a": "RUN_A", "run_b": "RUN_B"}  # fmt: skip

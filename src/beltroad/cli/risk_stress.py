@@ -1,7 +1,5 @@
 """``beltroad risk stress``: a few lines over :func:`beltroad.services.stress.run_stress_test`."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

@@ -1,8 +1,6 @@
 """``beltroad risk warnings`` and ``beltroad risk incident add|list``: a few lines over
 :mod:`beltroad.services.warnings` and :mod:`beltroad.services.incidents`."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer
@@ -12,6 +10,7 @@ from beltroad.cli.output import Format, FormatOption, emit
 from beltroad.cli.risk_country import RiskConfigOption
 
 incident_app = typer.Typer(
+    rich_markup_mode=None,
     help="Security incidents and the enterprises, zones and projects within reach.",
     no_args_is_help=True,
 )

@@ -1,7 +1,5 @@
 """``beltroad select`` and ``beltroad benefits``: a few lines over the services."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

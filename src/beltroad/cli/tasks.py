@@ -1,7 +1,5 @@
 """``beltroad tasks`` and ``beltroad units`` (issue #15)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated
 
@@ -12,9 +10,13 @@ from beltroad.cli.output import Format, FormatOption, emit
 from beltroad.errors import InvalidInput
 
 tasks_app = typer.Typer(
-    help="Units' tasks: add, list, update, escalate, recur.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Units' tasks: add, list, update, escalate, recur.",
+    no_args_is_help=True,
 )
-units_app = typer.Typer(help="Organisational units (a tree).", no_args_is_help=True)
+units_app = typer.Typer(
+    rich_markup_mode=None, help="Organisational units (a tree).", no_args_is_help=True
+)
 
 COLUMNS = ("id", "title", "unit_id", "due_on", "status", "done_on", "escalated_to", "version")
 

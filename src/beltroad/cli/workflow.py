@@ -1,7 +1,5 @@
 """``beltroad workflow`` (drafts, submit, approve, return, lifecycle) and ``beltroad plan``."""
 
-from __future__ import annotations
-
 import json
 from typing import Annotated, Any
 
@@ -12,10 +10,15 @@ from beltroad.cli.output import Format, FormatOption, emit
 from beltroad.errors import InvalidInput
 
 workflow_app = typer.Typer(
+    rich_markup_mode=None,
     help="Projects through draft, submit, review, approve, and the lifecycle.",
     no_args_is_help=True,
 )
-plan_app = typer.Typer(help="Plans with dated targets; plan against actual.", no_args_is_help=True)
+plan_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Plans with dated targets; plan against actual.",
+    no_args_is_help=True,
+)
 
 ProjectArg = Annotated[str, typer.Argument(help="Project identifier (or id).")]
 
