@@ -31,12 +31,12 @@ def country_scores(
     user: PageUser,
     year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
 ) -> Response:
-    unavailable = None
+    unavailable = False
     scores: list[Any] = []
     try:
         scores = risk_views.country_scores(ws, user, year=year)
-    except DataUnavailable as exc:  # no indicator data imported yet: say so, do not guess
-        unavailable = exc.message
+    except DataUnavailable:  # no indicator data imported yet: say so, do not guess
+        unavailable = True
     context = {"scores": scores, "year": year, "unavailable": unavailable}
     return page(request, "risk/scores.html", context, user=user)
 
