@@ -24,6 +24,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "beltroad.web.pages.control",
     "beltroad.web.pages.risk",
     "beltroad.web.pages.principles",
+    "beltroad.web.pages.connectivity",
 )
 
 
