@@ -168,3 +168,45 @@ def select_flagships(
 ) -> selection.SelectionReport:
     require_global(actor, Action.manage_plans, what="run a flagship selection over the portfolio")
     return selection.select(workspace, request)
+
+
+@dataclass(frozen=True)
+class CountryPanel:
+    """A country page's #17 figures; None where the data behind one is not imported."""
+
+    iso3: str
+    green: dict[str, Any] | None
+    debt: Any | None  # engines.debt.DebtSignal
+    balance: Any | None  # engines.benefits.Balance
+    risk: Any | None  # engines.country_risk.CountryRiskScore
+
+
+def country_panel(workspace: Workspace, actor: Actor, iso3: str) -> CountryPanel:
+    """The green share, debt signal, benefit balance and risk score of one country the actor
+    may read (a country outside the scope looks missing)."""
+    from beltroad.errors import DataUnavailable
+    from beltroad.services import risk
+
+    iso3 = iso3.upper()
+    registry_access.read_entity(workspace, actor, "countries", iso3)
+    found: dict[str, Any] = {}
+    try:
+        found["green"] = green.classify(workspace, save=False).shares()["countries"].get(iso3)
+    except DataUnavailable:
+        found["green"] = None
+    try:
+        signals = debt.debt_report(workspace, countries=[iso3]).signals
+        found["debt"] = signals[0] if signals else None
+    except DataUnavailable:
+        found["debt"] = None
+    try:
+        balances = benefits.benefits_report(workspace).countries
+        found["balance"] = next((b for b in balances if b.subject == iso3), None)
+    except DataUnavailable:
+        found["balance"] = None
+    try:
+        scores = risk.country_scores(workspace, countries=[iso3])
+        found["risk"] = scores[0] if scores else None
+    except DataUnavailable:
+        found["risk"] = None
+    return CountryPanel(iso3, **found)
