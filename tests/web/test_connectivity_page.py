@@ -56,3 +56,17 @@ def test_closing_the_red_sea_reroutes_shanghai_rotterdam(
         "/connectivity", params={"from": "CNSHA", "to": "NLRTM"}, headers={"accept-language": "zh"}
     )
     assert "封闭" in zh.text
+
+
+def test_exposure_table_is_for_scope_all(
+    viewer: Workspace, client: TestClient, sqlite_settings: Settings
+) -> None:
+    admin = users.resolve_actor(viewer)
+    log_in(client, viewer, admin, "viewer")
+    assert client.get("/connectivity/exposure").status_code == 403
+    users.add_user(viewer, admin, "planner", Role.planner)
+    log_in(client, viewer, admin, "planner")
+    assert client.get("/connectivity/exposure").status_code == 200
+    closed = client.get("/connectivity/exposure", params={"close": ["red_sea"]})
+    assert closed.status_code == 200, closed.text[-1500:]
+    assert 'id="exposure-form"' in closed.text

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from beltroad.reference.passages import SEAROUTE_KEYS, passage_by_key
-from beltroad.services import connectivity
+from beltroad.services import connectivity, exposure
+from beltroad.services.permissions import Action, require_global
 from beltroad.web.api.deps import WorkspaceDep
 from beltroad.web.render import NAV, NavItem, page
 from beltroad.web.session import PageUser
@@ -45,3 +46,27 @@ def route_page(
         "result": result,
     }
     return page(request, "connectivity/route.html", context, user=user)
+
+
+@router.get("/connectivity/exposure")
+def exposure_page(
+    request: Request,
+    ws: WorkspaceDep,
+    user: PageUser,
+    close: Annotated[list[str] | None, Query(max_length=40)] = None,
+) -> Response:
+    """The exposure table of one closure (the chosen passages closed together): ports, projects,
+    countries and corridors. It adds up the whole portfolio, so it is for scope all."""
+    require_global(user, Action.read, what="see the portfolio's exposure to a closure")
+    closed = [c for c in close or [] if c]
+    found = None
+    if closed:
+        found = exposure.exposure(ws, close=[",".join(closed)]).as_dict()
+    passages = [(key, passage_by_key(key).name) for key in SEAROUTE_KEYS]
+    context = {
+        "closed": set(closed),
+        "passages": passages,
+        "groups": connectivity.CLOSURE_GROUPS,
+        "found": found,
+    }
+    return page(request, "connectivity/exposure.html", context, user=user)
