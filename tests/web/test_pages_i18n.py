@@ -7,16 +7,21 @@ from pathlib import Path
 
 import pytest
 
+from beltroad.engines.debt import CAPACITIES
+from beltroad.engines.integrity import KINDS as INTEGRITY_KINDS
 from beltroad.engines.risk_register import CATEGORIES
 from beltroad.entities import COLUMNS
+from beltroad.reference.passages import SEAROUTE_KEYS, passage_by_key
 from beltroad.services import risk_register, tasks
+from beltroad.services.connectivity import CLOSURE_GROUPS
 from beltroad.services.permissions import SCOPE_KINDS, Role
 from beltroad.web import i18n
 from beltroad.web.pages import pages_router, registry
+from beltroad.web.pages.principles import GREEN_CLASSES
 from beltroad.web.render import NAV
 
 TEMPLATES = Path(i18n.__file__).with_name("templates")
-GROUPS = ("registry", "risk", "work", "green")
+GROUPS = ("registry", "risk", "work", "green", "connectivity")
 LITERAL = re.compile(r"""_\(\s*'([^']+)'\s*\)""")
 
 
@@ -31,6 +36,11 @@ def _msgids() -> set[str]:
     found.update(tasks.STATUSES)
     found.update(risk_register.STATUSES)
     found.update(CATEGORIES)
+    found.update(GREEN_CLASSES)
+    found.update(INTEGRITY_KINDS)
+    found.update(CAPACITIES)
+    found.update(passage_by_key(k).name for k in SEAROUTE_KEYS)
+    found.update(CLOSURE_GROUPS)
     found.update(role.value for role in Role)
     found.update(SCOPE_KINDS)
     for columns in registry.LIST_COLUMNS.values():

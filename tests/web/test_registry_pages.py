@@ -206,3 +206,17 @@ def test_bulk_upload_previews_rejected_rows_then_imports(
     log_in(client, workspace, world.admin, Role.partner.value)
     partner = client.post("/registry/zones/upload", data={"csrf_token": token}, files=files)
     assert partner.status_code == 403
+
+
+def test_country_page_loads_its_green_debt_benefit_and_risk_panel(
+    client: TestClient, workspace: Workspace, world: World
+) -> None:
+    log_in(client, workspace, world.admin, Role.partner.value)
+    country = client.get("/registry/countries/PAK")
+    assert 'hx-get="/registry/countries/PAK/principles"' in country.text
+    panel = client.get("/registry/countries/PAK/principles")
+    assert panel.status_code == 200
+    assert 'id="principles-panel"' in panel.text
+    # the world has no debt or risk indicators: the panel says so instead of a figure
+    assert "no debt data for this country" in panel.text
+    assert client.get("/registry/countries/AFG/principles").status_code == 404

@@ -108,3 +108,23 @@ def test_partner_reviews_its_country_and_viewer_cannot(
         data={"csrf_token": csrf(client), "owner": "x"},
     )
     assert other.status_code == 404
+
+
+def test_escalation_is_for_admins_and_planners(
+    client: TestClient, workspace: Workspace, world: World
+) -> None:
+    log_in(client, workspace, world.admin, Role.partner.value)
+    page = client.get("/risk/register")
+    assert 'id="escalate-form"' not in page.text
+    refused = client.post("/risk/register/escalate", data={"csrf_token": csrf(client)})
+    assert refused.status_code == 403
+    log_in(client, workspace, world.admin, Role.planner.value)
+    assert 'id="escalate-form"' in client.get("/risk/register").text
+    assert client.post("/risk/register/escalate", data={}).status_code == 422  # no CSRF token
+    done = client.post(
+        "/risk/register/escalate", data={"csrf_token": csrf(client)}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    statuses = {e["title"]: e["status"] for e in risk_register.list_entries(workspace).entries}
+    # likelihood 4 x impact 4 = 16 is past the configured threshold
+    assert statuses["Security in AFG"] == "escalated"

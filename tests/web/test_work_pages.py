@@ -191,3 +191,35 @@ def test_freeze_control_audit_and_admin(
         "/admin/users", data={"csrf_token": csrf(client), "login": "x", "role": "king"}
     )
     assert bad_role.status_code == 422
+
+
+def test_adding_a_task_is_scoped(client: TestClient, workspace: Workspace, world: World) -> None:
+    log_in(client, workspace, world.admin, Role.coordinator.value)
+    client.get("/work/tasks")
+    added = client.post(
+        "/work/tasks",
+        data={
+            "csrf_token": csrf(client),
+            "title": "Site visit",
+            "unit_id": str(world.desk),
+            "due_on": "2026-06-30",
+        },
+        follow_redirects=False,
+    )
+    assert added.status_code == 303
+    assert "Site visit" in client.get("/work/tasks", params={"unit": world.desk}).text
+    outside = client.post(
+        "/work/tasks",
+        data={
+            "csrf_token": csrf(client),
+            "title": "Not mine",
+            "unit_id": str(world.ministry),
+            "due_on": "2026-06-30",
+        },
+    )
+    assert outside.status_code in (403, 404)
+    bad_date = client.post(
+        "/work/tasks",
+        data={"csrf_token": csrf(client), "title": "X", "unit_id": "2", "due_on": "June"},
+    )
+    assert bad_date.status_code == 422

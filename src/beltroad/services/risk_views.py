@@ -25,6 +25,7 @@ from beltroad.services.permissions import (
     not_found,
     read_scope,
     require,
+    require_global,
 )
 from beltroad.services.workspace import Workspace
 
@@ -167,3 +168,10 @@ def incident_rows(
         found.rows(),
         lambda i: subjects.country(i["country"]) or subjects.readable(*i["subject"].split(":", 1)),
     )
+
+
+def escalate(workspace: Workspace, actor: Actor) -> risk_register.RegisterView:
+    """Escalate every open entry past its threshold or review date, over the whole register:
+    a decision on everyone's risks, so it needs ``approve`` on scope all (admins, planners)."""
+    require_global(actor, Action.approve, what="escalate the risk register")
+    return risk_register.escalate(workspace, actor=actor.login)

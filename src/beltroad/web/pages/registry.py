@@ -277,6 +277,16 @@ def entity_detail(
     return page(request, "registry/detail.html", context, user=user)
 
 
+@router.get("/registry/countries/{iso3}/principles")
+def country_principles(request: Request, ws: WorkspaceDep, user: PageUser, iso3: str) -> Response:
+    """The country's green share, debt signal, benefit balance and risk score: a fragment the
+    country page loads after it shows (htmx), since each is computed over the portfolio."""
+    from beltroad.services.principles_views import country_panel
+
+    context = {"panel": country_panel(ws, user, iso3)}
+    return page(request, "registry/country_panel.html", context, user=user)
+
+
 @router.get("/registry/{entity}/{key}/edit")
 def entity_edit(
     request: Request, ws: WorkspaceDep, user: PageUser, entity: Writable, key: int

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from beltroad.errors import DataUnavailable
 from beltroad.services import risk_register, risk_views
-from beltroad.services.permissions import Action, read_scope
+from beltroad.services.permissions import Action, covers_all, read_scope
 from beltroad.web.api.deps import WorkspaceDep
 from beltroad.web.pages.forms import fields, optional_integer
 from beltroad.web.render import NAV, NavItem, page
@@ -31,12 +31,12 @@ def country_scores(
     user: PageUser,
     year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
 ) -> Response:
-    unavailable = None
+    unavailable = False
     scores: list[Any] = []
     try:
         scores = risk_views.country_scores(ws, user, year=year)
-    except DataUnavailable as exc:  # no indicator data imported yet: say so, do not guess
-        unavailable = exc.message
+    except DataUnavailable:  # no indicator data imported yet: say so, do not guess
+        unavailable = True
     context = {"scores": scores, "year": year, "unavailable": unavailable}
     return page(request, "risk/scores.html", context, user=user)
 
@@ -55,8 +55,16 @@ def register_page(
         "status": status or "",
         "statuses": risk_register.STATUSES,
         "escalation": escalation,
+        "may_escalate": covers_all(user, Action.approve),
     }
     return page(request, "risk/register.html", context, user=user)
+
+
+@router.post("/risk/register/escalate")
+async def register_escalate(request: Request, ws: WorkspaceDep, user: PageUser) -> Response:
+    await fields(request)
+    risk_views.escalate(ws, user)
+    return RedirectResponse("/risk/register?escalation=true", status_code=303)
 
 
 @router.get("/risk/register/{entry_id}")

@@ -46,6 +46,22 @@ def task_board(
     return page(request, "work/tasks.html", context, user=user)
 
 
+@router.post("/work/tasks")
+async def task_add(request: Request, ws: WorkspaceDep, user: PageUser) -> Response:
+    """A new task on a unit (the service checks the user may edit tasks of that unit)."""
+    values = await fields(request)
+    unit = integer(values, "unit_id")
+    tasks.add_task(
+        ws,
+        user,
+        required(values, "title"),
+        unit_id=unit,
+        due_on=required(values, "due_on"),
+        project=values.get("project") or None,
+    )
+    return RedirectResponse(f"/work/tasks?unit={unit}", status_code=303)
+
+
 @router.post("/work/tasks/{task_id}")
 async def task_update(request: Request, ws: WorkspaceDep, user: PageUser, task_id: int) -> Response:
     values = await fields(request)
