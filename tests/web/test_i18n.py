@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 
 from beltroad.engines.funnel import STAGES
+from beltroad.reference.iati import ParticipationRole
 from beltroad.services.headline import FIGURES
 from beltroad.services.permissions import Role
 from beltroad.services.workflow import load_lifecycle
 from beltroad.web import i18n
+from beltroad.web.pages.projects import TRANSACTION_TYPES
 
 TEMPLATES = Path(i18n.__file__).with_name("templates")
 LITERAL = re.compile(r"""_\(\s*(['"])(.+?)\1\s*\)""")
@@ -24,6 +26,9 @@ DYNAMIC = (
     + ["info", "warning", "critical"]
     + ["Unauthenticated", "TooManyAttempts", "InvalidInput", "NotFound", "PermissionDenied"]
     + ["Conflict", "DataUnavailable", "wrong login or password", "Dashboard", "Projects"]
+    + [r.value for r in ParticipationRole]
+    + list(TRANSACTION_TYPES.values())
+    + ["explicit", "nearest"]
 )
 
 
