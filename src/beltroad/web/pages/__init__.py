@@ -23,6 +23,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "beltroad.web.pages.work",
     "beltroad.web.pages.control",
     "beltroad.web.pages.risk",
+    "beltroad.web.pages.public",
 )
 
 

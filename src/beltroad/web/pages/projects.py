@@ -6,17 +6,19 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 
 from beltroad.errors import BeltroadError
-from beltroad.services import project_page, registry_access, workflow
+from beltroad.services import project_page, publication, registry_access, workflow
+from beltroad.services.permissions import Action, covers_all
 from beltroad.services.scoped_export import export_for
 from beltroad.web.api.deps import WorkspaceDep
 from beltroad.web.render import page
+from beltroad.web.security import CSRF_FIELD, check_csrf
 from beltroad.web.session import PageUser
 
 router = APIRouter()
@@ -195,5 +197,25 @@ def project_detail(request: Request, ws: WorkspaceDep, user: PageUser, identifie
         "dependence": dependence,
         "dependence_error": dependence_error,
         "type_names": TRANSACTION_TYPES,
+        "may_publish": covers_all(user, Action.manage_users),
+        "is_public": publication.is_public(ws, str(project["identifier"])),
+        "public_mode": ws.settings.public_mode,
     }
     return page(request, "projects/detail.html", context, user=user)
+
+
+@router.post("/projects/{identifier}/public")
+def project_publish(
+    request: Request,
+    ws: WorkspaceDep,
+    user: PageUser,
+    identifier: str,
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)],
+    public: Annotated[bool, Form()],
+) -> Response:
+    """The administrator's control: mark the project public or withdraw it (the service
+    refuses anyone else)."""
+    check_csrf(request, csrf_token)
+    registry_access.read_project(ws, user, identifier)  # a missing project is a 404 page
+    publication.set_public(ws, user, [identifier], public=public)
+    return RedirectResponse(f"/projects/{quote(identifier)}", status_code=303)
