@@ -12,6 +12,7 @@ from beltroad.services.headline import FIGURES
 from beltroad.services.permissions import Role
 from beltroad.services.workflow import load_lifecycle
 from beltroad.web import i18n
+from beltroad.web.error_text import catalogue_entries
 from beltroad.web.pages.projects import TRANSACTION_TYPES
 
 TEMPLATES = Path(i18n.__file__).with_name("templates")
@@ -29,6 +30,7 @@ DYNAMIC = (
     + [r.value for r in ParticipationRole]
     + list(TRANSACTION_TYPES.values())
     + ["explicit", "nearest"]
+    + catalogue_entries()
 )
 
 
