@@ -39,6 +39,7 @@ def test_only_published_projects_are_public(
     client: TestClient, workspace: Workspace, world: World
 ) -> None:
     assert client.get("/public").text.count("/public/projects/") == 0
+    assert 'id="public-link"' in client.get("/login").text
     done = publication.set_public(workspace, world.admin, ["P-PAK"], public=True)
     assert (done.changed, done.unchanged) == (1, 0)
     listing = client.get("/public")
@@ -66,6 +67,7 @@ def test_public_pages_do_not_exist_when_the_mode_is_off(
     publication.set_public(workspace, world.admin, ["P-PAK"], public=True)
     with _client(settings, False) as off:
         assert off.get("/public").status_code == 404
+        assert 'id="public-link"' not in off.get("/login").text
         assert off.get("/public/projects/P-PAK").status_code == 404
 
 
