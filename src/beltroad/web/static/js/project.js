@@ -36,6 +36,7 @@
           data: points.map(function (p) { return { name: p.name, value: [p.lon, p.lat] }; })
         }]
       });
+      node.dataset.ready = "true";  // for the browser tests, as on the dashboard map
       window.addEventListener("resize", function () { chart.resize(); });
     })
     .catch(function () { node.textContent = ""; });
