@@ -111,6 +111,11 @@ class Settings(BaseSettings):
         description="Host names the web server answers besides localhost, 127.0.0.1, [::1] and "
         "`host` (a guard against DNS rebinding); `*` allows any.",
     )
+    public_mode: bool = Field(
+        default=False,
+        description="Read-only public mode: anonymous visitors may read, at /public, the "
+        "projects an administrator has marked public (nothing else, no edits, no exports).",
+    )
     tls_proxy: bool = Field(
         default=False,
         description="A TLS-terminating proxy is in front of `serve`: session cookies are marked "

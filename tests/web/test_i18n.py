@@ -7,10 +7,13 @@ import re
 from pathlib import Path
 
 from beltroad.engines.funnel import STAGES
+from beltroad.reference.iati import ParticipationRole
 from beltroad.services.headline import FIGURES
 from beltroad.services.permissions import Role
 from beltroad.services.workflow import load_lifecycle
 from beltroad.web import i18n
+from beltroad.web.error_text import catalogue_entries
+from beltroad.web.pages.projects import TRANSACTION_TYPES
 
 TEMPLATES = Path(i18n.__file__).with_name("templates")
 LITERAL = re.compile(r"""_\(\s*(['"])(.+?)\1\s*\)""")
@@ -24,6 +27,10 @@ DYNAMIC = (
     + ["info", "warning", "critical"]
     + ["Unauthenticated", "TooManyAttempts", "InvalidInput", "NotFound", "PermissionDenied"]
     + ["Conflict", "DataUnavailable", "wrong login or password", "Dashboard", "Projects"]
+    + [r.value for r in ParticipationRole]
+    + list(TRANSACTION_TYPES.values())
+    + ["explicit", "nearest"]
+    + catalogue_entries()
 )
 
 

@@ -121,3 +121,14 @@ def test_htmx_filtering_gets_the_results_only(
     assert 'id="projects"' in part.text
     assert "P-AFG" in part.text
     assert "P-PAK" not in part.text
+
+
+def test_project_page_shows_its_parts(
+    client: TestClient, workspace: Workspace, world: World
+) -> None:
+    log_in(client, workspace, world.admin, Role.planner.value)
+    detail = client.get("/projects/P-PAK")
+    assert detail.status_code == 200
+    for part in ("locations", "dependence", "participants", "transactions", "risks"):
+        assert f'id="{part}"' in detail.text
+    assert "/static/js/project.js" in detail.text

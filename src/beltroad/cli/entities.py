@@ -272,3 +272,30 @@ def reported_add(
     finally:
         workspace.close()
     stderr_console().print(f"{key} as of {fact.as_of} added")
+
+
+ProjectIds = Annotated[list[str], typer.Argument(metavar="IDENTIFIER...", help="Project ids.")]
+
+
+@registry_app.command("publish")
+def registry_publish(ctx: typer.Context, identifiers: ProjectIds) -> None:
+    """Mark projects public: shown to anonymous visitors when `public_mode` is on (admin only)."""
+    _set_public(ctx, identifiers, public=True)
+
+
+@registry_app.command("unpublish")
+def registry_unpublish(ctx: typer.Context, identifiers: ProjectIds) -> None:
+    """Withdraw projects from the public pages (admin only)."""
+    _set_public(ctx, identifiers, public=False)
+
+
+def _set_public(ctx: typer.Context, identifiers: list[str], *, public: bool) -> None:
+    from beltroad.services import publication
+
+    workspace = _workspace(ctx)
+    try:
+        done = publication.set_public(workspace, _actor(ctx, workspace), identifiers, public=public)
+    finally:
+        workspace.close()
+    word = "public" if public else "not public"
+    stderr_console().print(f"{done.changed} project(s) now {word}; {done.unchanged} already {word}")

@@ -34,9 +34,10 @@ def port_rows(connection: Connection) -> list[dict[str, Any]]:
     return [dict(zip(PORT_COLUMNS, row, strict=True)) for row in connection.execute(query)]
 
 
-def project_sites(connection: Connection) -> list[dict[str, Any]]:
+def project_sites(connection: Connection, project_id: int | None = None) -> list[dict[str, Any]]:
     """One row per project: id, identifier, title, corridor, main country, explicit port code
-    (``extras["port_unlocode"]``) and its located points as ``[(lat, lon), ...]``."""
+    (``extras["port_unlocode"]``) and its located points as ``[(lat, lon), ...]``; only the
+    project ``project_id`` when given (a project's page needs no portfolio scan)."""
     from beltroad.storage import models
     from beltroad.storage.models import table
 
@@ -49,12 +50,16 @@ def project_sites(connection: Connection) -> list[dict[str, Any]]:
         .where(location.c.lat.is_not(None), location.c.lon.is_not(None))
         .order_by(location.c.project_id, location.c.id)
     )
+    if project_id is not None:
+        located = located.where(location.c.project_id == project_id)
     for pid, lat, lon in connection.execute(located):
         points.setdefault(int(pid), []).append((float(lat), float(lon)))
     main: dict[int, str] = {}
     shares = select(country.c.project_id, country.c.iso3, country.c.percentage).order_by(
         country.c.project_id, country.c.percentage.desc(), country.c.iso3
     )
+    if project_id is not None:
+        shares = shares.where(country.c.project_id == project_id)
     for pid, iso3, _pct in connection.execute(shares):
         main.setdefault(int(pid), iso3)
     query = select(
@@ -65,6 +70,8 @@ def project_sites(connection: Connection) -> list[dict[str, Any]]:
         project.c.is_synthetic,
         project.c.extras,
     ).order_by(project.c.id)
+    if project_id is not None:
+        query = query.where(project.c.id == project_id)
     rows: list[dict[str, Any]] = []
     for row in connection.execute(query).mappings():
         pid = int(row["id"])

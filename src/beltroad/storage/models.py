@@ -267,6 +267,7 @@ class Project(Provenance, Base):
     lifecycle_state: Mapped[str | None] = mapped_column(String(32))
     unit_id: Mapped[int | None] = mapped_column(Integer, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    public: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # 0015_web2 (#16)
     __table_args__ = (
         UniqueConstraint("dataset", "source_record_id", name="uq_projects_dataset_source"),
         CheckConstraint("status IS NULL OR status BETWEEN 1 AND 6", name="status"),

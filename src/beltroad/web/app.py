@@ -109,7 +109,11 @@ def create_app(settings: Settings) -> FastAPI:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
         return page(
-            request, "error.html", {"error": body, "status": status}, user=None, status_code=status
+            request,
+            "error.html",
+            {"error": body, "status": status, "shown": _shown(request, body, exc)},
+            user=None,
+            status_code=status,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -124,7 +128,11 @@ def create_app(settings: Settings) -> FastAPI:
         )
         body = {"error": "InvalidInput", "message": problems, "hint": None}
         return page(
-            request, "error.html", {"error": body, "status": 422}, user=None, status_code=422
+            request,
+            "error.html",
+            {"error": body, "status": 422, "shown": _shown(request, body, None)},
+            user=None,
+            status_code=422,
         )
 
     @app.exception_handler(OverflowError)
@@ -139,7 +147,11 @@ def create_app(settings: Settings) -> FastAPI:
         if request.url.path.startswith("/api"):
             return JSONResponse(body, status_code=422)
         return page(
-            request, "error.html", {"error": body, "status": 422}, user=None, status_code=422
+            request,
+            "error.html",
+            {"error": body, "status": 422, "shown": _shown(request, body, None)},
+            user=None,
+            status_code=422,
         )
 
     @app.get("/api/health")
@@ -162,3 +174,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api_router())
     app.include_router(pages_router())
     return app
+
+
+def _shown(request: Request, body: dict[str, Any], exc: BeltroadError | None) -> Any:
+    """The error in the page's language (web/error_text.py)."""
+    from beltroad.web import i18n
+    from beltroad.web.error_text import shown
+
+    language = getattr(request.state, "locale", i18n.DEFAULT)
+    return shown(body, exc, i18n.gettext_for(language).gettext)

@@ -82,5 +82,12 @@ def page(
         "money": lambda v, cur="USD", year=None: i18n.money(v, cur, language, year),
         "date": lambda v: i18n.date(v, language),
         "assets_missing": assets_missing(),
+        "public_mode": _public_mode(request),
     }
     return templates().TemplateResponse(request, name, {**base, **context}, status_code=status_code)
+
+
+def _public_mode(request: Request) -> bool:
+    """Whether the read-only public pages are on (the login page links to them)."""
+    workspace = getattr(request.app.state, "workspace", None)
+    return bool(workspace is not None and workspace.settings.public_mode)

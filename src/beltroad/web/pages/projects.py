@@ -6,16 +6,19 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 
-from beltroad.services import registry_access, workflow
+from beltroad.errors import BeltroadError
+from beltroad.services import project_page, publication, registry_access, workflow
+from beltroad.services.permissions import Action, covers_all
 from beltroad.services.scoped_export import export_for
 from beltroad.web.api.deps import WorkspaceDep
 from beltroad.web.render import page
+from beltroad.web.security import CSRF_FIELD, check_csrf
 from beltroad.web.session import PageUser
 
 router = APIRouter()
@@ -24,6 +27,22 @@ MEDIA = {
     "csv": ("text/csv", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "iati": ("application/xml", "xml"),
+}
+# IATI TransactionType codelist (the names shown; the code is shown beside them).
+TRANSACTION_TYPES = {
+    1: "Incoming funds",
+    2: "Outgoing commitment",
+    3: "Disbursement",
+    4: "Expenditure",
+    5: "Interest payment",
+    6: "Loan repayment",
+    7: "Reimbursement",
+    8: "Purchase of equity",
+    9: "Sale of equity",
+    10: "Credit guarantee",
+    11: "Incoming commitment",
+    12: "Outgoing pledge",
+    13: "Incoming pledge",
 }
 SORTS = {
     "identifier": "Identifier",
@@ -164,5 +183,39 @@ def _remove(folder: Path) -> None:
 def project_detail(request: Request, ws: WorkspaceDep, user: PageUser, identifier: str) -> Response:
     project = registry_access.read_project(ws, user, identifier)
     history = workflow.history(ws, user, identifier)
-    context = {"p": project, "history": history}
+    parts = project_page.project_parts_for(ws, user, identifier)
+    dependence: project_page.Dependence | None = None
+    dependence_error: BeltroadError | None = None
+    try:
+        dependence = project_page.project_dependence(ws, int(project["id"]))
+    except BeltroadError as exc:  # no sea network (searoute missing): the rest of the page stands
+        dependence_error = exc
+    context = {
+        "p": project,
+        "history": history,
+        "parts": parts,
+        "dependence": dependence,
+        "dependence_error": dependence_error,
+        "type_names": TRANSACTION_TYPES,
+        "may_publish": covers_all(user, Action.manage_users),
+        "is_public": publication.is_public(ws, str(project["identifier"])),
+        "public_mode": ws.settings.public_mode,
+    }
     return page(request, "projects/detail.html", context, user=user)
+
+
+@router.post("/projects/{identifier}/public")
+def project_publish(
+    request: Request,
+    ws: WorkspaceDep,
+    user: PageUser,
+    identifier: str,
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)],
+    public: Annotated[bool, Form()],
+) -> Response:
+    """The administrator's control: mark the project public or withdraw it (the service
+    refuses anyone else)."""
+    check_csrf(request, csrf_token)
+    registry_access.read_project(ws, user, identifier)  # a missing project is a 404 page
+    publication.set_public(ws, user, [identifier], public=public)
+    return RedirectResponse(f"/projects/{quote(identifier)}", status_code=303)
