@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.text import Text
 
-from beltroad.cli.output import Format, FormatOption, emit, stderr_console
+from beltroad.cli.output import Format, FormatOption, emit, internal_error, stderr_console
 from beltroad.errors import BeltroadError
 
 if TYPE_CHECKING:  # pydantic-settings costs ~0.4 s: imported when a command needs settings
@@ -569,11 +569,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             console.print(Text("  hint: free some space on that disk, then run the command again"))
             return 1
-        return _internal_error(exc, console)
+        return internal_error(exc, console)
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        return _internal_error(exc, console)
+        return internal_error(exc, console)
     return result if isinstance(result, int) and not isinstance(result, bool) else 0
 
 
@@ -594,10 +594,3 @@ def _with_options(exc: BeltroadError, args: Sequence[str]) -> BeltroadError:
             command = commands[token]
             chain.append(command)
     return with_flags(exc, option_flags(chain))
-
-
-def _internal_error(exc: BaseException, console: Any) -> int:
-    """A real bug: say so, and how to report it."""
-    console.print(Text.assemble(("internal error: ", "bold red"), f"{type(exc).__name__}: {exc}"))
-    console.print(Text("  hint: rerun with --debug for the traceback, and report it"))
-    return 1

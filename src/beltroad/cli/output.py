@@ -256,3 +256,12 @@ def option_flags(commands: Sequence[Any]) -> dict[str, str]:
     flags = {field: flag for field, flag in FIELD_ALIASES.items() if flag in opts}
     flags |= {opt[2:].replace("-", "_"): opt for opt in opts}
     return flags | by_name
+
+
+def internal_error(exc: BaseException, console: Any) -> int:
+    """A real bug: say so, and how to report it."""
+    from rich.text import Text
+
+    console.print(Text.assemble(("internal error: ", "bold red"), f"{type(exc).__name__}: {exc}"))
+    console.print(Text("  hint: rerun with --debug for the traceback, and report it"))
+    return 1

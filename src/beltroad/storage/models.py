@@ -507,26 +507,6 @@ class ConversionRate(Base):
     )
 
 
-class Scenario(Base):
-    __tablename__ = "scenarios"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(128), unique=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
-
-
-class ScenarioRun(Base):
-    __tablename__ = "scenario_runs"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id", ondelete="CASCADE"))
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    seed: Mapped[int] = mapped_column(Integer)
-    parameters: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-
-
 class AnalyticsState(Base):
     """One row: a per-database id and a generation that every write to the analysed tables bumps.
 
@@ -602,3 +582,5 @@ GreenAssessment = green_models.GreenAssessment
 GreenOverride = green_models.GreenOverride
 IntegrityFlag = green_models.IntegrityFlag
 Job = job_models.Job
+Scenario = job_models.Scenario
+ScenarioRun = job_models.ScenarioRun
