@@ -127,8 +127,13 @@ def ahp(matrix: Sequence[Sequence[float]], *, ri_table: str = "tummala-ling-1998
     >>> [round(w, 4) for w in r.weights], round(r.cr, 4)
     ([0.637, 0.2583, 0.1047], 0.0332)
     """
-    a = np.asarray(matrix, dtype=float)
-    n = a.shape[0]
+    try:
+        a = np.asarray(matrix, dtype=float)
+    except (TypeError, ValueError):  # ragged rows, or entries that are not numbers
+        raise InvalidInput.at(
+            "the AHP matrix must be square, of numbers", field="ahp", value=matrix
+        ) from None
+    n = a.shape[0] if a.ndim else 0
     if a.ndim != 2 or a.shape != (n, n) or n < 1:
         raise InvalidInput.at("the AHP matrix must be square", field="ahp", value=a.shape)
     if ri_table not in RANDOM_INDEX:
