@@ -166,9 +166,11 @@ def test_json_columns_are_compact_utf8_and_refuse_nothing_json_takes() -> None:
     assert json_text({"x": float("nan")}) == '{"x":null}'  # JSON has no NaN
 
 
-def test_sqlite_binds_null_through_the_registered_adapter(tmp_path: Path) -> None:
+def test_sqlite_binds_null_through_the_cheap_adapter(tmp_path: Path) -> None:
+    """The CLI's bulk-write tuning (services.process) registers it; NULLs still bind as NULL."""
     import sqlite3
 
+    database.bind_none_cheaply()
     engine = database.make_engine(f"sqlite:///{tmp_path / 'n.db'}")
     try:
         with engine.begin() as connection:
