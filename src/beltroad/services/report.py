@@ -190,9 +190,9 @@ def _red_sea(workspace: Workspace) -> dict[str, Any]:
 
 
 def _green(workspace: Workspace) -> dict[str, Any]:
-    from beltroad.services import green
+    from beltroad.services import green_read
 
-    report = green.classify(workspace, save=False)
+    report = green_read.green_report(workspace)  # the stored classes; computed if none
     return {
         "portfolio": report.shares()["portfolio"],
         "measure": report.basis.as_dict()["measure"],
