@@ -248,7 +248,7 @@ def select(
     weights, notes, ahp_result = _weights(request, config)
     with workspace.reading() as connection:
         rows = queries.project_rows(connection, dataset=request.dataset, with_text=False)
-        green = queries.assessments(connection)
+        green = queries.policy_flags(connection)  # the flags only: evidence is not needed
     basis_rules.require_rows(rows)
     basis = basis_rules.choose(rows, request.base_year)
     candidates = [r for r in basis.priced if r["amount_usd_constant"] > 0]
@@ -311,7 +311,7 @@ def select(
     policy = {
         i: "new coal power after the 2021-09-21 pledge (POLICY_EXCLUDED, standards §2.3)"
         for i, r in enumerate(candidates)
-        if green.get(r["id"], {}).get("policy_flag") == POLICY_EXCLUDED
+        if green.get(r["id"]) == POLICY_EXCLUDED
     }
     caps = {k.upper(): float(v) for k, v in request.country_caps.items()}
     is_green = [r.get("green_class") == "green" for r in candidates]

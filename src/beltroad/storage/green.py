@@ -162,6 +162,12 @@ def any_assessment(connection: Connection) -> bool:
     return connection.execute(select(g.project_id).limit(1)).first() is not None
 
 
+def policy_flags(connection: Connection) -> dict[int, str | None]:
+    """Project id -> policy flag of every stored assessment (the evidence is not read)."""
+    g = models.GreenAssessment
+    return dict(connection.execute(select(g.project_id, g.policy_flag)).tuples().all())
+
+
 def assessments(
     connection: Connection, ids: Sequence[int] | None = None
 ) -> dict[int, dict[str, Any]]:
