@@ -165,7 +165,9 @@ def any_assessment(connection: Connection) -> bool:
 def policy_flags(connection: Connection) -> dict[int, str | None]:
     """Project id -> policy flag of every stored assessment (the evidence is not read)."""
     g = models.GreenAssessment
-    return dict(connection.execute(select(g.project_id, g.policy_flag)).tuples().all())
+    return {
+        r.project_id: r.policy_flag for r in connection.execute(select(g.project_id, g.policy_flag))
+    }
 
 
 def assessments(
