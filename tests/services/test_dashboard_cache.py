@@ -40,3 +40,14 @@ def test_each_scope_has_its_own_figures(workspace: Workspace) -> None:
     assert set(_country_rows(pak)) == {"PAK"}
     assert pak["funnel"] == {}
     assert dashboard_figures(workspace, READER).as_dict() == everything
+
+
+def test_summary_counts_follow_the_snapshot(workspace: Workspace) -> None:
+    from beltroad.services.summary import portfolio_summary
+
+    add_project(workspace, "P-1", "Solar plant", "PAK", 100.0)
+    first = portfolio_summary(workspace)
+    assert first.counts["projects"] == 1
+    assert portfolio_summary(workspace).counts == first.counts  # from the snapshot's cache
+    add_project(workspace, "P-2", "Port", "KEN", 50.0)
+    assert portfolio_summary(workspace).counts["projects"] == 2

@@ -4,7 +4,8 @@ Each section is computed by the service that owns it, never re-derived here; a s
 be computed (no data loaded, no indicators, solver trouble) says why instead of showing zeros.
 Rendering (HTML, SVG charts, the map, PDF) is :mod:`beltroad.report`'s; this module only gathers
 figures with the sources, base year, rules and data vintages behind them. Nothing is written to
-the database: green classes are computed without saving, the stress test is not stored.
+the database: green classes are read as stored by the last run (computed without saving when
+none is stored), the stress test is not stored.
 """
 
 from __future__ import annotations
