@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from beltroad.errors import InvalidInput, NotFound, PermissionDenied
-from beltroad.services import benefits, debt, green, integrity, selection
+from beltroad.services import benefits, debt, green, green_read, integrity, selection
 from beltroad.services.permissions import (
     Action,
     Actor,
@@ -106,9 +106,10 @@ def green_classes(
 
 def green_shares(workspace: Workspace, actor: Actor) -> dict[str, Any]:
     """Green shares by count and amount: the portfolio's for a reader of everything, else
-    those of the countries the reader is scoped to. Computed now, not stored."""
+    those of the countries the reader is scoped to, from the stored classes (computed now
+    only when no classification run has been stored)."""
     scope = read_scope(actor)
-    shares = green.classify(workspace, save=False).shares()
+    shares = green_read.green_report(workspace).shares()
     if scope.everything:
         return shares
     return {

@@ -10,14 +10,18 @@ which it is. Warnings are filtered to the reader's countries.
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from beltroad.services import money
 from beltroad.services.breakdown import breakdown
 from beltroad.services.funnel import funnel
 from beltroad.services.permissions import Actor, read_scope
 from beltroad.services.plans import list_plans, plan_vs_actual
+from beltroad.services.portfolio import portfolio_snapshot
 from beltroad.services.warnings import stored
 from beltroad.services.workspace import Workspace
 
@@ -77,14 +81,55 @@ def _chart(workspace: Workspace, dimension: str, filters: Mapping[str, str]) -> 
     }
 
 
+#: How many scopes' figures one snapshot keeps (the portfolio's and recent countries').
+FIGURES_KEPT = 32
+
+
+def _cache(workspace: Workspace, scope: str) -> tuple[dict[Any, Any], tuple[Any, ...]]:
+    """The figure cache of the current snapshot, and this request's key in it.
+
+    A snapshot is immutable, so figures computed from it hold until the registry changes (an
+    edit gives a new, patched snapshot with an empty cache). The key adds what else they rest
+    on: the conversion data (rates and deflators can be re-imported) and the day (the funnel's
+    "as of" never passes today).
+    """
+    with workspace.reading() as connection:
+        snapshot = portfolio_snapshot(workspace, connection)
+        data = money.load_conversion_data(connection)
+    target = money.default_base_year(snapshot)
+    conversion = None if target is None else money.conversion_for(data, target, None)
+    key = (
+        scope,
+        None if conversion is None else money.conversion_key(conversion),
+        dt.date.today(),
+    )
+    kept: dict[Any, Any] = snapshot.derived.setdefault(("dashboard",), {})
+    return kept, key
+
+
+def _charts_and_funnel(
+    workspace: Workspace, scope: str, filters: Mapping[str, str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    kept, key = _cache(workspace, scope)
+    found = kept.get(key)
+    if found is None:
+        charts = {d: _chart(workspace, d, filters) for d in (*CHARTS, MAP_DIMENSION)}
+        flow = funnel(workspace).as_dict() if scope == "all" else {}
+        found = (charts, flow)
+        if len(kept) >= FIGURES_KEPT:
+            kept.pop(next(iter(kept)))
+        kept[key] = found
+    # Copies: a caller may edit its figures (labels, translations) without touching the cache.
+    return copy.deepcopy(found[0]), copy.deepcopy(found[1])
+
+
 def dashboard_figures(workspace: Workspace, actor: Actor) -> Figures:
+    """The charts and the funnel are computed once per snapshot and scope (the warm dashboard
+    reads them); warnings and plans are read on every request (they are small reads)."""
     scope = figure_scope(actor)
     filters: Mapping[str, str] = {} if scope == "all" else {"country": scope}
     figures = Figures(scope=scope)
-    for dimension in (*CHARTS, MAP_DIMENSION):
-        figures.charts[dimension] = _chart(workspace, dimension, filters)
-    if scope == "all":
-        figures.funnel = funnel(workspace).as_dict()
+    figures.charts, figures.funnel = _charts_and_funnel(workspace, scope, filters)
     countries = read_scope(actor)
     figures.warnings = [
         w

@@ -211,30 +211,11 @@ def classify(
             )
     assessments = engine.classify_all((to_project(r, eco_areas or {}) for r in rows), config)
     at = now or dt.datetime.now(dt.UTC)
-    with workspace.writing() as connection:
-        overrides = queries.overrides(connection)
-        if save:
-            stored: list[dict[str, Any]] = [
-                {
-                    "project_id": a.project_id,
-                    "green_class": overrides[a.project_id]["green_class"]
-                    if a.project_id in overrides
-                    else a.green_class,
-                    "brigc_class": a.brigc_class,
-                    "ifc_category": a.ifc_category,
-                    "ifc_implied": a.ifc_implied,
-                    "policy_flag": a.policy_flag,
-                    "evidence": [e.as_dict() for e in a.evidence],
-                    "config_version": config.version,
-                    "assessed_at": at,
-                }
-                for a in assessments
-            ]
-            # Only what changed is rewritten: a re-run on the same data changes nothing (not
-            # even the timestamp), so `beltroad demo` stays idempotent.
-            before = queries.assessments(connection, [row["project_id"] for row in stored])
-            changed = [row for row in stored if _differs(before.get(row["project_id"]), row)]
-            queries.replace_assessments(connection, changed, [r["project_id"] for r in changed])
+    if save:
+        overrides = _store(workspace, assessments, config, at)
+    else:  # a read: no write transaction (it would block writers for nothing)
+        with workspace.reading() as connection:
+            overrides = queries.overrides(connection)
     return GreenReport(
         config,
         assessments,
@@ -242,6 +223,39 @@ def classify(
         basis_rules.choose(rows, base_year),
         {r["id"]: r for r in rows},
     )
+
+
+def _store(
+    workspace: Workspace,
+    assessments: list[engine.GreenAssessment],
+    config: engine.GreenConfig,
+    at: dt.datetime,
+) -> dict[int, dict[str, Any]]:
+    """Store the run's classes (an override's class where one is set); returns the overrides."""
+    with workspace.writing() as connection:
+        overrides = queries.overrides(connection)
+        stored: list[dict[str, Any]] = [
+            {
+                "project_id": a.project_id,
+                "green_class": overrides[a.project_id]["green_class"]
+                if a.project_id in overrides
+                else a.green_class,
+                "brigc_class": a.brigc_class,
+                "ifc_category": a.ifc_category,
+                "ifc_implied": a.ifc_implied,
+                "policy_flag": a.policy_flag,
+                "evidence": [e.as_dict() for e in a.evidence],
+                "config_version": config.version,
+                "assessed_at": at,
+            }
+            for a in assessments
+        ]
+        # Only what changed is rewritten: a re-run on the same data changes nothing (not
+        # even the timestamp), so `beltroad demo` stays idempotent.
+        before = queries.assessments(connection, [row["project_id"] for row in stored])
+        changed = [row for row in stored if _differs(before.get(row["project_id"]), row)]
+        queries.replace_assessments(connection, changed, [r["project_id"] for r in changed])
+    return overrides
 
 
 def override(

@@ -195,6 +195,11 @@ def _fingerprint(conversion: Conversion) -> tuple[Any, ...]:
     )
 
 
+def conversion_key(conversion: Conversion) -> tuple[Any, ...]:
+    """What a conversion's results depend on: equal keys, equal converted amounts."""
+    return _fingerprint(conversion)
+
+
 def amounts_for(snapshot: Snapshot, measure: str, conversion: Conversion) -> Amounts:
     """:func:`beltroad.analytics.money.project_amounts`, remembered on the snapshot for the same
     measure and conversion data (a snapshot is immutable; the data are part of the key)."""
@@ -361,6 +366,7 @@ __all__ = [
     "check_base_year",
     "choose_deflator",
     "conversion_for",
+    "conversion_key",
     "default_base_year",
     "describe",
     "ecb_rates",

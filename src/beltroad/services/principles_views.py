@@ -19,7 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from beltroad.services import benefits, debt, green, integrity, registry_access, selection
+from beltroad.services import (
+    benefits,
+    debt,
+    green,
+    green_read,
+    integrity,
+    registry_access,
+    selection,
+)
 from beltroad.services.permissions import (
     Action,
     Actor,
@@ -83,13 +91,18 @@ class GreenView:
 
 def green_classes(workspace: Workspace, actor: Actor, *, dataset: str | None = None) -> GreenView:
     """Every readable project's class, computed and final, with its evidence and override."""
-    report = green.classify(workspace, dataset=dataset, save=False)
+    if green_read.has_stored(workspace):  # a read of the last run: no recompute per view
+        found = green_read.stored_report(workspace, dataset=dataset)
+        report, note = found.report, found.note()
+    else:
+        report = green.classify(workspace, dataset=dataset, save=False)
+        note = report.note()
     seen = visible(workspace, actor)
     shares = report.shares()
     items = [i for i in report.items() if seen.project(i["project_id"], i["identifier"])]
     countries = {k: v for k, v in shares["countries"].items() if seen.country(k)}
     portfolio = shares["portfolio"] if seen.everything else None
-    return GreenView(items, portfolio, countries, report.note())
+    return GreenView(items, portfolio, countries, note)
 
 
 def _decide_on(workspace: Workspace, actor: Actor, identifier: str) -> None:
@@ -191,7 +204,7 @@ def country_panel(workspace: Workspace, actor: Actor, iso3: str) -> CountryPanel
     registry_access.read_entity(workspace, actor, "countries", iso3)
     found: dict[str, Any] = {}
     try:
-        found["green"] = green.classify(workspace, save=False).shares()["countries"].get(iso3)
+        found["green"] = green_read.green_report(workspace).shares()["countries"].get(iso3)
     except DataUnavailable:
         found["green"] = None
     try:

@@ -92,6 +92,12 @@ class SelectionRequest:
     dataset: str | None = None
     base_year: int | None = None
     time_limit_s: float | None = 60.0
+    #: None: the MILP weighs every candidate. A number k: only a shortlist, the candidates of
+    #: highest objective per dollar whose amounts add up to k budgets, the same among green
+    #: ones (for the green share) and per country under a cap, plus the must-includes. A large
+    #: portfolio's budget-constrained optimum lies among them (the LP relaxation's picks are
+    #: the densest ones); the notes say how many were weighed.
+    shortlist_budgets: float | None = None
 
 
 @dataclass(frozen=True)
@@ -242,7 +248,7 @@ def select(
     weights, notes, ahp_result = _weights(request, config)
     with workspace.reading() as connection:
         rows = queries.project_rows(connection, dataset=request.dataset, with_text=False)
-        green = queries.assessments(connection)
+        green = queries.policy_flags(connection)  # the flags only: evidence is not needed
     basis_rules.require_rows(rows)
     basis = basis_rules.choose(rows, request.base_year)
     candidates = [r for r in basis.priced if r["amount_usd_constant"] > 0]
@@ -305,26 +311,42 @@ def select(
     policy = {
         i: "new coal power after the 2021-09-21 pledge (POLICY_EXCLUDED, standards §2.3)"
         for i, r in enumerate(candidates)
-        if green.get(r["id"], {}).get("policy_flag") == POLICY_EXCLUDED
+        if green.get(r["id"]) == POLICY_EXCLUDED
     }
     caps = {k.upper(): float(v) for k, v in request.country_caps.items()}
+    is_green = [r.get("green_class") == "green" for r in candidates]
+    shares = [{i: p / 100.0 for i, p in r["countries"]} for r in candidates]
+    include = frozenset(index[i] for i in request.include)
+    weighed = list(range(len(candidates)))
+    if request.shortlist_budgets is not None:
+        weighed = shortlist(
+            objective, amounts, is_green, shares, caps, request.budget,
+            budgets=request.shortlist_budgets, keep=include, skip=frozenset(policy),
+        )  # fmt: skip
+        notes.append(
+            f"the solver weighed a shortlist of {len(weighed)} of {len(candidates)} candidates: "
+            f"the highest objective per dollar, adding up to {request.shortlist_budgets:g} "
+            "budgets (and as many among green ones, and per capped country)"
+        )
+    local = {g: k for k, g in enumerate(weighed)}
+    risk_values = [float(x) if x is not None else 0.0 for x in risk]
     model = milp.SelectionModel(
-        costs=amounts,
-        values=objective,
+        costs=[amounts[g] for g in weighed],
+        values=[objective[g] for g in weighed],
         budget=request.budget,
-        green=[r.get("green_class") == "green" for r in candidates],
-        risk=[float(x) if x is not None else 0.0 for x in risk],
-        countries=[{i: p / 100.0 for i, p in r["countries"]} for r in candidates],
+        green=[is_green[g] for g in weighed],
+        risk=[risk_values[g] for g in weighed],
+        countries=[shares[g] for g in weighed],
         country_caps=caps,
         min_green_share=request.min_green_share,
         max_risk=request.max_risk,
-        must_include=frozenset(index[i] for i in request.include),
-        must_exclude=frozenset(index[i] for i in request.exclude),
-        policy_excluded=policy,
+        must_include=frozenset(local[g] for g in include),
+        must_exclude=frozenset(local[index[i]] for i in request.exclude if index[i] in local),
+        policy_excluded={local[g]: why for g, why in policy.items() if g in local},
         time_limit_s=request.time_limit_s,
     )
     with _solver_output_to_stderr():
-        result = milp.solve(model)
+        result = _widen(milp.solve(model), weighed, len(candidates), policy, request, index)
     decisions = []
     for d in result.decisions:
         r = candidates[d.index]
@@ -356,6 +378,81 @@ def select(
     )
 
 
+def shortlist(
+    values: Sequence[float],
+    costs: Sequence[float],
+    green: Sequence[bool],
+    countries: Sequence[Mapping[str, float]],
+    caps: Mapping[str, float],
+    budget: float,
+    *,
+    budgets: float,
+    keep: frozenset[int] = frozenset(),
+    skip: frozenset[int] = frozenset(),
+) -> list[int]:
+    """The candidates the MILP weighs: by value per dollar, densest first, as many as add up to
+    ``budgets`` times the budget; the same among green candidates and among each capped
+    country's (so that the green share and the caps can be met from the shortlist); plus
+    ``keep``. ``skip`` (policy-excluded) never enter. Sorted by candidate index."""
+    import numpy as np
+
+    if budgets <= 0:
+        raise InvalidInput.at(
+            "expected a positive number", field="shortlist_budgets", value=budgets
+        )
+    cost = np.asarray(costs, dtype=float)
+    density = np.asarray(values, dtype=float) / np.where(cost > 0, cost, np.inf)
+    order = np.argsort(-density, kind="stable")
+    allowed = np.ones(cost.size, dtype=bool)
+    allowed[list(skip)] = False
+    chosen = set(keep)
+    groups = [allowed, allowed & np.asarray(green, dtype=bool)]
+    for iso3 in caps:
+        groups.append(allowed & np.array([iso3 in c for c in countries], dtype=bool))
+    for members in groups:
+        ranked = order[members[order]]
+        spent = np.cumsum(cost[ranked])
+        last = int(np.searchsorted(spent, budgets * budget)) + 1  # the one that crosses it too
+        chosen.update(int(i) for i in ranked[:last])
+    return sorted(chosen)
+
+
+def _widen(
+    result: milp.SelectionResult,
+    weighed: Sequence[int],
+    total: int,
+    policy: Mapping[int, str],
+    request: SelectionRequest,
+    index: Mapping[str, int],
+) -> milp.SelectionResult:
+    """The shortlist's result in the numbering of all candidates, with a decision for each one
+    left off the shortlist (the reason says why it was not weighed)."""
+    if len(weighed) == total:
+        return result
+    import dataclasses
+
+    decisions: list[milp.Decision | None] = [None] * total
+    for d in result.decisions:
+        decisions[weighed[d.index]] = dataclasses.replace(d, index=weighed[d.index])
+    excluded = {index[i] for i in request.exclude}
+    for g in range(total):
+        if decisions[g] is not None:
+            continue
+        if g in policy:
+            decisions[g] = milp.Decision(g, False, f"policy: {policy[g]}", "policy")
+        elif g in excluded:
+            decisions[g] = milp.Decision(g, False, "must-exclude", "must-exclude")
+        else:
+            decisions[g] = milp.Decision(
+                g, False, "not shortlisted: lower objective per dollar than the shortlist", None
+            )
+    return dataclasses.replace(
+        result,
+        decisions=tuple(d for d in decisions if d is not None),
+        chosen=tuple(weighed[i] for i in result.chosen),
+    )
+
+
 @contextlib.contextmanager
 def _solver_output_to_stderr() -> Iterator[None]:
     """HiGHS (inside SciPy) can print progress lines from C++ straight to file descriptor 1;
@@ -384,4 +481,12 @@ def _number(value: Any) -> float | None:
     return None
 
 
-__all__ = ["AhpInput", "SelectionReport", "SelectionRequest", "load_config", "read_ahp", "select"]
+__all__ = [
+    "AhpInput",
+    "SelectionReport",
+    "SelectionRequest",
+    "load_config",
+    "read_ahp",
+    "select",
+    "shortlist",
+]

@@ -156,6 +156,20 @@ def replace_assessments(
             connection.execute(update(p).where(p.id.in_(chunk)).values(green_class=cls))
 
 
+def any_assessment(connection: Connection) -> bool:
+    """Whether a classification run has stored any traffic light."""
+    g = models.GreenAssessment
+    return connection.execute(select(g.project_id).limit(1)).first() is not None
+
+
+def policy_flags(connection: Connection) -> dict[int, str | None]:
+    """Project id -> policy flag of every stored assessment (the evidence is not read)."""
+    g = models.GreenAssessment
+    return {
+        r.project_id: r.policy_flag for r in connection.execute(select(g.project_id, g.policy_flag))
+    }
+
+
 def assessments(
     connection: Connection, ids: Sequence[int] | None = None
 ) -> dict[int, dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,10 +41,15 @@ class DatasetInfo:
     file_sha256: str | None = None
 
 
-def record_counts(connection: Connection) -> dict[str, int]:
-    """Number of rows per registry entity."""
+def record_counts(
+    connection: Connection, *, known: Mapping[str, int] | None = None
+) -> dict[str, int]:
+    """Number of rows per registry entity (``known``: counts the caller already has)."""
+    known = known or {}
     return {
-        name: int(connection.execute(select(func.count()).select_from(model)).scalar_one())
+        name: known[name]
+        if name in known
+        else int(connection.execute(select(func.count()).select_from(model)).scalar_one())
         for name, model in COUNTED.items()
     }
 
