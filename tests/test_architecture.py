@@ -137,7 +137,9 @@ LAYERS: dict[str, frozenset[str]] = {
     "engines": frozenset({"errors", "records", "reference"}),
     # readers and writers of files, the data dir and the database
     "network": frozenset({"engines", "errors", "reference"}),
-    "ingest": frozenset({"datasets", "entities", "errors", "progress", "records", "reference"}),
+    "ingest": frozenset(
+        {"datasets", "entities", "errors", "progress", "records", "reference", "spreadsheet"}
+    ),
     "export": frozenset({"entities", "errors", "ingest", "records", "reference", "spreadsheet"}),
     "storage": frozenset({"engines", "errors", "records", "reference"}),
     "analytics": frozenset({"engines", "errors", "records", "reference", "storage"}),
@@ -164,13 +166,16 @@ LAYERS: dict[str, frozenset[str]] = {
     ),
     # skins
     "api": frozenset({"errors", "services", "settings"}),
-    "web": frozenset({"entities", "errors", "services", "settings"}),
+    # the brief: renders what the services gathered (HTML, then PDF)
+    "report": frozenset({"errors", "services", "settings"}),
+    "web": frozenset({"entities", "errors", "reference", "report", "services", "settings"}),
     "cli": frozenset(
         {
             "entities",
             "entity_kinds",
             "errors",
             "reference",
+            "report",
             "services",
             "settings",
             "spreadsheet",
