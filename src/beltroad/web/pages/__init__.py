@@ -25,6 +25,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "beltroad.web.pages.risk",
     "beltroad.web.pages.principles",
     "beltroad.web.pages.connectivity",
+    "beltroad.web.pages.scenarios",
 )
 
 
