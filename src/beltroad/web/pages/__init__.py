@@ -26,6 +26,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "beltroad.web.pages.principles",
     "beltroad.web.pages.connectivity",
     "beltroad.web.pages.scenarios",
+    "beltroad.web.pages.brief",
 )
 
 
