@@ -42,6 +42,8 @@ def test_closing_a_passage_changes_the_route(page: Any, site: Site) -> None:  # 
     after = page.inner_text("#passages")
     assert "suez" not in after
     assert after != before
+    page.wait_for_selector("#route-map[data-ready='true'] canvas")
+    assert page.get_attribute("#route-map", "data-lines") != "0"
     screenshot(page, "connectivity-closed")
     assert watch.errors == []
 
