@@ -27,6 +27,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "beltroad.web.pages.connectivity",
     "beltroad.web.pages.scenarios",
     "beltroad.web.pages.brief",
+    "beltroad.web.pages.safety",
 )
 
 
