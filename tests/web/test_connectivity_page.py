@@ -70,3 +70,25 @@ def test_exposure_table_is_for_scope_all(
     closed = client.get("/connectivity/exposure", params={"close": ["red_sea"]})
     assert closed.status_code == 200, closed.text[-1500:]
     assert 'id="exposure-form"' in closed.text
+
+
+def test_vessel_class_and_map_lines(viewer: Workspace, client: TestClient) -> None:
+    import json
+
+    log_in(client, viewer, users.resolve_actor(viewer), "viewer")
+    params = {"from": "CNSHA", "to": "NLRTM", "close": ["red_sea"]}
+    page = client.get("/connectivity", params=params)
+    assert 'id="vessel"' in page.text
+    assert 'id="route-map"' in page.text
+    before = json.loads(page.text.split("data-before='")[1].split("'")[0])
+    after = json.loads(page.text.split("data-after='")[1].split("'")[0])
+    assert before is not None
+    assert after is not None
+    assert before != after  # the closure moved the line
+    big = client.get("/connectivity", params={**params, "vessel": "ulcv"})
+    assert big.status_code == 200
+    limits = big.text.split('id="vessel-limits">')[1].split("</p>")[0]
+    assert "panama" in limits  # the largest ships cannot take Panama's locks
+    assert "panama" not in big.text.split('id="passages">')[1].split("</td>")[0]
+    bad = client.get("/connectivity", params={**params, "vessel": "ulcvv"})
+    assert bad.status_code == 422

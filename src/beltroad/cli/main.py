@@ -484,12 +484,18 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option("--host", help="Bind address.")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port.")] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Dask scheduler tcp://HOST:PORT for the page's stress runs."
+        ),
+    ] = None,
 ) -> None:
     """Run the web application (FastAPI) on HOST:PORT."""
-    _serve(state(ctx).settings(host=host, port=port))
+    _serve(state(ctx).settings(host=host, port=port), scheduler=scheduler)
 
 
-def _serve(settings: "Settings") -> None:
+def _serve(settings: "Settings", *, scheduler: str | None = None) -> None:
     import uvicorn
 
     from beltroad.services.workspace import open_workspace
@@ -515,7 +521,12 @@ def _serve(settings: "Settings") -> None:
             style="bold yellow",
         )
     console.print(f"serving on http://{settings.host}:{settings.port}/ (Ctrl+C stops)")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(
+        create_app(settings, scheduler=scheduler),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+    )
 
 
 def _register_command_modules() -> None:

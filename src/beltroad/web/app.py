@@ -64,15 +64,22 @@ def workspace(request: Request) -> Workspace:
 WorkspaceDep = Annotated[Workspace, Depends(workspace)]
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Build the app for ``settings``; the database is opened at start-up, not at import."""
+def create_app(settings: Settings, *, scheduler: str | None = None) -> FastAPI:
+    """Build the app for ``settings``; the database is opened at start-up, not at import.
+    ``scheduler`` (a Dask address) is where background stress jobs run their chunks."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from beltroad.services.jobs import JobPool
+
         app.state.workspace = open_workspace(settings)
+        app.state.scheduler = scheduler
+        app.state.job_pool = JobPool(settings)
         try:
             yield
         finally:
+            # Shutdown does not wait here for a running stress job (its thread finishes it).
+            app.state.job_pool.close(wait=False)
             app.state.workspace.close()
 
     # /docs and /redoc are pages of our own (web/pages/docs.py): FastAPI's load from a CDN.

@@ -26,6 +26,9 @@ PAGE_MODULES: tuple[str, ...] = (
     "beltroad.web.pages.principles",
     "beltroad.web.pages.connectivity",
     "beltroad.web.pages.public",
+    "beltroad.web.pages.scenarios",
+    "beltroad.web.pages.brief",
+    "beltroad.web.pages.safety",
 )
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from beltroad.reference.passages import SEAROUTE_KEYS, passage_by_key
 from beltroad.services import connectivity, exposure
 from beltroad.services.permissions import Action, require_global
+from beltroad.services.vessels import vessel_catalogue
 from beltroad.web.api.deps import WorkspaceDep
 from beltroad.web.render import NAV, NavItem, page
 from beltroad.web.session import PageUser
@@ -29,15 +30,28 @@ def route_page(
     origin: Annotated[str, Query(alias="from", max_length=80)] = "",
     destination: Annotated[str, Query(alias="to", max_length=80)] = "",
     close: Annotated[list[str] | None, Query(max_length=40)] = None,
+    vessel: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     closed = [c for c in close or [] if c]
     result = None
+    before = None
+    ship = vessel.strip() or None
     if origin.strip() and destination.strip():
-        result = connectivity.route(
-            ws, origin.strip(), destination.strip(), close=closed or None
-        ).as_dict()
+        found = connectivity.route(
+            ws, origin.strip(), destination.strip(), close=closed or None, vessel=ship
+        )
+        result = found.as_dict()
+        # The map draws the open network's line too (for this vessel class): one more route.
+        before = result["geometry"]
+        if closed:
+            before = connectivity.route(
+                ws, origin.strip(), destination.strip(), vessel=ship
+            ).as_dict()["geometry"]
     passages = [(key, passage_by_key(key).name) for key in SEAROUTE_KEYS]
     context = {
+        "vessel": ship or "",
+        "vessels": [(v.key, v.name) for v in vessel_catalogue().vessels.values()],
+        "before": before,
         "origin": origin,
         "destination": destination,
         "closed": set(closed),
