@@ -8,7 +8,7 @@ from beltroad.cli.output import Format, emit
 
 
 def register(app: typer.Typer) -> None:
-    from beltroad.cli.main import data_app
+    from beltroad.cli.data import data_app
 
     data_app.command("overlaps")(overlaps_command)
     data_app.command("overlap-review")(review_command)

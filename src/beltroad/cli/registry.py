@@ -6,6 +6,7 @@ import typer
 
 # Each module defines ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES: tuple[str, ...] = (
+    "beltroad.cli.data",
     "beltroad.cli.breakdown",
     "beltroad.cli.headline",
     "beltroad.cli.funnel",
