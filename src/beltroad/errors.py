@@ -124,6 +124,14 @@ class DataUnavailable(BeltroadError):
     """A dataset, file, directory or database server cannot be reached."""
 
 
+class DataNotImported(DataUnavailable):
+    """The registry holds none of the data a figure needs (e.g. no IMF debt data imported).
+
+    Unlike a server that cannot be reached, this says nothing about the deployment, so the web
+    shows it as it is (409: the registry's state, not the request, is what has to change).
+    """
+
+
 class MissingDependency(BeltroadError, ImportError):
     """An optional extra is needed; the message names the pip command that installs it."""
 

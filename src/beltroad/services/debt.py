@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from beltroad.engines import debt as engine
-from beltroad.errors import DataUnavailable, InvalidInput
+from beltroad.errors import DataNotImported, InvalidInput
 from beltroad.services import basis as basis_rules
 from beltroad.services.config_files import load
 from beltroad.services.workspace import Workspace
@@ -159,7 +159,7 @@ def debt_report(
     with workspace.reading() as connection:
         span = queries.yearly_span(connection, indicators)
         if span is None:
-            raise DataUnavailable(
+            raise DataNotImported(
                 "no debt data in the database: the LIC-DSF signal needs IMF debt data",
                 hint="run `beltroad import imf-debt PATH` (IMF WEO DataMapper JSON)",
             )

@@ -18,7 +18,7 @@ from typing import Any
 from beltroad.engines import flagship, mcda
 from beltroad.engines import selection as milp
 from beltroad.engines.green import POLICY_EXCLUDED
-from beltroad.errors import DataUnavailable, InvalidInput
+from beltroad.errors import DataNotImported, DataUnavailable, InvalidInput
 from beltroad.services import basis as basis_rules
 from beltroad.services import benefits as benefit_service
 from beltroad.services.config_files import load
@@ -253,7 +253,7 @@ def select(
     basis = basis_rules.choose(rows, request.base_year)
     candidates = [r for r in basis.priced if r["amount_usd_constant"] > 0]
     if not candidates:
-        raise DataUnavailable(
+        raise DataNotImported(
             f"no project has a positive amount in constant USD of {basis.base_year}",
             hint="import a dataset with amounts, or choose another base year",
         )
@@ -295,7 +295,7 @@ def select(
     risk_fill = risk_col.fill if risk_col is not None else None
     risk = [v["risk"] if v["risk"] is not None else risk_fill for v in values]
     if request.max_risk is not None and any(x is None for x in risk):
-        raise DataUnavailable(
+        raise DataNotImported(
             "a maximum portfolio risk needs country risk scores, and none are loaded",
             hint="import WGI/GPR/ND-GAIN/IMF data (see `beltroad risk country`)",
         )

@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from beltroad.errors import (
     BeltroadError,
     Conflict,
+    DataNotImported,
     DataUnavailable,
     InvalidInput,
     NotFound,
@@ -43,6 +44,7 @@ STATUS = (
     (NotFound, 404),
     (PermissionDenied, 403),
     (Conflict, 409),
+    (DataNotImported, 409),
     (DataUnavailable, 503),
 )
 
@@ -95,7 +97,7 @@ def create_app(settings: Settings, *, scheduler: str | None = None) -> FastAPI:
     async def on_error(request: Request, exc: BeltroadError) -> Any:
         status = status_for(exc)
         body = {"error": type(exc).__name__, "message": exc.message, "hint": exc.hint}
-        if isinstance(exc, DataUnavailable):
+        if isinstance(exc, DataUnavailable) and not isinstance(exc, DataNotImported):
             # The message names the database's host, user or file: the server's log gets it,
             # a client does not.
             log.warning("data unavailable: %s", exc.message)
